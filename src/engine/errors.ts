@@ -1,0 +1,91 @@
+/**
+ * Every failure the engine reports is an EngineError: a sentence saying what went wrong,
+ * and a hint saying what to do about it. Callers (CLI, VS Code layer) show both and never
+ * a stack trace.
+ */
+export type ErrorCode =
+  | 'INVALID_INPUT'
+  | 'DNS'
+  | 'REFUSED'
+  | 'UNREACHABLE'
+  | 'TIMEOUT'
+  | 'TLS'
+  | 'CANCELLED'
+  | 'HTTP'
+  | 'CA_FILE'
+  | 'AWS'
+  | 'AUTH0'
+  | 'INTERNAL';
+
+export class EngineError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly hint = '',
+  ) {
+    super(message);
+    this.name = 'EngineError';
+  }
+}
+
+export function isCancelled(e: unknown): boolean {
+  return e instanceof EngineError && e.code === 'CANCELLED';
+}
+
+export function cancelledError(): EngineError {
+  return new EngineError('CANCELLED', 'Cancelled.');
+}
+
+/** Throws the engine's CANCELLED error if the signal has fired. */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw cancelledError();
+}
+
+/**
+ * Turns a Node network error on a connection to `where` (host:port) into an EngineError.
+ * Anything already an EngineError passes through.
+ */
+export function networkError(e: unknown, where: string): EngineError {
+  if (e instanceof EngineError) return e;
+  const err = e as NodeJS.ErrnoException & { reason?: string };
+  const code = err?.code ?? '';
+  const host = where.replace(/:\d+$/, '');
+  switch (code) {
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EAI_NONAME':
+      return new EngineError('DNS', `The host name ${host} does not resolve.`,
+        'Check the spelling of the domain (for Auth0: TENANT.auth0.com, TENANT.REGION.auth0.com or your custom domain) and your network or proxy.');
+    case 'ECONNREFUSED':
+      return new EngineError('REFUSED', `${where} refused the connection.`,
+        'Check the host and port: nothing accepts HTTPS connections there.');
+    case 'ECONNRESET':
+      return new EngineError('UNREACHABLE', `${where} closed the connection during the TLS handshake.`,
+        'The server may not speak HTTPS on this port, or a firewall or proxy cut the connection.');
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+    case 'EADDRNOTAVAIL':
+      return new EngineError('UNREACHABLE', `${where} cannot be reached from this machine (${code}).`,
+        'Check your network connection, VPN or proxy.');
+    case 'ETIMEDOUT':
+      return new EngineError('TIMEOUT', `${where} did not answer in time.`,
+        'Check the host and your network; raise the timeout setting if the network is slow.');
+    default:
+      break;
+  }
+  const message = String(err?.message ?? e);
+  if (/ssl|tls|certificate|handshake|wrong version number|alert/i.test(message) || code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS')) {
+    const plain = /wrong version number|packet length too long|http request/i.test(message)
+      ? 'The server at that port does not speak TLS (is it plain HTTP?).'
+      : `The TLS handshake with ${where} failed: ${message.replace(/^.*?:error:[0-9A-F]+:/i, '').trim()}`;
+    return new EngineError('TLS', plain, 'Check that the host serves HTTPS on that port. Behind a TLS-inspecting proxy, add its CA in the "extra CA certificates" setting.');
+  }
+  return new EngineError('UNREACHABLE', `Could not connect to ${where}: ${message}`, 'Check the host and your network.');
+}
+
+/** A one-paragraph text for anything thrown: message, then the hint. */
+export function describeError(e: unknown): { message: string; hint: string; code: ErrorCode } {
+  if (e instanceof EngineError) return { message: e.message, hint: e.hint, code: e.code };
+  const msg = e instanceof Error ? e.message : String(e);
+  return { message: `Unexpected error: ${msg}`, hint: 'Please report this with the log output.', code: 'INTERNAL' };
+}

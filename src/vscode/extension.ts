@@ -1,0 +1,24 @@
+import * as vscode from 'vscode';
+import { Commands } from '../shared/commands';
+import { Logger } from './logger';
+import { ThumbprintFeature } from './thumbprint';
+import { checkAwsConnection } from './awsConnection';
+
+/**
+ * Wires the parts together and nothing else: no SDK is loaded here (AWS and Auth0 live in
+ * lazy chunks loaded by the commands that need them).
+ */
+export function activate(context: vscode.ExtensionContext): void {
+  const log = new Logger();
+  const thumbprints = new ThumbprintFeature(context.extensionUri, log);
+  context.subscriptions.push(
+    log,
+    thumbprints,
+    vscode.commands.registerCommand(Commands.computeThumbprint, (host?: unknown) => thumbprints.run(host)),
+    vscode.commands.registerCommand(Commands.checkAwsConnection, () => checkAwsConnection(log)),
+    vscode.commands.registerCommand(Commands.showLog, () => log.show()),
+  );
+  log.info('extension', `activated (VS Code ${vscode.version})`);
+}
+
+export function deactivate(): void {}

@@ -1,0 +1,178 @@
+import * as vscode from 'vscode';
+import { computeThumbprint, ThumbprintResult } from '../engine/thumbprint';
+import { parseHostInput } from '../engine/target';
+import { describeError, isCancelled } from '../engine/errors';
+import { formatThumbprintText } from '../engine/format';
+import { ThumbprintHostMessage, parseThumbprintViewMessage } from '../shared/protocol';
+import { Commands } from '../shared/commands';
+import { Logger } from './logger';
+import { timeoutMs, trustSettings } from './settings';
+import { webviewHtml, webviewOptions } from './webviewHtml';
+
+/** What the command returns (used by tests and by other commands that chain on it). */
+export type ThumbprintOutcome =
+  | { ok: true; result: ThumbprintResult }
+  | { ok: false; cancelled: boolean; message: string; hint: string };
+
+export class ThumbprintFeature implements vscode.Disposable {
+  private readonly panels = new Map<string, ThumbprintPanel>();
+  private lastInput = '';
+
+  constructor(private readonly extensionUri: vscode.Uri, private readonly log: Logger) {}
+
+  /** Palette command: ask for a host (unless given), compute with progress + cancellation, show the result. */
+  async run(hostArg?: unknown): Promise<ThumbprintOutcome | undefined> {
+    const input = typeof hostArg === 'string' ? hostArg : await vscode.window.showInputBox({
+      title: vscode.l10n.t('Compute OIDC Thumbprint'),
+      prompt: vscode.l10n.t('The OpenID Connect provider host: your Auth0 domain, custom domain, or an https:// URL'),
+      placeHolder: 'tenant.auth0.com',
+      value: this.lastInput,
+      ignoreFocusOut: true,
+      validateInput: (v) => {
+        if (!v.trim()) return undefined;
+        try {
+          parseHostInput(v);
+          return undefined;
+        } catch (e) {
+          const d = describeError(e);
+          return `${d.message} ${d.hint}`;
+        }
+      },
+    });
+    if (input === undefined || !input.trim()) return undefined;
+    this.lastInput = input.trim();
+    const outcome = await this.compute(input);
+    if (outcome.ok) this.show(outcome.result);
+    else if (!outcome.cancelled) this.reportError(outcome, input);
+    return outcome;
+  }
+
+  async compute(input: string): Promise<ThumbprintOutcome> {
+    let target: string;
+    try {
+      target = parseHostInput(input).host;
+    } catch (e) {
+      const d = describeError(e);
+      return { ok: false, cancelled: false, message: d.message, hint: d.hint };
+    }
+    return vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading the TLS chain of {0}…', target), cancellable: true },
+      async (_progress, token) => {
+        const controller = new AbortController();
+        const sub = token.onCancellationRequested(() => controller.abort());
+        try {
+          const trust = await trustSettings();
+          const result = await computeThumbprint(input, { signal: controller.signal, timeoutMs: timeoutMs(), extraCaPems: trust.extraCaPems });
+          this.log.info('thumbprint', `${result.target}: ${result.certificates.length} certificate(s), thumbprint ${result.thumbprint}`);
+          return { ok: true, result } as const;
+        } catch (e) {
+          const d = describeError(e);
+          if (isCancelled(e)) this.log.info('thumbprint', `${target}: cancelled`);
+          else this.log.error('thumbprint', `${target}: ${d.message}`, d.code === 'INTERNAL' ? e : undefined);
+          return { ok: false, cancelled: isCancelled(e), message: d.message, hint: d.hint } as const;
+        } finally {
+          sub.dispose();
+        }
+      },
+    );
+  }
+
+  private reportError(o: Extract<ThumbprintOutcome, { ok: false }>, input: string): void {
+    const retry = vscode.l10n.t('Try Again');
+    const showLog = vscode.l10n.t('Show Log');
+    void vscode.window.showErrorMessage(`${o.message} ${o.hint}`, retry, showLog).then((pick) => {
+      if (pick === retry) void this.run(input);
+      else if (pick === showLog) this.log.show();
+    });
+  }
+
+  show(result: ThumbprintResult): void {
+    let panel = this.panels.get(result.target);
+    if (!panel) {
+      panel = new ThumbprintPanel(this.extensionUri, result, this.log, () => this.panels.delete(result.target));
+      this.panels.set(result.target, panel);
+    } else {
+      panel.update(result);
+    }
+  }
+
+  dispose(): void {
+    for (const p of this.panels.values()) p.dispose();
+    this.panels.clear();
+  }
+}
+
+/** A read-only view of one host's chain and thumbprint, with copy actions. */
+class ThumbprintPanel {
+  private readonly panel: vscode.WebviewPanel;
+  private readonly disposables: vscode.Disposable[] = [];
+  private ready = false;
+
+  private disposed = false;
+
+  constructor(extensionUri: vscode.Uri, private result: ThumbprintResult, private readonly log: Logger, private readonly onDisposed: () => void) {
+    this.panel = vscode.window.createWebviewPanel('auth0Cognito.thumbprint', vscode.l10n.t('Thumbprint: {0}', result.target),
+      { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, webviewOptions(extensionUri));
+    this.panel.webview.html = webviewHtml(this.panel.webview, extensionUri, 'thumbprint', `Thumbprint: ${result.target}`);
+    this.disposables.push(
+      this.panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)),
+      // A hidden webview is torn down (no retainContextWhenHidden); it says "ready" again when shown.
+      this.panel.onDidChangeViewState(() => { if (!this.panel.visible) this.ready = false; }),
+      this.panel.onDidDispose(() => this.dispose()),
+    );
+  }
+
+  update(result: ThumbprintResult): void {
+    this.result = result;
+    this.panel.reveal();
+    this.post({ type: 'show', result });
+  }
+
+  private post(m: ThumbprintHostMessage): void {
+    if (this.ready) void this.panel.webview.postMessage(m);
+  }
+
+  private onMessage(raw: unknown): void {
+    const m = parseThumbprintViewMessage(raw);
+    if (!m) {
+      this.log.warn('thumbprint', 'ignored an unexpected message from the webview');
+      return;
+    }
+    switch (m.type) {
+      case 'ready':
+        this.ready = true;
+        this.post({ type: 'show', result: this.result });
+        return;
+      case 'recompute':
+        // The command shows its result in this panel (panels are keyed by target).
+        void vscode.commands.executeCommand(Commands.computeThumbprint, this.result.target);
+        return;
+      case 'copy': {
+        const r = this.result;
+        let text: string | undefined;
+        let label: string;
+        if ('index' in m) {
+          text = r.certificates[m.index]?.[m.field];
+          label = `${m.field.toUpperCase()} ${m.index + 1}`;
+        } else if (m.field === 'thumbprint') {
+          text = r.thumbprint;
+          label = vscode.l10n.t('Thumbprint');
+        } else {
+          text = formatThumbprintText(r);
+          label = vscode.l10n.t('Report');
+        }
+        if (text === undefined) return;
+        void vscode.env.clipboard.writeText(text).then(() => this.post({ type: 'copied', label }));
+        return;
+      }
+    }
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.onDisposed();
+    while (this.disposables.length) this.disposables.pop()?.dispose();
+    this.panel.dispose();
+  }
+}
