@@ -33,7 +33,7 @@ export function isCancelled(e: unknown): boolean {
 }
 
 export function cancelledError(): EngineError {
-  return new EngineError('CANCELLED', 'Cancelled.');
+  return new EngineError('CANCELLED', 'Cancelled.', 'Nothing more was done after the cancellation; run it again when ready.');
 }
 
 /** Throws the engine's CANCELLED error if the signal has fired. */

@@ -74,7 +74,7 @@ export function describeChain(target: HostTarget, chain: X509Certificate[], opts
   }
   const leaf = chain[0]!;
   const nameOk = target.servername ? leaf.checkHost(target.servername) !== undefined : leaf.checkIP(target.host) !== undefined;
-  if (!nameOk) warnings.push(`The server's certificate is not issued for ${target.host} (${certificates[0]!.subjectAltName ?? certificates[0]!.subject}).`);
+  if (!nameOk) warnings.push(`The server's certificate is not issued for ${target.servername ?? target.host} (${certificates[0]!.subjectAltName ?? certificates[0]!.subject}).`);
   for (let i = 0; i + 1 < chain.length; i++) {
     if (!chain[i]!.verify(chain[i + 1]!.publicKey)) warnings.push(`Certificate ${i + 1} is not signed by certificate ${i + 2}: the chain is broken.`);
   }

@@ -1,0 +1,54 @@
+import * as assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
+import { main, parseArgs } from '../../src/cli/main';
+
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  let o = '';
+  let e = '';
+  out.on('data', (d: Buffer) => { o += d.toString(); });
+  err.on('data', (d: Buffer) => { e += d.toString(); });
+  const code = await main(args, out, err);
+  return { code, out: o, err: e };
+}
+
+describe('CLI', () => {
+  it('parses options', () => {
+    const p = parseArgs(['thumbprint', 'tenant.auth0.com', '--json', '--ca', 'a.pem', '--ca', 'b.pem', '--timeout', '2.5']);
+    assert.equal(p.command, 'thumbprint');
+    assert.deepEqual(p.args, ['tenant.auth0.com']);
+    assert.equal(p.json, true);
+    assert.deepEqual(p.ca, ['a.pem', 'b.pem']);
+    assert.equal(p.timeoutMs, 2500);
+  });
+  it('prints help with exit 0, and usage errors with exit 2', async () => {
+    assert.equal((await run(['--help'])).code, 0);
+    const none = await run([]);
+    assert.equal(none.code, 2);
+    assert.match(none.err, /Usage: auth0-cognito/);
+    assert.equal((await run(['frobnicate'])).code, 2);
+    assert.equal((await run(['thumbprint'])).code, 2);
+    assert.equal((await run(['thumbprint', 'a', 'b'])).code, 2);
+    assert.match((await run(['thumbprint', 'x', '--timeout', 'soon'])).err, /--timeout takes a number/);
+    assert.match((await run(['thumbprint', 'x', '--bogus'])).err, /Unknown option --bogus/);
+  });
+  it('reports bad input as a message with a hint, never a stack trace', async () => {
+    const r = await run(['thumbprint', 'http://tenant.auth0.com']);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /^Error: "http:\/\/" is not supported.*\nUse https:\/\/tenant\.auth0\.com instead\.\n$/);
+    assert.doesNotMatch(r.err, /\s+at\s/);
+  });
+  it('reports errors as JSON with --json', async () => {
+    const r = await run(['thumbprint', 'tenant.auth0.com:70000', '--json']);
+    assert.equal(r.code, 2);
+    const j = JSON.parse(r.err);
+    assert.equal(j.error.code, 'INVALID_INPUT');
+    assert.match(j.error.message, /out of range/);
+  });
+  it('says which CA file cannot be read', async () => {
+    const r = await run(['thumbprint', 'localhost:1', '--ca', 'does-not-exist.pem']);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /Cannot read the CA certificate file does-not-exist\.pem \(ENOENT\)/);
+  });
+});
