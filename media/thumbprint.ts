@@ -45,9 +45,9 @@ function render(r: ThumbprintResult): void {
 window.addEventListener('message', (e: MessageEvent<ThumbprintHostMessage>) => {
   const m = e.data;
   if (m.type === 'show') render(m.result);
-  else if (m.type === 'copied') {
+  else {
     const s = document.getElementById('status');
-    if (s) s.textContent = `${m.label} copied to the clipboard.`;
+    if (s) s.textContent = m.type === 'copied' ? `${m.label} copied to the clipboard.` : `${m.label} could not be copied (see the log).`;
   }
 });
 

@@ -10,7 +10,8 @@ import type { ThumbprintResult } from '../engine/thumbprint';
 /** Host -> webview */
 export type ThumbprintHostMessage =
   | { type: 'show'; result: ThumbprintResult }
-  | { type: 'copied'; label: string };
+  | { type: 'copied'; label: string }
+  | { type: 'copyFailed'; label: string };
 
 /** Webview -> host */
 export type ThumbprintViewMessage =

@@ -3,6 +3,7 @@ import { Commands } from '../shared/commands';
 import { Logger } from './logger';
 import { ThumbprintFeature } from './thumbprint';
 import { checkAwsConnection } from './awsConnection';
+import { ResourcesView } from './resourcesView';
 
 /**
  * Wires the parts together and nothing else: no SDK is loaded here (AWS and Auth0 live in
@@ -14,6 +15,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     log,
     thumbprints,
+    new ResourcesView(),
     vscode.commands.registerCommand(Commands.computeThumbprint, (host?: unknown) => thumbprints.run(host)),
     vscode.commands.registerCommand(Commands.checkAwsConnection, () => checkAwsConnection(log)),
     vscode.commands.registerCommand(Commands.showLog, () => log.show()),

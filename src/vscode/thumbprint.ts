@@ -162,7 +162,13 @@ class ThumbprintPanel {
           label = vscode.l10n.t('Report');
         }
         if (text === undefined) return;
-        void vscode.env.clipboard.writeText(text).then(() => this.post({ type: 'copied', label }));
+        vscode.env.clipboard.writeText(text).then(
+          () => this.post({ type: 'copied', label }),
+          (e: unknown) => {
+            this.log.error('thumbprint', 'clipboard write failed', e);
+            this.post({ type: 'copyFailed', label });
+          },
+        );
         return;
       }
     }
