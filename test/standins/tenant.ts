@@ -609,6 +609,7 @@ export async function startTenant(options: TenantOptions = {}): Promise<Tenant> 
   // Filled in once the port is known.
   let issuer = '';
   let baseUrl = '';
+  // eslint-disable-next-line no-useless-assignment -- read by closures defined before the port is known
   let domain = '';
   let mgmtAudience = '';
 
@@ -619,6 +620,7 @@ export async function startTenant(options: TenantOptions = {}): Promise<Tenant> 
   let faults: Array<Fault & { left: number }> = [];
   let writeCalls = 0;
   const signingKeys: SigningKeyInfo[] = [];
+  // eslint-disable-next-line prefer-const -- assigned once the keys are generated, read by closures above
   let foreignKey: crypto.KeyObject | undefined;
 
   const user: TenantUser = { ...DEFAULT_USER, ...options.user };
