@@ -12,7 +12,7 @@ import { webviewHtml, webviewOptions } from './webviewHtml';
 /** What the command returns (used by tests and by other commands that chain on it). */
 export type ThumbprintOutcome =
   | { ok: true; result: ThumbprintResult }
-  | { ok: false; cancelled: boolean; message: string; hint: string };
+  | { ok: false; cancelled: boolean; invalidInput: boolean; message: string; hint: string };
 
 export class ThumbprintFeature implements vscode.Disposable {
   private readonly panels = new Map<string, ThumbprintPanel>();
@@ -53,7 +53,7 @@ export class ThumbprintFeature implements vscode.Disposable {
       target = parseHostInput(input).host;
     } catch (e) {
       const d = describeError(e);
-      return { ok: false, cancelled: false, message: d.message, hint: d.hint };
+      return { ok: false, cancelled: false, invalidInput: true, message: d.message, hint: d.hint };
     }
     return vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading the TLS chain of {0}…', target), cancellable: true },
@@ -69,7 +69,7 @@ export class ThumbprintFeature implements vscode.Disposable {
           const d = describeError(e);
           if (isCancelled(e)) this.log.info('thumbprint', `${target}: cancelled`);
           else this.log.error('thumbprint', `${target}: ${d.message}`, d.code === 'INTERNAL' ? e : undefined);
-          return { ok: false, cancelled: isCancelled(e), message: d.message, hint: d.hint } as const;
+          return { ok: false, cancelled: isCancelled(e), invalidInput: d.code === 'INVALID_INPUT', message: d.message, hint: d.hint } as const;
         } finally {
           sub.dispose();
         }
@@ -78,11 +78,14 @@ export class ThumbprintFeature implements vscode.Disposable {
   }
 
   private reportError(o: Extract<ThumbprintOutcome, { ok: false }>, input: string): void {
-    const retry = vscode.l10n.t('Try Again');
+    // Bad input is fixed by editing it; a network failure may pass on a second try.
+    const again = o.invalidInput ? vscode.l10n.t('Edit Host…') : vscode.l10n.t('Try Again');
     const showLog = vscode.l10n.t('Show Log');
-    void vscode.window.showErrorMessage(`${o.message} ${o.hint}`, retry, showLog).then((pick) => {
-      if (pick === retry) void this.run(input);
-      else if (pick === showLog) this.log.show();
+    void vscode.window.showErrorMessage(`${o.message} ${o.hint}`, again, showLog).then((pick) => {
+      if (pick === again) {
+        this.lastInput = input.trim();
+        void this.run(o.invalidInput ? undefined : input);
+      } else if (pick === showLog) this.log.show();
     });
   }
 
