@@ -1,17 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { loadAuth0, isAuth0Loaded, normalizeAuth0Domain } from '../../src/engine/auth0';
-import { EngineError } from '../../src/engine/errors';
 import { startTenant, type Tenant } from '../standins/tenant';
-
-async function expectError(p: Promise<unknown>, code: string, message: RegExp, hint: RegExp): Promise<void> {
-  await assert.rejects(p, (e: unknown) => {
-    assert.ok(e instanceof EngineError, String(e));
-    assert.equal(e.code, code, e.message);
-    assert.match(e.message, message);
-    assert.match(e.hint, hint);
-    return true;
-  });
-}
+import { expectEngineError } from '../helpers/errors';
 
 describe('Auth0 Management API (lazy chunk) against the local tenant, over HTTPS with an extra CA', function () {
   this.timeout(30_000);
@@ -64,16 +54,16 @@ describe('Auth0 Management API (lazy chunk) against the local tenant, over HTTPS
     const a0 = loadAuth0();
     const ro = tenant.addClient({ name: 'read-only m2m', app_type: 'non_interactive' }, ['read:clients']);
     const s = await a0.openManagement(conn(), { kind: 'clientCredentials', clientId: ro.client_id, clientSecret: ro.client_secret });
-    await expectError(a0.updateApplication(s, tenant.app.client_id, { alg: 'RS256' }), 'AUTH0', /may not update the application.*Insufficient scope/, /Grant the update:clients scope/);
+    await expectEngineError(a0.updateApplication(s, tenant.app.client_id, { alg: 'RS256' }), 'AUTH0', /may not update the application.*Insufficient scope/, /Grant the update:clients scope/);
   });
 
   it('says what to do on a wrong client id, wrong secret, bad token, or untrusted certificate', async () => {
     const a0 = loadAuth0();
     const s = await a0.openManagement(conn(), m2m());
-    await expectError(a0.getApplication(s, 'NoSuchClientId000000000000000000'), 'AUTH0', /no application with that client ID/, /Copy the Client ID/);
-    await expectError(a0.openManagement(conn(), { ...m2m(), clientSecret: 'wrong' }), 'AUTH0', /rejected the Management API client credentials/, /client ID and secret/);
+    await expectEngineError(a0.getApplication(s, 'NoSuchClientId000000000000000000'), 'AUTH0', /no application with that client ID/, /Copy the Client ID/);
+    await expectEngineError(a0.openManagement(conn(), { ...m2m(), clientSecret: 'wrong' }), 'AUTH0', /rejected the Management API client credentials/, /client ID and secret/);
     const bad = await a0.openManagement(conn(), { kind: 'token', token: 'not-a-token' });
-    await expectError(a0.getApplication(bad, tenant.app.client_id), 'AUTH0', /rejected the token/, /paste a fresh Management API token/);
-    await expectError(a0.openManagement({ domain: tenant.domain, timeoutMs: 5000 }, m2m()), 'TLS', /TLS handshake|certificate/i, /extra CA certificates/);
+    await expectEngineError(a0.getApplication(bad, tenant.app.client_id), 'AUTH0', /rejected the token/, /paste a fresh Management API token/);
+    await expectEngineError(a0.openManagement({ domain: tenant.domain, timeoutMs: 5000 }, m2m()), 'TLS', /TLS handshake|certificate/i, /extra CA certificates/);
   });
 });

@@ -4,19 +4,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CreateOpenIDConnectProviderCommand } from '@aws-sdk/client-iam';
 import { loadAws, isAwsLoaded } from '../../src/engine/aws';
-import { EngineError } from '../../src/engine/errors';
 import { startMoto, MOTO_ACCOUNT_ID, type Moto } from '../standins/moto';
 import { freePort } from '../standins/ports';
-
-async function expectError(p: Promise<unknown>, code: string, re: RegExp): Promise<void> {
-  await assert.rejects(p, (e: unknown) => {
-    assert.ok(e instanceof EngineError, String(e));
-    assert.equal(e.code, code, e.message);
-    assert.match(e.message, re);
-    assert.ok(e.hint.length > 0);
-    return true;
-  });
-}
+import { expectEngineError } from '../helpers/errors';
 
 describe('AWS layer (lazy chunk) against moto, through the endpoint setting', function () {
   this.timeout(60_000);
@@ -51,7 +41,7 @@ describe('AWS layer (lazy chunk) against moto, through the endpoint setting', fu
       const aws = loadAws();
       const who = await aws.getCallerIdentity(aws.createAwsClients({ region: moto.region, endpoint: moto.endpoint, profile: 'dev' }));
       assert.equal(who.account, MOTO_ACCOUNT_ID);
-      await expectError(aws.getCallerIdentity(aws.createAwsClients({ region: moto.region, endpoint: moto.endpoint, profile: 'missing' })),
+      await expectEngineError(aws.getCallerIdentity(aws.createAwsClients({ region: moto.region, endpoint: moto.endpoint, profile: 'missing' })),
         'AWS', /No AWS credentials found for profile "missing"/);
     } finally {
       if (saved.f === undefined) delete process.env.AWS_SHARED_CREDENTIALS_FILE; else process.env.AWS_SHARED_CREDENTIALS_FILE = saved.f;
@@ -63,7 +53,7 @@ describe('AWS layer (lazy chunk) against moto, through the endpoint setting', fu
   it('says what to fix when the endpoint answers nothing, or the settings are malformed', async () => {
     const aws = loadAws();
     const dead = `http://127.0.0.1:${await freePort()}`;
-    await expectError(aws.getCallerIdentity(aws.createAwsClients({ region: 'us-east-1', endpoint: dead, credentials: moto.credentials, timeoutMs: 2000 })),
+    await expectEngineError(aws.getCallerIdentity(aws.createAwsClients({ region: 'us-east-1', endpoint: dead, credentials: moto.credentials, timeoutMs: 2000 })),
       'UNREACHABLE', new RegExp(`Could not reach AWS for sts:GetCallerIdentity at ${dead.replace(/[.:/]/g, '\\$&')}`));
     assert.throws(() => aws.createAwsClients({ region: 'Frankfurt', credentials: moto.credentials }), /"Frankfurt" is not an AWS region name/);
     assert.throws(() => aws.createAwsClients({ region: 'us-east-1', endpoint: 'localhost:4566', credentials: moto.credentials }), /must start with http:\/\/ or https:\/\//);
@@ -73,7 +63,7 @@ describe('AWS layer (lazy chunk) against moto, through the endpoint setting', fu
     const aws = loadAws();
     const ac = new AbortController();
     ac.abort();
-    await expectError(aws.getCallerIdentity(aws.createAwsClients({ region: moto.region, endpoint: moto.endpoint, credentials: moto.credentials }), ac.signal),
+    await expectEngineError(aws.getCallerIdentity(aws.createAwsClients({ region: moto.region, endpoint: moto.endpoint, credentials: moto.credentials }), ac.signal),
       'CANCELLED', /Cancelled/);
   });
 });

@@ -4,11 +4,11 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { computeThumbprint } from '../../src/engine/thumbprint';
-import { EngineError } from '../../src/engine/errors';
 import { main } from '../../src/cli/main';
 import { generateCertChain, removeCertChain, splitPemCertificates, type CertChain } from '../standins/certs';
 import { startTenant, type Tenant } from '../standins/tenant';
 import { freePort } from '../standins/ports';
+import { expectEngineError } from '../helpers/errors';
 
 function execOut(cmd: string, args: string[], input?: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -29,19 +29,6 @@ async function opensslLastCertSha1(port: number, servername = 'localhost'): Prom
   const m = /Fingerprint=([0-9A-F:]+)/i.exec(fp);
   assert.ok(m, fp);
   return { sha1: m[1]!.replace(/:/g, '').toLowerCase(), count: pems.length };
-}
-
-async function expectError(p: Promise<unknown>, code: string, re: RegExp): Promise<EngineError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof EngineError, `expected an EngineError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    assert.match(e.message, re);
-    assert.ok(e.hint.length > 0, 'has a hint');
-    return e;
-  }
-  assert.fail('expected a failure');
 }
 
 /** A TLS server presenting exactly `certPems` (leaf first). */
@@ -145,14 +132,14 @@ describe('thumbprint (engine, against real TLS servers on loopback)', function (
 
   it('says the connection was refused', async () => {
     const port = await freePort();
-    await expectError(computeThumbprint(`127.0.0.1:${port}`), 'REFUSED', /refused the connection/);
+    await expectEngineError(computeThumbprint(`127.0.0.1:${port}`), 'REFUSED', /refused the connection/);
   });
 
   it('says when the port speaks plain HTTP, not TLS', async () => {
     const srv = http.createServer((_q, s) => s.end('hello'));
     await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
     try {
-      await expectError(computeThumbprint(`127.0.0.1:${(srv.address() as net.AddressInfo).port}`), 'TLS', /does not speak TLS|TLS handshake/);
+      await expectEngineError(computeThumbprint(`127.0.0.1:${(srv.address() as net.AddressInfo).port}`), 'TLS', /does not speak TLS|TLS handshake/);
     } finally {
       srv.close();
     }
@@ -165,11 +152,11 @@ describe('thumbprint (engine, against real TLS servers on loopback)', function (
     const port = (srv.address() as net.AddressInfo).port;
     try {
       const t0 = Date.now();
-      await expectError(computeThumbprint(`127.0.0.1:${port}`, { timeoutMs: 300 }), 'TIMEOUT', /did not complete a TLS handshake within/);
+      await expectEngineError(computeThumbprint(`127.0.0.1:${port}`, { timeoutMs: 300 }), 'TIMEOUT', /did not complete a TLS handshake within/);
       assert.ok(Date.now() - t0 < 5000);
       const ac = new AbortController();
       setTimeout(() => ac.abort(), 100);
-      await expectError(computeThumbprint(`127.0.0.1:${port}`, { signal: ac.signal, timeoutMs: 10_000 }), 'CANCELLED', /Cancelled/);
+      await expectEngineError(computeThumbprint(`127.0.0.1:${port}`, { signal: ac.signal, timeoutMs: 10_000 }), 'CANCELLED', /Cancelled/);
     } finally {
       for (const s of sockets) s.destroy();
       srv.close();
@@ -177,7 +164,7 @@ describe('thumbprint (engine, against real TLS servers on loopback)', function (
   });
 
   it('says when a host name does not resolve', async () => {
-    await expectError(computeThumbprint('no-such-tenant.invalid'), 'DNS', /does not resolve/);
+    await expectEngineError(computeThumbprint('no-such-tenant.invalid'), 'DNS', /does not resolve/);
   });
 
   it('CLI: `thumbprint --json` prints the chain and the thumbprint, trusting --ca', async () => {
