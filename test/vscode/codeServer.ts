@@ -1,0 +1,474 @@
+/**
+ * A real VS Code (code-server 4.100.3 = VS Code 1.100.3) plus headless Chromium, for tests.
+ *
+ * Used by the in-host test launcher (test/vscode/launch.ts) and the Playwright UI tests
+ * (test/ui/run.ts). See shared/reference/real-vscode-offline.md for why code-server: it is
+ * installable from the npm registry alone (scripts/install-code-server.sh).
+ *
+ * Everything runs from fresh temp dirs (user data, extensions, workspace folder, code-server
+ * config) and `stop()` kills the whole process tree, so nothing is left behind.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { freePort, waitForPort } from '../standins/ports';
+
+export const CODE_SERVER_VERSION = '4.100.3';
+export const EXTENSION_ID = 'auth0-cognito-bridge.auth0-cognito-bridge';
+export const CHROMIUM = process.env.A0C_CHROMIUM ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-dev-shm-usage',
+];
+
+/** Settings every test profile starts with; `A0C_TEST_SETTINGS` (JSON object) is merged over them. */
+export const BASE_SETTINGS: Record<string, unknown> = {
+  'security.workspace.trust.enabled': false,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'extensions.ignoreRecommendations': true,
+  'workbench.enableExperiments': false,
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'git.enabled': false,
+  'window.restoreWindows': 'none',
+};
+
+const log = (msg: string): void => { process.stderr.write(`[code-server] ${msg}\n`); };
+
+// ---------------------------------------------------------------------------------------
+// Locations
+// ---------------------------------------------------------------------------------------
+
+/** The repo root: the nearest ancestor of `from` whose package.json is this extension's. */
+export function findRepoRoot(from: string = __dirname): string {
+  for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
+    const pkg = path.join(dir, 'package.json');
+    if (fs.existsSync(pkg)) {
+      try {
+        const json = JSON.parse(fs.readFileSync(pkg, 'utf8')) as { name?: string };
+        if (json.name === 'auth0-cognito-bridge') return dir;
+      } catch { /* keep looking */ }
+    }
+    if (path.dirname(dir) === dir) throw new Error(`no auth0-cognito-bridge package.json above ${from}`);
+  }
+}
+
+/** Same formula as scripts/install-code-server.sh. */
+export function codeServerCacheDir(): string {
+  const root = process.env.AUTH0_COGNITO_CACHE
+    ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'auth0-cognito-bridge');
+  return path.join(root, `code-server-${CODE_SERVER_VERSION}`);
+}
+
+function isInstalled(dir: string): boolean {
+  return fs.existsSync(path.join(dir, '.auth0-cognito-install-complete'))
+    && fs.existsSync(path.join(dir, 'out/node/entry.js'))
+    && fs.existsSync(path.join(dir, 'lib/vscode/node_modules/node-pty/build/Release/pty.node'));
+}
+
+/** The code-server install dir, running scripts/install-code-server.sh first if needed. */
+export function ensureCodeServer(repoRoot: string = findRepoRoot()): string {
+  const dir = codeServerCacheDir();
+  if (isInstalled(dir)) return dir;
+  const script = path.join(repoRoot, 'scripts/install-code-server.sh');
+  log(`code-server ${CODE_SERVER_VERSION} is not installed in ${dir}; running ${script} (a few minutes)`);
+  const started = Date.now();
+  const r = spawnSync('bash', [script], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${script} failed (exit ${r.status ?? r.signal})`);
+  const installed = r.stdout.trim().split('\n').pop() ?? '';
+  if (!isInstalled(installed)) throw new Error(`${script} printed ${JSON.stringify(installed)}, which is not a complete install`);
+  log(`installed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  return installed;
+}
+
+// ---------------------------------------------------------------------------------------
+// Processes
+// ---------------------------------------------------------------------------------------
+
+function childrenOf(): Map<number, number[]> {
+  const kids = new Map<number, number[]>();
+  if (process.platform !== 'linux') return kids;
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+      // pid (comm) state ppid ...; comm may contain spaces and parentheses
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const list = kids.get(ppid) ?? [];
+      list.push(Number(name));
+      kids.set(ppid, list);
+    } catch { /* process went away */ }
+  }
+  return kids;
+}
+
+/** pid and all its descendants (Linux /proc), parents first. */
+export function processTree(pid: number): number[] {
+  if (process.platform !== 'linux') return [pid];
+  const kids = childrenOf();
+  const out: number[] = [];
+  const queue = [pid];
+  while (queue.length) {
+    const p = queue.shift()!;
+    out.push(p);
+    queue.push(...(kids.get(p) ?? []));
+  }
+  return out;
+}
+
+function isChromium(pid: number): boolean {
+  try {
+    return /chrom/i.test(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] ?? '');
+  } catch {
+    return false;
+  }
+}
+
+function alive(pid: number): boolean {
+  try { process.kill(pid, 0); return true; } catch { return false; }
+}
+
+/**
+ * Kills a detached child's process group and every descendant (some, like terminals in
+ * the pty host, call setsid and leave the group): SIGTERM, then SIGKILL after graceMs.
+ */
+export async function killTree(pid: number, graceMs = 3000): Promise<void> {
+  const pids = processTree(pid);
+  const signal = (sig: NodeJS.Signals): void => {
+    try { process.kill(-pid, sig); } catch { /* group gone */ }
+    for (const p of pids) { try { process.kill(p, sig); } catch { /* gone */ } }
+  };
+  signal('SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline && pids.some(alive)) await new Promise((r) => setTimeout(r, 100));
+  // Pick up anything spawned meanwhile, then make sure.
+  for (const p of processTree(pid)) if (!pids.includes(p)) pids.push(p);
+  if (pids.some(alive)) signal('SIGKILL');
+  const hard = Date.now() + 2000;
+  while (Date.now() < hard && pids.some(alive)) await new Promise((r) => setTimeout(r, 50));
+}
+
+/** Last `lines` lines of a text file ('' if missing). */
+export function tail(file: string, lines = 60): string {
+  try {
+    return fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+function findFiles(dir: string, pred: (p: string) => boolean): string[] {
+  const out: string[] = [];
+  let entries: fs.Dirent[];
+  try { entries = fs.readdirSync(dir, { withFileTypes: true }); } catch { return out; }
+  for (const e of entries) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...findFiles(p, pred));
+    else if (pred(p)) out.push(p);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// code-server
+// ---------------------------------------------------------------------------------------
+
+export interface CodeServerOptions {
+  /** Repo root (default: found from __dirname). */
+  repoRoot?: string;
+  /** Absolute path of the extension under development (default: repo root). `null`: none. */
+  extensionDevelopmentPath?: string | null;
+  /** Absolute path of an in-host test runner module exporting `run()` (like test-electron). */
+  extensionTestsPath?: string;
+  /** Workspace folder to open (default: a fresh empty temp dir). */
+  workspaceFolder?: string;
+  /** Files to create in the (fresh) workspace folder: relative path -> content. */
+  workspaceFiles?: Record<string, string>;
+  /** Extra user settings, merged over BASE_SETTINGS and `A0C_TEST_SETTINGS`. */
+  settings?: Record<string, unknown>;
+  /** Extra environment for code-server; the extension host inherits it. */
+  env?: Record<string, string | undefined>;
+  /** Viewport of the browser page (default 1600x1000). */
+  viewport?: { width: number; height: number };
+  /** How long to wait for `.monaco-workbench` (default 90 s). */
+  workbenchTimeoutMs?: number;
+  /** Keep the temp dir after stop() (default: only if A0C_KEEP_TMP is set). */
+  keepTmp?: boolean;
+}
+
+export interface CodeServer {
+  port: number;
+  /** http://127.0.0.1:PORT */
+  origin: string;
+  /** The workbench URL opened in the browser (folder + payload). */
+  url: string;
+  proc: ChildProcess;
+  tmpDir: string;
+  userDataDir: string;
+  extensionsDir: string;
+  workspaceFolder: string;
+  /** code-server's stdout+stderr. */
+  logFile: string;
+  /** Resolves with the exit code/signal when code-server exits. */
+  exited: Promise<string>;
+  /** `vscode-remote://127.0.0.1:PORT/abs/path`: how the workbench addresses server paths. */
+  remoteUri(absPath: string): string;
+  /** Tail of code-server's log and of the remote extension host's log, for failure reports. */
+  diagnostics(lines?: number): string;
+  /** Kill code-server and all its children; remove the temp dir. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export interface WorkbenchSession extends CodeServer {
+  browser: Browser;
+  page: Page;
+  /** Console messages and page errors of the workbench page (most recent last). */
+  consoleLines: string[];
+}
+
+/** BASE_SETTINGS, then `A0C_TEST_SETTINGS` (JSON object), then `extra`. */
+export function testUserSettings(extra?: Record<string, unknown>): Record<string, unknown> {
+  let fromEnv: Record<string, unknown> = {};
+  const raw = process.env.A0C_TEST_SETTINGS;
+  if (raw && raw.trim()) {
+    try {
+      const parsed: unknown = JSON.parse(raw);
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not a JSON object');
+      fromEnv = parsed as Record<string, unknown>;
+    } catch (e) {
+      throw new Error(`A0C_TEST_SETTINGS must be a JSON object of VS Code settings: ${(e as Error).message}`, { cause: e });
+    }
+  }
+  return { ...BASE_SETTINGS, ...fromEnv, ...(extra ?? {}) };
+}
+
+/** Environment for code-server: ours, minus what would tie it to a VS Code we may run inside. */
+function serverEnv(extra: Record<string, string | undefined> | undefined): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const k of Object.keys(env)) {
+    if (k === 'ELECTRON_RUN_AS_NODE' || k.startsWith('VSCODE_') || k === 'CODE_SERVER_PARENT_PID') delete env[k];
+  }
+  for (const [k, v] of Object.entries(extra ?? {})) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
+  }
+  return env;
+}
+
+/** Starts code-server on a free port with a fresh profile. Does not open a browser. */
+export async function startCodeServer(opts: CodeServerOptions = {}): Promise<CodeServer> {
+  const repoRoot = opts.repoRoot ?? findRepoRoot();
+  const installDir = ensureCodeServer(repoRoot);
+  const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'a0c-code-server-'));
+  const userDataDir = path.join(tmpDir, 'user-data');
+  const extensionsDir = path.join(tmpDir, 'extensions');
+  const workspaceFolder = opts.workspaceFolder ?? path.join(tmpDir, 'workspace');
+  const logFile = path.join(tmpDir, 'code-server.log');
+  fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
+  fs.mkdirSync(extensionsDir, { recursive: true });
+  fs.mkdirSync(workspaceFolder, { recursive: true });
+  for (const [rel, content] of Object.entries(opts.workspaceFiles ?? {})) {
+    const p = path.join(workspaceFolder, rel);
+    fs.mkdirSync(path.dirname(p), { recursive: true });
+    fs.writeFileSync(p, content);
+  }
+  fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(testUserSettings(opts.settings), null, 2));
+  // Our own config file, so code-server neither reads nor creates ~/.config/code-server/config.yaml.
+  const configFile = path.join(tmpDir, 'config.yaml');
+  fs.writeFileSync(configFile, 'auth: none\ncert: false\n');
+
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const logFd = fs.openSync(logFile, 'a');
+  const args = [
+    path.join(installDir, 'out/node/entry.js'),
+    '--config', configFile,
+    '--auth', 'none',
+    '--bind-addr', `127.0.0.1:${port}`,
+    '--user-data-dir', userDataDir,
+    '--extensions-dir', extensionsDir,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    '--ignore-last-opened',
+    workspaceFolder,
+  ];
+  // detached: own process group, so stop() can kill code-server and all its children at once.
+  const proc = spawn(process.execPath, args, {
+    cwd: tmpDir,
+    detached: true,
+    stdio: ['ignore', logFd, logFd],
+    env: serverEnv(opts.env),
+  });
+  fs.closeSync(logFd);
+  const exited = new Promise<string>((resolve) => {
+    proc.on('exit', (code, sig) => resolve(sig ? `signal ${sig}` : `exit code ${code}`));
+    proc.on('error', (e) => resolve(`spawn error: ${e.message}`));
+  });
+
+  const diagnostics = (lines = 40): string => {
+    const parts = [`--- code-server log (${logFile}), last ${lines} lines ---`, tail(logFile, lines)];
+    const hostLogs = findFiles(path.join(userDataDir, 'logs'), (p) => /exthost/i.test(p) && p.endsWith('.log'));
+    for (const f of hostLogs) parts.push(`--- ${f}, last ${lines} lines ---`, tail(f, lines));
+    return parts.join('\n');
+  };
+
+  const keep = opts.keepTmp ?? !!process.env.A0C_KEEP_TMP;
+  let stopped: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopped ??= (async () => {
+      if (proc.pid !== undefined) await killTree(proc.pid);
+      live.delete(server);
+      if (keep) { log(`kept ${tmpDir}`); return; }
+      try {
+        fs.rmSync(tmpDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+      } catch (e) {
+        log(`could not remove ${tmpDir}: ${(e as Error).message}`);
+      }
+    })();
+    return stopped;
+  };
+
+  const server: CodeServer = {
+    port, origin, url: origin, proc, tmpDir, userDataDir, extensionsDir, workspaceFolder, logFile, exited,
+    remoteUri: (absPath) => `vscode-remote://127.0.0.1:${port}${absPath.split(path.sep).map(encodeURIComponent).join('/')}`,
+    diagnostics,
+    stop,
+  };
+  registerForCleanup(server, { stop, pids: () => (proc.pid === undefined ? [] : [proc.pid]), ...(keep ? {} : { tmpDir }) });
+
+  try {
+    await Promise.race([
+      waitForPort(port, '127.0.0.1', 60_000),
+      exited.then((how) => { throw new Error(`code-server exited before listening (${how})`); }),
+    ]);
+  } catch (e) {
+    const msg = `${(e as Error).message}\n${diagnostics()}`;
+    await server.stop();
+    throw new Error(msg, { cause: e });
+  }
+  return server;
+}
+
+/** The workbench URL for a folder, with the test-electron-style `payload` query parameter. */
+export function workbenchUrl(server: CodeServer, opts: { extensionDevelopmentPath?: string | null; extensionTestsPath?: string; repoRoot?: string }): string {
+  const payload: Array<[string, string]> = [];
+  const dev = opts.extensionDevelopmentPath === undefined ? (opts.repoRoot ?? findRepoRoot()) : opts.extensionDevelopmentPath;
+  if (dev) payload.push(['extensionDevelopmentPath', server.remoteUri(dev)]);
+  if (opts.extensionTestsPath) payload.push(['extensionTestsPath', server.remoteUri(opts.extensionTestsPath)]);
+  const q = new URLSearchParams({ folder: server.workspaceFolder });
+  if (payload.length) q.set('payload', JSON.stringify(payload));
+  return `${server.origin}/?${q.toString()}`;
+}
+
+/**
+ * Starts code-server with the extension under development (and optionally an in-host test
+ * runner), launches headless Chromium and opens the workbench. Resolves once
+ * `.monaco-workbench` is in the page.
+ */
+export async function launchCodeServer(opts: CodeServerOptions = {}): Promise<WorkbenchSession> {
+  const repoRoot = opts.repoRoot ?? findRepoRoot();
+  const server = await startCodeServer({ ...opts, repoRoot });
+  let browser: Browser | undefined;
+  let browserPids: number[] = [];
+  const consoleLines: string[] = [];
+  let stopped: Promise<void> | undefined;
+  const stopAll = (): Promise<void> => {
+    stopped ??= (async () => {
+      try { await browser?.close(); } catch { /* already gone */ }
+      // Playwright kills Chromium's process group on close; make sure of it.
+      for (const pid of browserPids) if (alive(pid)) await killTree(pid, 1000);
+      await server.stop();
+      live.delete(server);
+    })();
+    return stopped;
+  };
+  registerForCleanup(server, {
+    stop: stopAll,
+    pids: () => [...(server.proc.pid === undefined ? [] : [server.proc.pid]), ...browserPids],
+    ...(opts.keepTmp ?? !!process.env.A0C_KEEP_TMP ? {} : { tmpDir: server.tmpDir }),
+  });
+  try {
+    const before = new Set(childrenOf().get(process.pid) ?? []);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS,
+      // Our own handlers stop the browser *and* code-server; Playwright's would exit first.
+      handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false,
+    });
+    // Chromium is a direct child of this process (and leader of its own process group).
+    browserPids = (childrenOf().get(process.pid) ?? []).filter((p) => !before.has(p) && isChromium(p));
+    const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1600, height: 1000 } });
+    const page = await context.newPage();
+    const remember = (line: string): void => { consoleLines.push(line); if (consoleLines.length > 500) consoleLines.shift(); };
+    page.on('console', (m) => remember(`[${m.type()}] ${m.text()}`));
+    page.on('pageerror', (e) => remember(`[pageerror] ${e.message}`));
+    const url = workbenchUrl(server, {
+      repoRoot,
+      extensionDevelopmentPath: opts.extensionDevelopmentPath === undefined ? repoRoot : opts.extensionDevelopmentPath,
+      ...(opts.extensionTestsPath ? { extensionTestsPath: opts.extensionTestsPath } : {}),
+    });
+    await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+    await page.waitForSelector('.monaco-workbench', { timeout: opts.workbenchTimeoutMs ?? 90_000 });
+    const session: WorkbenchSession = { ...server, url, browser, page, consoleLines, stop: stopAll };
+    return session;
+  } catch (e) {
+    const msg = `${(e as Error).message}\n${server.diagnostics()}`;
+    await stopAll();
+    throw new Error(msg, { cause: e });
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Cleanup on Ctrl+C / kill / crash, so no code-server or Chromium outlives the launcher
+// ---------------------------------------------------------------------------------------
+
+interface Live {
+  /** Full asynchronous cleanup (browser + server). */
+  stop: () => Promise<void>;
+  /** Process group leaders to SIGKILL synchronously if we exit without stop(). */
+  pids: () => number[];
+  /** Temp dir to remove then (unless kept). */
+  tmpDir?: string;
+}
+const live = new Map<object, Live>();
+let hooked = false;
+let stopping = false;
+
+function registerForCleanup(key: object, entry: Live): void {
+  live.set(key, entry);
+  if (hooked) return;
+  hooked = true;
+  const onSignal = (sig: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
+    log(`${sig}: stopping code-server and Chromium`);
+    void Promise.allSettled([...live.values()].map((l) => l.stop())).finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
+  // Last resort when the process exits without stop(): synchronous SIGKILL of the trees.
+  process.once('exit', () => {
+    for (const l of live.values()) {
+      for (const pid of l.pids()) {
+        for (const p of processTree(pid)) { try { process.kill(p, 'SIGKILL'); } catch { /* gone */ } }
+        try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ }
+      }
+      if (l.tmpDir) {
+        try { fs.rmSync(l.tmpDir, { recursive: true, force: true, maxRetries: 3 }); } catch { /* best effort */ }
+      }
+    }
+  });
+}
