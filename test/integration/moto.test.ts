@@ -1,8 +1,11 @@
 /**
- * The moto stand-in, driven by the real AWS SDK v3 clients over the wire: every call the
- * extension relies on, plus the places where moto is more lenient than AWS (see the list
- * at the top of test/standins/moto.ts). Tests named "gap:" pin moto's behaviour so that a
- * moto upgrade that changes it is noticed; none of them is a statement about real AWS.
+ * The moto stand-in (moto_server plus test/standins/moto_plus.py), driven by the real AWS
+ * SDK v3 clients over the wire: every call the extension relies on, including the ones
+ * moto_plus adds (SetIdentityPoolRoles/GetIdentityPoolRoles, ListIdentityPools paging,
+ * Add/RemoveClientIDTo/FromOpenIDConnectProvider, ResourceNotFoundException for unknown
+ * pools), plus the places where the stand-in is more lenient than AWS (see the list at the
+ * top of test/standins/moto.ts). Tests named "gap:" pin that leniency so that a moto
+ * upgrade that changes it is noticed; none of them is a statement about real AWS.
  */
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -24,20 +27,25 @@ import {
   ListOpenIDConnectProvidersCommand,
   ListRolesCommand,
   PutRolePolicyCommand,
+  RemoveClientIDFromOpenIDConnectProviderCommand,
   UpdateOpenIDConnectProviderThumbprintCommand,
   type Role,
 } from '@aws-sdk/client-iam';
 import {
   CognitoIdentityClient,
   CreateIdentityPoolCommand,
+  DeleteIdentityPoolCommand,
   DescribeIdentityPoolCommand,
   GetCredentialsForIdentityCommand,
   GetIdCommand,
   GetIdentityPoolRolesCommand,
+  ListIdentitiesCommand,
   ListIdentityPoolsCommand,
   SetIdentityPoolRolesCommand,
   UpdateIdentityPoolCommand,
   type IdentityPoolShortDescription,
+  type ListIdentityPoolsCommandInput,
+  type SetIdentityPoolRolesCommandInput,
 } from '@aws-sdk/client-cognito-identity';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromCognitoIdentityPool } from '@aws-sdk/credential-providers';
@@ -45,6 +53,7 @@ import { awsClientConfig, findOrInstallMoto, MOTO_ACCOUNT_ID, startMoto, type Mo
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const CLIENT_ID = 'c1ientIdOfTheAuth0Application';
+const UNKNOWN_POOL = 'us-east-1:00000000-0000-0000-0000-000000000000';
 const THUMBPRINT = '9e99a48a9960b14926bb7f3b02e22da2b0ab7280';
 
 /** A JWT-shaped string: moto never looks inside it, so the signature is junk. */
@@ -109,7 +118,7 @@ async function eventually(what: string, check: () => Promise<boolean> | boolean,
   }
 }
 
-/** ListIdentityPools, following NextToken as the extension must (moto never sends one). */
+/** ListIdentityPools, following NextToken as the extension must. */
 async function listAllPools(ci: CognitoIdentityClient): Promise<{ pools: IdentityPoolShortDescription[]; pages: number }> {
   const pools: IdentityPoolShortDescription[] = [];
   let NextToken: string | undefined;
@@ -317,18 +326,66 @@ describe('moto stand-in: IAM, Cognito Identity and STS over the wire', function 
       assert.equal(dup.status, 409);
     });
 
-    it('gap: AddClientIDToOpenIDConnectProvider is not implemented (HTTP 500); delete and re-create instead', async function () {
+    it('AddClientIDToOpenIDConnectProvider / RemoveClientIDFromOpenIDConnectProvider: round trip, idempotent', async function () {
       const { OpenIDConnectProviderArn: arn } = await iam.send(new CreateOpenIDConnectProviderCommand({ Url: providerUrl, ClientIDList: [CLIENT_ID] }));
-      const err = await failure(iamOnce.send(new AddClientIDToOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn, ClientID: 'second-client' })));
-      assert.equal(err.status, 500);
-      await eventually('moto logs NotImplementedError', () =>
-        /add_client_id_to_open_id_connect_provider action has not been implemented/.test(moto.logTail(20_000)),
-      );
-      // The workaround: delete and re-create with the longer audience list.
-      await iam.send(new DeleteOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn }));
-      await iam.send(new CreateOpenIDConnectProviderCommand({ Url: providerUrl, ClientIDList: [CLIENT_ID, 'second-client'] }));
-      const got = await iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn }));
-      assert.deepEqual(got.ClientIDList, [CLIENT_ID, 'second-client']);
+      const clientIds = async (): Promise<string[] | undefined> =>
+        (await iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn }))).ClientIDList;
+
+      const added = await iam.send(new AddClientIDToOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn, ClientID: 'second-client' }));
+      assert.equal(added.$metadata.httpStatusCode, 200);
+      assert.deepEqual(await clientIds(), [CLIENT_ID, 'second-client']);
+      // Adding an ID that is already there is a no-op, not an error (IAM API reference).
+      await iam.send(new AddClientIDToOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn, ClientID: 'second-client' }));
+      assert.deepEqual(await clientIds(), [CLIENT_ID, 'second-client']);
+
+      await iam.send(new RemoveClientIDFromOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn, ClientID: CLIENT_ID }));
+      assert.deepEqual(await clientIds(), ['second-client']);
+      // Removing an ID that is not there is a no-op too.
+      await iam.send(new RemoveClientIDFromOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn, ClientID: 'never-added' }));
+      await iam.send(new RemoveClientIDFromOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn, ClientID: CLIENT_ID }));
+      assert.deepEqual(await clientIds(), ['second-client']);
+      // The last one can go: the list may be empty.
+      await iam.send(new RemoveClientIDFromOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn, ClientID: 'second-client' }));
+      assert.deepEqual((await clientIds()) ?? [], []);
+    });
+
+    it('Add/RemoveClientID errors: NoSuchEntity (unknown ARN), ValidationError (lengths), LimitExceeded (101st ID)', async function () {
+      this.timeout(60_000);
+      const { OpenIDConnectProviderArn: arn } = await iam.send(new CreateOpenIDConnectProviderCommand({ Url: providerUrl, ClientIDList: [CLIENT_ID] }));
+      const unknownArn = `arn:aws:iam::${MOTO_ACCOUNT_ID}:oidc-provider/nobody.example.com`;
+      for (const send of [
+        () => iamOnce.send(new AddClientIDToOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: unknownArn, ClientID: 'x' })),
+        () => iamOnce.send(new RemoveClientIDFromOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: unknownArn, ClientID: 'x' })),
+      ]) {
+        const err = await failure(send());
+        assert.equal(err.name, 'NoSuchEntityException');
+        assert.equal(err.status, 404);
+        assert.match(err.message, /OpenIDConnect Provider not found for arn arn:aws:iam::123456789012:oidc-provider\/nobody\.example\.com/);
+      }
+
+      const tooLong = await failure(iamOnce.send(new AddClientIDToOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn, ClientID: 'c'.repeat(256) })));
+      assert.equal(tooLong.name, 'ValidationError');
+      assert.equal(tooLong.status, 400);
+      assert.match(tooLong.message, /^1 validation error detected: Value '.*' at 'clientID' failed to satisfy constraint: Member must have length less than or equal to 255$/);
+      const empty = await failure(iamOnce.send(new AddClientIDToOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn, ClientID: '' })));
+      assert.equal(empty.name, 'ValidationError');
+      const shortArn = await failure(iamOnce.send(new RemoveClientIDFromOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: 'arn:short', ClientID: 'x' })));
+      assert.equal(shortArn.name, 'ValidationError');
+      assert.match(shortArn.message, /at 'openIDConnectProviderArn' failed to satisfy constraint: Member must have length greater than or equal to 20/);
+
+      // At most 100 client IDs per provider: the 101st is LimitExceeded (409), and nothing changes.
+      for (let i = 1; i < 100; i++) {
+        await iam.send(new AddClientIDToOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn, ClientID: `client-${i}` }));
+      }
+      const full = (await iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn }))).ClientIDList ?? [];
+      assert.equal(full.length, 100);
+      const over = await failure(iamOnce.send(new AddClientIDToOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn, ClientID: 'one-too-many' })));
+      assert.equal(over.name, 'LimitExceededException');
+      assert.equal(over.status, 409);
+      assert.match(over.message, /Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: 100/);
+      // Re-adding an existing ID at the limit is still a no-op, not LimitExceeded.
+      await iam.send(new AddClientIDToOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn, ClientID: CLIENT_ID }));
+      assert.deepEqual((await iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn }))).ClientIDList, full);
     });
 
     it('gap: accepts http://, a port, a query string, short non-hex thumbprints; rejects only > 5 or > 40 chars', async function () {
@@ -356,7 +413,7 @@ describe('moto stand-in: IAM, Cognito Identity and STS over the wire', function 
       assert.equal(got.ThumbprintList?.length, 7);
     });
 
-    it('gap: deleting an unknown provider succeeds (IAM says NoSuchEntity)', async function () {
+    it('deleting an unknown provider succeeds (IAM API reference: idempotent)', async function () {
       await iam.send(new DeleteOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: `arn:aws:iam::${MOTO_ACCOUNT_ID}:oidc-provider/nobody.example.com` }));
     });
   });
@@ -460,43 +517,220 @@ describe('moto stand-in: IAM, Cognito Identity and STS over the wire', function 
       assert.equal(missing.name, 'ResourceNotFoundException');
     });
 
-    it('gap: UpdateIdentityPool cannot rename, and an unknown pool is HTTP 500', async function () {
+    it('gap: UpdateIdentityPool cannot rename (an unknown pool is ResourceNotFoundException, as in AWS)', async function () {
       const { IdentityPoolId } = await ci.send(new CreateIdentityPoolCommand({ IdentityPoolName: 'old_name', AllowUnauthenticatedIdentities: false }));
       const res = await ci.send(new UpdateIdentityPoolCommand({ IdentityPoolId, IdentityPoolName: 'new_name', AllowUnauthenticatedIdentities: false }));
       assert.equal(res.IdentityPoolName, 'old_name');
       const err = await failure(
-        ciOnce.send(new UpdateIdentityPoolCommand({ IdentityPoolId: 'us-east-1:00000000-0000-0000-0000-000000000000', IdentityPoolName: 'x', AllowUnauthenticatedIdentities: false })),
+        ciOnce.send(new UpdateIdentityPoolCommand({ IdentityPoolId: UNKNOWN_POOL, IdentityPoolName: 'x', AllowUnauthenticatedIdentities: false })),
       );
-      assert.equal(err.status, 500);
+      assert.equal(err.name, 'ResourceNotFoundException');
+      assert.equal(err.status, 400);
+      assert.equal(err.message, `IdentityPool '${UNKNOWN_POOL}' not found.`);
     });
 
-    it('ListIdentityPools: the NextToken loop collects every pool (gap: moto ignores MaxResults, one page)', async function () {
-      this.timeout(60_000);
-      const created = new Set<string>();
-      for (let i = 0; i < 70; i++) {
-        const res = await ci.send(new CreateIdentityPoolCommand({ IdentityPoolName: `pool_${i}`, AllowUnauthenticatedIdentities: false }));
-        created.add(res.IdentityPoolId ?? '');
+    it('an unknown pool id is ResourceNotFoundException (400) everywhere; a malformed one is ValidationException', async function () {
+      const calls: [string, () => Promise<unknown>][] = [
+        ['GetId', () => ciOnce.send(new GetIdCommand({ IdentityPoolId: UNKNOWN_POOL, Logins: { [loginsKey]: idToken } }))],
+        ['DescribeIdentityPool', () => ciOnce.send(new DescribeIdentityPoolCommand({ IdentityPoolId: UNKNOWN_POOL }))],
+        ['DeleteIdentityPool', () => ciOnce.send(new DeleteIdentityPoolCommand({ IdentityPoolId: UNKNOWN_POOL }))],
+        ['ListIdentities', () => ciOnce.send(new ListIdentitiesCommand({ IdentityPoolId: UNKNOWN_POOL, MaxResults: 60 }))],
+        ['GetIdentityPoolRoles', () => ciOnce.send(new GetIdentityPoolRolesCommand({ IdentityPoolId: UNKNOWN_POOL }))],
+        ['SetIdentityPoolRoles', () => ciOnce.send(new SetIdentityPoolRolesCommand({ IdentityPoolId: UNKNOWN_POOL, Roles: {} }))],
+      ];
+      for (const [name, call] of calls) {
+        const err = await failure(call());
+        assert.deepEqual([name, err.name, err.status, err.message], [name, 'ResourceNotFoundException', 400, `IdentityPool '${UNKNOWN_POOL}' not found.`]);
       }
-      const firstPage = await ci.send(new ListIdentityPoolsCommand({ MaxResults: 60 }));
-      assert.equal(firstPage.IdentityPools?.length, 70, 'gap: more than MaxResults in one page');
-      assert.equal(firstPage.NextToken, undefined, 'gap: no NextToken');
-      const { pools, pages } = await listAllPools(ci);
-      assert.equal(pages, 1);
-      assert.deepEqual(new Set(pools.map((p) => p.IdentityPoolId)), created);
-      assert.ok(pools.every((p) => p.IdentityPoolName?.startsWith('pool_')));
+      // A pool id of another region is not found either.
+      const { IdentityPoolId } = await ci.send(new CreateIdentityPoolCommand({ IdentityPoolName: 'here', AllowUnauthenticatedIdentities: false }));
+      const elsewhere = (IdentityPoolId ?? '').replace(/^us-east-1:/, 'eu-west-1:');
+      assert.equal((await failure(ciOnce.send(new GetIdCommand({ IdentityPoolId: elsewhere })))).name, 'ResourceNotFoundException');
+      assert.equal((await failure(ciOnce.send(new GetIdentityPoolRolesCommand({ IdentityPoolId: elsewhere })))).name, 'ResourceNotFoundException');
+
+      const malformed = await failure(ciOnce.send(new GetIdentityPoolRolesCommand({ IdentityPoolId: 'not-a-pool-id' })));
+      assert.equal(malformed.name, 'ValidationException');
+      assert.equal(malformed.status, 400);
+      assert.equal(
+        malformed.message,
+        "1 validation error detected: Value 'not-a-pool-id' at 'identityPoolId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w-]+:[0-9a-f-]+",
+      );
+      assert.equal((await failure(ciOnce.send(new GetIdCommand({ IdentityPoolId: 'us-east-1:NOT-HEX' })))).name, 'ValidationException');
     });
 
-    it('gap: SetIdentityPoolRoles and GetIdentityPoolRoles are not implemented (HTTP 500)', async function () {
-      const { IdentityPoolId } = await ci.send(new CreateIdentityPoolCommand({ IdentityPoolName: 'roles_pool', AllowUnauthenticatedIdentities: false }));
-      const role = await iam.send(new CreateRoleCommand({ RoleName: 'authn', AssumeRolePolicyDocument: cognitoTrustPolicy(IdentityPoolId ?? '') }));
-      const set = await failure(ciOnce.send(new SetIdentityPoolRolesCommand({ IdentityPoolId, Roles: { authenticated: role.Role?.Arn ?? '' } })));
-      assert.equal(set.status, 500);
-      const get = await failure(ciOnce.send(new GetIdentityPoolRolesCommand({ IdentityPoolId })));
-      assert.equal(get.status, 500);
-      await eventually('moto logs NotImplementedError for both', () => {
-        const log = moto.logTail(20_000);
-        return /set_identity_pool_roles action has not been implemented/.test(log) && /get_identity_pool_roles action has not been implemented/.test(log);
-      });
+    it('ListIdentityPools pages: MaxResults 60 over 130 pools gives 60 + 60 + 10, each pool once, Id and Name only', async function () {
+      this.timeout(120_000);
+      const created: string[] = [];
+      for (let i = 0; i < 130; i++) {
+        const res = await ci.send(new CreateIdentityPoolCommand({ IdentityPoolName: `pool_${i}`, AllowUnauthenticatedIdentities: false }));
+        created.push(res.IdentityPoolId ?? '');
+      }
+      const sizes: number[] = [];
+      const seen: IdentityPoolShortDescription[] = [];
+      let NextToken: string | undefined;
+      let calls = 0;
+      do {
+        const page = await ci.send(new ListIdentityPoolsCommand({ MaxResults: 60, NextToken }));
+        calls++;
+        sizes.push(page.IdentityPools?.length ?? 0);
+        seen.push(...(page.IdentityPools ?? []));
+        NextToken = page.NextToken;
+        if (NextToken) assert.match(NextToken, /^\S+$/, 'NextToken matches AWS pattern [\\S]+');
+      } while (NextToken && calls < 10);
+      assert.deepEqual(sizes, [60, 60, 10]);
+      assert.equal(calls, 3);
+      assert.deepEqual(
+        seen.map((p) => p.IdentityPoolId),
+        created,
+        'every pool exactly once, in creation order',
+      );
+      assert.deepEqual(seen[7], { IdentityPoolId: created[7], IdentityPoolName: 'pool_7' }, 'IdentityPoolShortDescription: no other fields');
+      assert.deepEqual(await listAllPools(ci), { pools: seen, pages: 3 });
+
+      // Small pages, and a page size that divides the total: no NextToken after the last full page.
+      const first = await ci.send(new ListIdentityPoolsCommand({ MaxResults: 1 }));
+      assert.deepEqual(first.IdentityPools?.map((p) => p.IdentityPoolId), [created[0]]);
+      assert.ok(first.NextToken);
+      let tenCalls = 0;
+      let token: string | undefined;
+      do {
+        const page = await ci.send(new ListIdentityPoolsCommand({ MaxResults: 13, NextToken: token }));
+        tenCalls++;
+        token = page.NextToken;
+      } while (token && tenCalls < 20);
+      assert.equal(tenCalls, 10);
+    });
+
+    it('ListIdentityPools: a pool deleted or created between pages is neither skipped nor repeated', async function () {
+      this.timeout(60_000);
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        ids.push((await ci.send(new CreateIdentityPoolCommand({ IdentityPoolName: `p_${i}`, AllowUnauthenticatedIdentities: false }))).IdentityPoolId ?? '');
+      }
+      const page1 = await ci.send(new ListIdentityPoolsCommand({ MaxResults: 2 }));
+      assert.deepEqual(page1.IdentityPools?.map((p) => p.IdentityPoolId), ids.slice(0, 2));
+      // The pool the token points at goes away, and a new one appears.
+      await ci.send(new DeleteIdentityPoolCommand({ IdentityPoolId: ids[2] }));
+      const late = (await ci.send(new CreateIdentityPoolCommand({ IdentityPoolName: 'late', AllowUnauthenticatedIdentities: false }))).IdentityPoolId;
+      const page2 = await ci.send(new ListIdentityPoolsCommand({ MaxResults: 2, NextToken: page1.NextToken }));
+      assert.deepEqual(page2.IdentityPools?.map((p) => p.IdentityPoolId), [ids[3], ids[4]]);
+      const page3 = await ci.send(new ListIdentityPoolsCommand({ MaxResults: 2, NextToken: page2.NextToken }));
+      assert.deepEqual(page3.IdentityPools?.map((p) => p.IdentityPoolId), [late]);
+      assert.equal(page3.NextToken, undefined);
+    });
+
+    it('ListIdentityPools: MaxResults is required and 1..60 (ValidationException); a bad NextToken is InvalidParameterException', async function () {
+      for (const MaxResults of [0, 61]) {
+        const err = await failure(ciOnce.send(new ListIdentityPoolsCommand({ MaxResults })));
+        assert.equal(err.name, 'ValidationException');
+        assert.equal(err.status, 400);
+        assert.match(err.message, /^1 validation error detected: Value '\d+' at 'maxResults' failed to satisfy constraint: Member must have value (greater|less) than or equal to (1|60)$/);
+      }
+      // The SDK types require MaxResults; send the request without it anyway.
+      const missing = await failure(ciOnce.send(new ListIdentityPoolsCommand({} as ListIdentityPoolsCommandInput)));
+      assert.equal(missing.name, 'ValidationException');
+      assert.match(missing.message, /Value null at 'maxResults' failed to satisfy constraint: Member must not be null/);
+      const badToken = await failure(ciOnce.send(new ListIdentityPoolsCommand({ MaxResults: 60, NextToken: 'bm90LWEtdG9rZW4' })));
+      assert.equal(badToken.name, 'InvalidParameterException');
+      assert.equal(badToken.status, 400);
+      // Nothing there: an empty list, no token.
+      const none = await ci.send(new ListIdentityPoolsCommand({ MaxResults: 60 }));
+      assert.deepEqual(none.IdentityPools, []);
+      assert.equal(none.NextToken, undefined);
+    });
+
+    it('SetIdentityPoolRoles / GetIdentityPoolRoles round trip; DescribeIdentityPool unaffected', async function () {
+      const providerArn = await createProvider();
+      const { IdentityPoolId } = await ci.send(
+        new CreateIdentityPoolCommand({ IdentityPoolName: 'roles_pool', AllowUnauthenticatedIdentities: false, OpenIdConnectProviderARNs: [providerArn] }),
+      );
+      const describedBefore = await ci.send(new DescribeIdentityPoolCommand({ IdentityPoolId }));
+      const fresh = await ci.send(new GetIdentityPoolRolesCommand({ IdentityPoolId }));
+      assert.equal(fresh.IdentityPoolId, IdentityPoolId);
+      assert.deepEqual(fresh.Roles ?? {}, {});
+      assert.equal(fresh.RoleMappings, undefined);
+
+      const authn = (await iam.send(new CreateRoleCommand({ RoleName: 'authn', AssumeRolePolicyDocument: cognitoTrustPolicy(IdentityPoolId ?? '') }))).Role?.Arn ?? '';
+      const unauthn = (await iam.send(new CreateRoleCommand({ RoleName: 'unauthn', AssumeRolePolicyDocument: cognitoTrustPolicy(IdentityPoolId ?? '') }))).Role?.Arn ?? '';
+      const set = await ci.send(new SetIdentityPoolRolesCommand({ IdentityPoolId, Roles: { authenticated: authn } }));
+      assert.equal(set.$metadata.httpStatusCode, 200);
+      const got = await ci.send(new GetIdentityPoolRolesCommand({ IdentityPoolId }));
+      assert.equal(got.IdentityPoolId, IdentityPoolId);
+      assert.deepEqual(got.Roles, { authenticated: authn });
+      assert.equal(got.RoleMappings, undefined);
+
+      // RoleMappings pass through, keyed by a provider of the pool (the Logins key of the OIDC provider).
+      const RoleMappings = {
+        [loginsKey]: {
+          Type: 'Rules' as const,
+          AmbiguousRoleResolution: 'AuthenticatedRole' as const,
+          RulesConfiguration: { Rules: [{ Claim: 'aud', MatchType: 'Equals' as const, Value: CLIENT_ID, RoleARN: authn }] },
+        },
+      };
+      await ci.send(new SetIdentityPoolRolesCommand({ IdentityPoolId, Roles: { authenticated: authn, unauthenticated: unauthn }, RoleMappings }));
+      const both = await ci.send(new GetIdentityPoolRolesCommand({ IdentityPoolId }));
+      assert.deepEqual(both.Roles, { authenticated: authn, unauthenticated: unauthn });
+      assert.deepEqual(both.RoleMappings, RoleMappings);
+
+      // DescribeIdentityPool shows no roles, before or after.
+      assert.deepEqual({ ...(await ci.send(new DescribeIdentityPoolCommand({ IdentityPoolId }))), $metadata: undefined }, { ...describedBefore, $metadata: undefined });
+
+      // Set replaces everything: mappings left out are gone; Roles {} clears the roles.
+      await ci.send(new SetIdentityPoolRolesCommand({ IdentityPoolId, Roles: { authenticated: unauthn } }));
+      const replaced = await ci.send(new GetIdentityPoolRolesCommand({ IdentityPoolId }));
+      assert.deepEqual(replaced.Roles, { authenticated: unauthn });
+      assert.equal(replaced.RoleMappings, undefined);
+      await ci.send(new SetIdentityPoolRolesCommand({ IdentityPoolId, Roles: {} }));
+      assert.deepEqual((await ci.send(new GetIdentityPoolRolesCommand({ IdentityPoolId }))).Roles ?? {}, {});
+
+      // Roles live on the pool: another pool has none, and a deleted or reset pool takes them along.
+      await ci.send(new SetIdentityPoolRolesCommand({ IdentityPoolId, Roles: { authenticated: authn } }));
+      const other = await ci.send(new CreateIdentityPoolCommand({ IdentityPoolName: 'other_pool', AllowUnauthenticatedIdentities: false }));
+      assert.deepEqual((await ci.send(new GetIdentityPoolRolesCommand({ IdentityPoolId: other.IdentityPoolId }))).Roles ?? {}, {});
+      await ci.send(new DeleteIdentityPoolCommand({ IdentityPoolId }));
+      assert.equal((await failure(ciOnce.send(new GetIdentityPoolRolesCommand({ IdentityPoolId })))).name, 'ResourceNotFoundException');
+    });
+
+    it('SetIdentityPoolRoles errors: bad Roles key, a role name, > 2 roles, a mapping for a provider the pool lacks, a mapping without AmbiguousRoleResolution', async function () {
+      const providerArn = await createProvider();
+      const { IdentityPoolId } = await ci.send(
+        new CreateIdentityPoolCommand({ IdentityPoolName: 'strict_pool', AllowUnauthenticatedIdentities: false, OpenIdConnectProviderARNs: [providerArn] }),
+      );
+      const roleArn = `arn:aws:iam::${MOTO_ACCOUNT_ID}:role/authn`;
+      const setRoles = (input: Omit<SetIdentityPoolRolesCommandInput, 'IdentityPoolId'>): Promise<unknown> =>
+        ciOnce.send(new SetIdentityPoolRolesCommand({ IdentityPoolId, ...input }));
+
+      const badKey = await failure(setRoles({ Roles: { Authenticated: roleArn } }));
+      assert.equal(badKey.name, 'ValidationException');
+      assert.match(badKey.message, /at 'roles' failed to satisfy constraint: Map keys must satisfy constraint: \[Member must satisfy regular expression pattern: \(un\)\?authenticated\]/);
+      // A role NAME instead of an ARN: what AWS answers (iam:PassRole fails on it).
+      const roleName = await failure(setRoles({ Roles: { authenticated: 'my-authenticated-role' } }));
+      assert.deepEqual([roleName.name, roleName.status, roleName.message], ['NotAuthorizedException', 403, "Access to Role 'my-authenticated-role' is forbidden."]);
+      const shortValue = await failure(setRoles({ Roles: { authenticated: 'authn' } }));
+      assert.equal(shortValue.name, 'ValidationException', 'ARNString is at least 20 characters');
+      const three = await failure(setRoles({ Roles: { authenticated: roleArn, unauthenticated: roleArn, guest: roleArn } }));
+      assert.equal(three.name, 'ValidationException');
+      assert.match(three.message, /^2 validation errors detected: /, 'too many entries, and a bad key');
+
+      const unknownProvider = await failure(
+        setRoles({ Roles: { authenticated: roleArn }, RoleMappings: { 'other.example.com': { Type: 'Token', AmbiguousRoleResolution: 'Deny' } } }),
+      );
+      assert.deepEqual(
+        [unknownProvider.name, unknownProvider.message],
+        ['InvalidParameterException', '(other.example.com) is not a valid RoleMapping ProviderName or is not a configured provider.'],
+      );
+      const noResolution = await failure(setRoles({ Roles: { authenticated: roleArn }, RoleMappings: { [loginsKey]: { Type: 'Token' } } }));
+      assert.equal(noResolution.name, 'InvalidParameterException');
+      const badType = await failure(
+        setRoles({ Roles: { authenticated: roleArn }, RoleMappings: { [loginsKey]: { Type: 'Claims' as 'Token', AmbiguousRoleResolution: 'Deny' } } }),
+      );
+      assert.equal(badType.name, 'ValidationException');
+      assert.match(badType.message, /Member must satisfy enum value set: \[Token, Rules\]/);
+      const noRules = await failure(setRoles({ Roles: { authenticated: roleArn }, RoleMappings: { [loginsKey]: { Type: 'Rules', AmbiguousRoleResolution: 'Deny' } } }));
+      assert.equal(noRules.name, 'InvalidParameterException');
+
+      // None of the failures stored anything.
+      assert.deepEqual((await ci.send(new GetIdentityPoolRolesCommand({ IdentityPoolId }))).Roles ?? {}, {});
     });
 
     it('GetId + GetCredentialsForIdentity with Logins {localhost:PORT: jwt}, then STS GetCallerIdentity', async function () {
@@ -504,7 +738,9 @@ describe('moto stand-in: IAM, Cognito Identity and STS over the wire', function 
       const { IdentityPoolId } = await ci.send(
         new CreateIdentityPoolCommand({ IdentityPoolName: 'login_pool', AllowUnauthenticatedIdentities: false, AllowClassicFlow: false, OpenIdConnectProviderARNs: [providerArn] }),
       );
-      await iam.send(new CreateRoleCommand({ RoleName: 'authn', AssumeRolePolicyDocument: cognitoTrustPolicy(IdentityPoolId ?? '') }));
+      const role = await iam.send(new CreateRoleCommand({ RoleName: 'authn', AssumeRolePolicyDocument: cognitoTrustPolicy(IdentityPoolId ?? '') }));
+      // The real flow: the authenticated role is attached to the pool before anyone logs in.
+      await ci.send(new SetIdentityPoolRolesCommand({ IdentityPoolId, Roles: { authenticated: role.Role?.Arn ?? '' } }));
       const logins = { [loginsKey]: idToken };
       const { IdentityId } = await ci.send(new GetIdCommand({ IdentityPoolId, Logins: logins }));
       assert.match(IdentityId ?? '', /^us-east-1:[0-9a-f-]{36}$/);
@@ -581,21 +817,28 @@ describe('moto stand-in: IAM, Cognito Identity and STS over the wire', function 
       const ttl = (bogus.Credentials?.Expiration?.getTime() ?? 0) - Date.now();
       assert.ok(ttl > 60_000 && ttl <= 91_000, `valid about 90 s, got ${ttl} ms`);
 
-      // An unknown pool is an HTTP 500 (KeyError), not ResourceNotFoundException.
-      const unknown = await failure(ciOnce.send(new GetIdCommand({ IdentityPoolId: 'us-east-1:00000000-0000-0000-0000-000000000000', Logins: { [loginsKey]: idToken } })));
-      assert.equal(unknown.status, 500);
+      // Only an unknown pool fails (moto_plus: ResourceNotFoundException, as in AWS).
+      const unknown = await failure(ciOnce.send(new GetIdCommand({ IdentityPoolId: UNKNOWN_POOL, Logins: { [loginsKey]: idToken } })));
+      assert.equal(unknown.name, 'ResourceNotFoundException');
     });
 
-    it('gap: GetCredentialsForIdentity ignores roles and trust policies (no role, or a role that trusts another pool)', async function () {
+    it('gap: GetCredentialsForIdentity ignores roles and trust policies (no role, a role that trusts another pool, an unknown role)', async function () {
       const providerArn = await createProvider();
       const { IdentityPoolId } = await ci.send(
         new CreateIdentityPoolCommand({ IdentityPoolName: 'no_role_pool', AllowUnauthenticatedIdentities: false, OpenIdConnectProviderARNs: [providerArn] }),
       );
-      // A role that trusts a different pool: AWS would say "Invalid identity pool configuration".
-      await iam.send(new CreateRoleCommand({ RoleName: 'wrong-pool', AssumeRolePolicyDocument: cognitoTrustPolicy('us-east-1:some-other-pool') }));
+      // No role attached yet: AWS would say "Invalid identity pool configuration".
       const { IdentityId } = await ci.send(new GetIdCommand({ IdentityPoolId, Logins: { [loginsKey]: idToken } }));
       const res = await ci.send(new GetCredentialsForIdentityCommand({ IdentityId, Logins: { [loginsKey]: idToken } }));
       assert.equal(res.Credentials?.AccessKeyId, 'TESTACCESSKEY12345');
+      // A role that trusts a different pool, attached with SetIdentityPoolRoles: AWS would refuse it the same way.
+      const wrong = await iam.send(new CreateRoleCommand({ RoleName: 'wrong-pool', AssumeRolePolicyDocument: cognitoTrustPolicy('us-east-1:some-other-pool') }));
+      await ci.send(new SetIdentityPoolRolesCommand({ IdentityPoolId, Roles: { authenticated: wrong.Role?.Arn ?? '' } }));
+      const again = await ci.send(new GetCredentialsForIdentityCommand({ IdentityId, Logins: { [loginsKey]: idToken } }));
+      assert.equal(again.Credentials?.AccessKeyId, 'TESTACCESSKEY12345');
+      // A role ARN that IAM does not know is accepted too.
+      await ci.send(new SetIdentityPoolRolesCommand({ IdentityPoolId, Roles: { authenticated: `arn:aws:iam::${MOTO_ACCOUNT_ID}:role/does-not-exist` } }));
+      assert.equal((await ci.send(new GetCredentialsForIdentityCommand({ IdentityId }))).Credentials?.AccessKeyId, 'TESTACCESSKEY12345');
     });
   });
 
@@ -628,7 +871,7 @@ describe('moto stand-in: IAM, Cognito Identity and STS over the wire', function 
         await iam.send(new CreateRoleCommand({ RoleName: `seed-role-${i}`, AssumeRolePolicyDocument: cognitoTrustPolicy(poolIds[i] ?? '') }));
       }
       const t3 = Date.now();
-      const { pools } = await listAllPools(ci);
+      const { pools, pages: poolPages } = await listAllPools(ci);
       const { roles, pages } = await listAllRoles(iam);
       const providers = await iam.send(new ListOpenIDConnectProvidersCommand({}));
       const t4 = Date.now();
@@ -637,6 +880,7 @@ describe('moto stand-in: IAM, Cognito Identity and STS over the wire', function 
           `listing all back ${t4 - t3} ms)\n`,
       );
       assert.equal(pools.length, 300);
+      assert.equal(poolPages, 5, '300 pools in pages of 60');
       assert.equal(roles.length, 300);
       assert.equal(pages, 3);
       assert.equal(providers.OpenIDConnectProviderList?.length, 20);

@@ -8,38 +8,78 @@
  *   await moto.reset();   // wipe all state between tests
  *   await moto.stop();
  *
- * moto_server comes from scripts/install-moto.sh (a venv in the user cache dir, outside
- * the repo). Set MOTO_SERVER=/path/to/moto_server to use another one.
+ * moto comes from scripts/install-moto.sh (a venv in the user cache dir, outside the
+ * repo). Set MOTO_SERVER=/path/to/moto_server to use another install: its venv's python
+ * (the `python` beside it, else the one on its #! line) is what runs the launcher.
+ *
+ * The server is not plain moto_server: startMoto() runs
+ *   <venv>/bin/python test/standins/moto_plus.py -H 127.0.0.1 -p PORT
+ * which imports moto, patches the missing actions into moto's own classes (no fork) and
+ * then runs moto_server's main(). Startup, measured here (medians of 10): it answers
+ * HTTP ~50 ms later than plain moto_server (517 vs 470 ms: it imports moto's IAM and
+ * Cognito modules and botocore's two models up front) and its first IAM + Cognito calls
+ * are ~50 ms quicker (118 vs 169 ms), so the same in total (~0.65 s).
  *
  * ─────────────────────────────────────────────────────────────────────────────────────
- * WHAT MOTO (5.2.5) DOES NOT DO. The extension must make these checks itself, and tests
- * must not expect moto to fail where real AWS would. Each point was read in the installed
- * source (site-packages/moto/...); the ones a test could trip over are pinned by the
- * "gap:" tests in test/integration/moto.test.ts.
+ * ADDED BY moto_plus.py (moto 5.2.5 lacks them; pinned by tests in
+ * test/integration/moto.test.ts):
+ *  - Cognito SetIdentityPoolRoles / GetIdentityPoolRoles: Roles and RoleMappings are
+ *    stored per pool; Set replaces both (Roles {} clears). Get returns
+ *    {IdentityPoolId, Roles, RoleMappings (only when set)}. DescribeIdentityPool does not
+ *    show roles (as in AWS). Checked as AWS documents/answers: Roles keys only
+ *    authenticated|unauthenticated and at most 2 (ValidationException); a value that is
+ *    not a role ARN, e.g. a role NAME -> NotAuthorizedException "Access to Role 'x' is
+ *    forbidden." (403); a RoleMappings key that is not a provider of the pool ->
+ *    InvalidParameterException "(key) is not a valid RoleMapping ProviderName or is not
+ *    a configured provider."; Type Token/Rules without AmbiguousRoleResolution, Rules
+ *    without rules or with > 25 -> InvalidParameterException.
+ *  - Cognito ListIdentityPools: MaxResults required, 1..60 (ValidationException
+ *    otherwise), honoured; NextToken returned while more pools remain (none after the
+ *    last full page; AWS may also end with an empty page, so loop until no token) and
+ *    accepted back. Items are {IdentityPoolId, IdentityPoolName} only, as in AWS.
+ *    Order: creation order (stable across pages; deletions between pages do not skip
+ *    pools).
+ *  - Cognito unknown pool id: ResourceNotFoundException (HTTP 400, "IdentityPool 'ID'
+ *    not found.", AWS's wording) in GetId, UpdateIdentityPool, ListIdentities (moto: HTTP
+ *    500 KeyError), Describe/Delete/Set/GetIdentityPoolRoles. An id that does not match
+ *    [\w-]+:[0-9a-f-]+ is a ValidationException.
+ *  - IAM AddClientIDToOpenIDConnectProvider (idempotent; the 101st ID is LimitExceeded,
+ *    409) and RemoveClientIDFromOpenIDConnectProvider (idempotent): NoSuchEntity (404)
+ *    for an unknown provider ARN, ValidationError for an ARN shorter than 20 or a client
+ *    ID outside 1..255 characters.
+ *  Input constraints of these actions come from botocore's copy of the AWS model, with
+ *  AWS's "N validation error(s) detected: ..." wording.
+ *
+ * WHAT THE STAND-IN STILL DOES NOT DO. The extension must make these checks itself, and
+ * tests must not expect moto to fail where real AWS would. Each point was read in the
+ * installed source (site-packages/moto/...); the ones a test could trip over are pinned
+ * by the "gap:" tests in test/integration/moto.test.ts.
  *
  * Cognito Identity (moto/cognitoidentity/models.py, responses.py)
  *  - GetId ignores `Logins` entirely: no issuer/`Logins`-key check, no signature/JWKS
  *    fetch, no `aud`/`azp` check against the IAM provider's client IDs, no `exp` check,
  *    no check that the key names a provider attached to the pool. Any string (even
  *    "not-a-jwt") or no Logins at all gets a fresh IdentityId. Each call makes a NEW
- *    identity (no stable id per user). AccountId is ignored. An unknown pool id in the
- *    pool's region fails with an HTTP 500 (Python KeyError), not ResourceNotFoundException.
+ *    identity (no stable id per user). AccountId is ignored.
  *  - GetCredentialsForIdentity ignores `Logins` and the identity id (any id works,
- *    even one GetId never returned), never reads the pool's roles, never evaluates the
- *    role trust policy (aud/amr conditions), and always returns the same fixed
- *    credentials: AccessKeyId "TESTACCESSKEY12345", SecretKey "ABCSECRETKEY",
- *    SessionToken "ABC12345", valid 90 s.
- *  - SetIdentityPoolRoles / GetIdentityPoolRoles are NOT IMPLEMENTED: moto answers
- *    HTTP 500 (NotImplementedError) and the SDK throws. Keep the pool->role mapping
- *    elsewhere when testing against moto.
- *  - ListIdentityPools ignores MaxResults and NextToken: one page with every pool,
- *    no NextToken. Each item carries the whole pool description, not just Id/Name.
+ *    even one GetId never returned), never reads the pool's roles (not even the ones
+ *    SetIdentityPoolRoles stored: no role -> still credentials, where AWS says "Invalid
+ *    identity pool configuration"), never evaluates the role trust policy (aud/amr
+ *    conditions), and always returns the same fixed credentials: AccessKeyId
+ *    "TESTACCESSKEY12345", SecretKey "ABCSECRETKEY", SessionToken "ABC12345", valid 90 s.
+ *  - SetIdentityPoolRoles does not check that the role exists in IAM, or that its trust
+ *    policy names the pool (AWS does not check the trust policy either; whether it checks
+ *    existence is not documented).
+ *  - The exact text of AWS's messages for bad Roles keys, missing AmbiguousRoleResolution
+ *    or RulesConfiguration, and a bad NextToken (here InvalidParameterException) is not
+ *    documented; moto_plus's wording is its own. Match error NAMES, not messages.
  *  - AllowClassicFlow is neither stored nor returned (Create/Describe/Update).
- *  - UpdateIdentityPool cannot rename a pool (IdentityPoolName stays the old one) and an
- *    unknown pool id gives HTTP 500 (KeyError). No check that OpenIdConnectProviderARNs
- *    exist in IAM, on create or update.
+ *  - UpdateIdentityPool cannot rename a pool (IdentityPoolName stays the old one).
+ *    No check that OpenIdConnectProviderARNs exist in IAM, on create or update.
  *  - AllowUnauthenticatedIdentities=false is stored but never enforced.
- *  - Only the pool name is validated (regex [\w\s+=,.@-]+).
+ *  - Only the pool name is validated on create/update (regex [\w\s+=,.@-]+).
+ *  - Successful responses carry Content-Type text/html, not application/x-amz-json-1.1
+ *    (the SDK does not care).
  *
  * IAM (moto/iam/models.py, responses.py)
  *  - CreateOpenIDConnectProvider only requires that the URL has a scheme and a host:
@@ -52,13 +92,14 @@
  *    rejected (InvalidInput). UpdateOpenIDConnectProviderThumbprint validates nothing.
  *  - A trailing slash makes a different provider: https://h and https://h/ give the ARNs
  *    oidc-provider/h and oidc-provider/h/ (both accepted).
- *  - Client IDs: > 100 rejected (LimitExceeded), > 255 chars rejected; an empty list or
- *    an empty ID is accepted.
- *  - AddClientIDToOpenIDConnectProvider / RemoveClientIDFromOpenIDConnectProvider are NOT
- *    IMPLEMENTED (HTTP 500; the SDK throws). To change the audience list in a moto
- *    test, delete and re-create the provider.
- *  - DeleteOpenIDConnectProvider of an unknown ARN succeeds silently (real IAM:
- *    NoSuchEntity). Get of an unknown ARN does fail (NoSuchEntity).
+ *  - Client IDs on create: > 100 rejected (LimitExceeded), > 255 chars rejected; an empty
+ *    list or an empty ID is accepted.
+ *  - UpdateOpenIDConnectProvider (trusted identity propagation settings) is not
+ *    implemented (HTTP 500). The extension does not need it.
+ *  - DeleteOpenIDConnectProvider of an unknown ARN succeeds silently. That matches the
+ *    IAM API reference ("idempotent; it does not fail ... for a provider that does not
+ *    exist"), although its error list also names NoSuchEntity. Get of an unknown ARN
+ *    fails (NoSuchEntity).
  *  - CreateRole does not validate the trust policy at all (UpdateAssumeRolePolicy does);
  *    it is stored verbatim. CreateRole and GetRole return it URL-encoded, as real IAM
  *    does: decodeURIComponent before JSON.parse (same code works against both).
@@ -73,11 +114,12 @@
  *    show an assumed role for Cognito credentials.
  *
  * General
- *  - Unimplemented actions and Python exceptions come back as HTTP 500 with an HTML body;
- *    the SDK retries 500s (3 attempts by default) and then throws a deserialization
- *    error. Use `maxAttempts: 1` on a client that probes them; the Python traceback
- *    is in `moto.logTail()`.
- *  - All state is in memory in the one server process; reset() wipes every service.
+ *  - Other unimplemented actions and Python exceptions come back as HTTP 500 with an
+ *    HTML body; the SDK retries 500s (3 attempts by default) and then throws a
+ *    deserialization error. Use `maxAttempts: 1` on a client that probes them; the
+ *    Python traceback is in `moto.logTail()`.
+ *  - All state is in memory in the one server process; reset() wipes every service
+ *    (pool roles included: they live on the pool).
  * ─────────────────────────────────────────────────────────────────────────────────────
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
@@ -97,7 +139,7 @@ export interface Moto {
   port: number;
   region: string;
   credentials: MotoCredentials;
-  /** The moto_server executable in use. */
+  /** The moto_server executable in use (its venv's python runs test/standins/moto_plus.py). */
   executable: string;
   /** Process id of the server (undefined if it could not be spawned). */
   pid: number | undefined;
@@ -226,29 +268,44 @@ function installExitHook(): void {
   });
 }
 
-/**
- * Linux: start moto_server through the venv's python so that it gets PR_SET_PDEATHSIG
- * (SIGTERM when this node process dies, even by SIGKILL), then exec moto_server.
- */
-const PDEATHSIG_WRAPPER = [
-  'import ctypes, os, signal, sys',
-  'try:',
-  '    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM, 0, 0, 0)',
-  'except Exception:',
-  '    pass',
-  'if os.getppid() != int(sys.argv[1]):',
-  '    sys.exit(0)',
-  'os.execv(sys.argv[2], sys.argv[2:])',
-].join('\n');
+/** The launcher that adds what moto lacks (see the top of this file) and then runs moto_server's main(). */
+const MOTO_PLUS = path.join(REPO_ROOT, 'test', 'standins', 'moto_plus.py');
 
-function spawnMoto(exe: string, port: number): ChildProcess {
-  const args = ['-H', '127.0.0.1', '-p', String(port)];
-  const env = { ...process.env, PYTHONUNBUFFERED: '1', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' };
-  const python = path.join(path.dirname(exe), 'python');
-  if (process.platform === 'linux' && isExecutable(python)) {
-    return spawn(python, ['-c', PDEATHSIG_WRAPPER, String(process.pid), exe, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * The python that runs `exe` (moto_server): the venv's python beside it, else the
+ * interpreter named on its #! line.
+ */
+function pythonFor(exe: string): string {
+  const beside = path.join(path.dirname(exe), 'python');
+  if (isExecutable(beside)) return beside;
+  try {
+    const first = fs.readFileSync(exe, 'utf8').split('\n', 1)[0] ?? '';
+    const m = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(first);
+    // `#!/usr/bin/env python3` names the interpreter in the second word.
+    const interp = m?.[1]?.endsWith('/env') ? m[2] : m?.[1];
+    if (interp && (path.isAbsolute(interp) ? isExecutable(interp) : true)) return interp;
+  } catch {
+    /* fall through */
   }
-  return spawn(exe, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  throw new Error(`no python found for ${exe}: expected ${beside} or a #! line naming one`);
+}
+
+/**
+ * `<venv>/bin/python test/standins/moto_plus.py -H 127.0.0.1 -p PORT`. On Linux
+ * MOTO_PLUS_PARENT_PID makes it ask for PR_SET_PDEATHSIG, so it gets SIGTERM when this
+ * node process dies, even by SIGKILL.
+ */
+function spawnMoto(python: string, port: number): ChildProcess {
+  const args = [MOTO_PLUS, '-H', '127.0.0.1', '-p', String(port)];
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PYTHONUNBUFFERED: '1',
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+  };
+  if (process.platform === 'linux') env.MOTO_PLUS_PARENT_PID = String(process.pid);
+  else delete env.MOTO_PLUS_PARENT_PID;
+  return spawn(python, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 async function httpReady(endpoint: string): Promise<boolean> {
@@ -261,9 +318,14 @@ async function httpReady(endpoint: string): Promise<boolean> {
   }
 }
 
-/** Start moto_server on 127.0.0.1 and wait until it answers HTTP. */
+/**
+ * Start moto on 127.0.0.1 (through moto_plus.py, with the venv's python) and wait until
+ * it answers HTTP.
+ */
 export async function startMoto(options: StartMotoOptions = {}): Promise<Moto> {
   const exe = await findOrInstallMoto();
+  if (!fs.existsSync(MOTO_PLUS)) throw new Error(`${MOTO_PLUS} is missing (repo root found: ${REPO_ROOT})`);
+  const python = pythonFor(exe);
   const region = options.region ?? MOTO_REGION;
   const timeoutMs = options.startTimeoutMs ?? 60_000;
   // A port from freePort() can be taken by someone else before moto binds it: retry.
@@ -272,7 +334,7 @@ export async function startMoto(options: StartMotoOptions = {}): Promise<Moto> {
   for (let i = 0; i < attempts; i++) {
     const port = options.port ?? (await freePort());
     try {
-      return await startOn(exe, port, region, timeoutMs, options.onOutput);
+      return await startOn(exe, python, port, region, timeoutMs, options.onOutput);
     } catch (e) {
       lastError = e as Error;
       if (!/address already in use|port .* is in use/i.test(lastError.message)) break;
@@ -283,6 +345,7 @@ export async function startMoto(options: StartMotoOptions = {}): Promise<Moto> {
 
 async function startOn(
   exe: string,
+  python: string,
   port: number,
   region: string,
   timeoutMs: number,
@@ -291,7 +354,7 @@ async function startOn(
   installExitHook();
   const endpoint = `http://127.0.0.1:${port}`;
   let log = '';
-  const child = spawnMoto(exe, port);
+  const child = spawnMoto(python, port);
   running.add(child);
   const append = (chunk: Buffer): void => {
     const text = chunk.toString('utf8');
@@ -331,7 +394,7 @@ async function startOn(
   // Wait for the port, then for an HTTP answer; give up if the process dies.
   const deadline = Date.now() + timeoutMs;
   const failed = (why: string): Error =>
-    new Error(`moto_server (${exe}) on port ${port} ${why}\n--- moto output (tail) ---\n${logTail()}`);
+    new Error(`moto_server (${MOTO_PLUS} on ${python}) on port ${port} ${why}\n--- moto output (tail) ---\n${logTail()}`);
   try {
     const died = exitPromise.then(() => {
       throw failed(`exited early (code ${exited?.code}, signal ${exited?.signal})`);
