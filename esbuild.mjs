@@ -3,6 +3,7 @@
 //  - dist/cli.js           the headless CLI over the same engine (`bin` in package.json)
 //  - dist/chunks/aws.js    AWS SDK clients, required on first use only
 //  - dist/chunks/auth0.js  Auth0 Management API client, required on first use only
+//  - dist/chunks/jose.js   jose (JWT signature checks), required on first use only
 //  - dist/webview/*.js     webview scripts (browser, IIFE)
 //  - dist/test/vscode/**   the in-host test runner and suites (not packaged)
 import * as esbuild from 'esbuild';
@@ -20,7 +21,7 @@ const watch = process.argv.includes('--watch');
 const lazyChunks = {
   name: 'lazy-chunks',
   setup(build) {
-    build.onResolve({ filter: /(^|\/)chunks\/(aws|auth0)$/ }, (args) => {
+    build.onResolve({ filter: /(^|\/)chunks\/(aws|auth0|jose)$/ }, (args) => {
       if (args.importer.includes(`${join('src', 'engine', 'chunks')}`)) return undefined;
       const name = args.path.split('/').pop();
       const outdir = build.initialOptions.outfile ? build.initialOptions.outfile.replace(/[^/]+$/, '') : 'dist/';
@@ -58,6 +59,7 @@ const configs = [
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { ...node, entryPoints: ['src/engine/chunks/aws.ts'], outfile: 'dist/chunks/aws.js' },
   { ...node, entryPoints: ['src/engine/chunks/auth0.ts'], outfile: 'dist/chunks/auth0.js' },
+  { ...node, entryPoints: ['src/engine/chunks/jose.ts'], outfile: 'dist/chunks/jose.js' },
   {
     bundle: true, platform: 'browser', format: 'iife', target: 'es2022', minify: production,
     sourcemap: !production, logLevel: 'warning',

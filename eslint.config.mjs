@@ -22,7 +22,7 @@ export default tseslint.config(
   },
   {
     // Tests, stand-ins and scripts print to the console on purpose.
-    files: ['test/**/*.ts', 'src/cli/**/*.ts'],
+    files: ['test/**/*.ts', 'scripts/**/*.ts', 'src/cli/**/*.ts'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-explicit-any': 'off' },
   },
 );

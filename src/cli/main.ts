@@ -6,6 +6,11 @@ import { computeThumbprint } from '../engine/thumbprint';
 import { formatThumbprintText } from '../engine/format';
 import { describeError, EngineError } from '../engine/errors';
 import { loadCaFiles } from '../engine/trust';
+import { decodeToken } from '../engine/token';
+import { verifySignature } from '../engine/jwks';
+import { runPreflight, type PreflightReport } from '../engine/preflight';
+import { readPoolTarget, regionOfPoolId } from '../engine/preflightRead';
+import { formatPreflightText } from '../engine/format';
 
 const USAGE = `Usage: auth0-cognito <command> [options]
 
@@ -14,8 +19,17 @@ Commands:
                         for an OpenID Connect provider on it. <host> may be a domain,
                         host:port, or an https:// URL.
 
+  inspect-token [token] Decode an ID token, verify its signature against the issuer's JWKS and
+                        check every rule Cognito applies; with --pool, also against that
+                        identity pool's providers and roles. Reads the token from stdin when
+                        not given. Exit code 0 when the preflight passes, 1 when it does not.
+
 Options:
   --json                Print the result as JSON.
+  --pool <id>           inspect-token: the identity pool to check against (REGION:GUID).
+  --profile <name>      AWS profile (default: the default credential chain).
+  --endpoint <url>      AWS endpoint for IAM/Cognito/STS (LocalStack, moto); default
+                        AWS_ENDPOINT_URL or AWS.
   --ca <file>           Trust this extra CA certificate (PEM); repeatable.
   --timeout <seconds>   Network timeout (default 15).
   -h, --help            Show this help.
@@ -23,6 +37,9 @@ Options:
 
 interface Parsed {
   command: string | undefined;
+  pool: string | undefined;
+  profile: string | undefined;
+  endpoint: string | undefined;
   args: string[];
   json: boolean;
   ca: string[];
@@ -33,7 +50,7 @@ interface Parsed {
 class UsageError extends Error {}
 
 export function parseArgs(argv: string[]): Parsed {
-  const p: Parsed = { command: undefined, args: [], json: false, ca: [], timeoutMs: 15_000, help: false };
+  const p: Parsed = { command: undefined, pool: undefined, profile: undefined, endpoint: undefined, args: [], json: false, ca: [], timeoutMs: 15_000, help: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = () => {
@@ -44,6 +61,9 @@ export function parseArgs(argv: string[]): Parsed {
     if (a === '--json') p.json = true;
     else if (a === '-h' || a === '--help') p.help = true;
     else if (a === '--ca') p.ca.push(value());
+    else if (a === '--pool') p.pool = value();
+    else if (a === '--profile') p.profile = value();
+    else if (a === '--endpoint') p.endpoint = value();
     else if (a === '--timeout') {
       const s = Number(value());
       if (!Number.isFinite(s) || s <= 0 || s > 600) throw new UsageError('--timeout takes a number of seconds between 0 and 600.');
@@ -82,6 +102,41 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
         out.write(p.json ? `${JSON.stringify(r, null, 2)}\n` : `${formatThumbprintText(r)}\n`);
         return 0;
       }
+      case 'inspect-token': {
+        if (p.args.length > 1) {
+          err.write(`inspect-token takes at most one token.\n\n${USAGE}`);
+          return 2;
+        }
+        const input = p.args[0] ?? (await readStdin());
+        const extraCaPems = await loadCaFiles(p.ca);
+        const decoded = decodeToken(input);
+        if (!decoded.ok) {
+          if (p.json) out.write(`${JSON.stringify({ ok: false, problem: { code: decoded.code, message: decoded.problem, hint: decoded.hint } }, null, 2)}\n`);
+          else out.write(`Not a token: ${decoded.problem}\n${decoded.hint}\n`);
+          return 1;
+        }
+        const signature = typeof decoded.claims.iss === 'string'
+          ? await verifySignature(decoded, { trust: { extraCaPems }, timeoutMs: p.timeoutMs, signal: controller.signal })
+          : undefined;
+        let report: PreflightReport;
+        let notes: string[] = [];
+        if (p.pool) {
+          const region = regionOfPoolId(p.pool);
+          const aws = { region, profile: p.profile, endpoint: p.endpoint ?? process.env.AWS_ENDPOINT_URL, trust: { extraCaPems }, timeoutMs: p.timeoutMs };
+          const read = await readPoolTarget({ aws, poolId: p.pool, issuer: typeof decoded.claims.iss === 'string' ? decoded.claims.iss : undefined, signal: controller.signal });
+          notes = read.notes;
+          report = runPreflight({ token: decoded, signature, target: read.target });
+        } else {
+          report = runPreflight({ token: decoded, signature });
+        }
+        if (p.json) {
+          const { raw: _raw, ...shown } = decoded;
+          out.write(`${JSON.stringify({ ok: report.ok, token: shown, signature, preflight: report, notes }, null, 2)}\n`);
+        } else {
+          out.write(`${formatPreflightText(decoded, signature, report, p.pool, notes)}\n`);
+        }
+        return report.ok ? 0 : 1;
+      }
       default:
         err.write(`Unknown command "${p.command}".\n\n${USAGE}`);
         return 2;
@@ -94,6 +149,20 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
   } finally {
     process.removeListener('SIGINT', onSignal);
   }
+}
+
+function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) return Promise.resolve('');
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    process.stdin.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size <= 4 * 1024 * 1024) chunks.push(c);
+    });
+    process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    process.stdin.on('error', reject);
+  });
 }
 
 if (require.main === module) {

@@ -1,6 +1,7 @@
 /** Every command id the extension contributes, in one place (package.json must match; a test checks it). */
 export const Commands = {
   computeThumbprint: 'auth0Cognito.computeThumbprint',
+  inspectToken: 'auth0Cognito.inspectToken',
   checkAwsConnection: 'auth0Cognito.checkAwsConnection',
   showLog: 'auth0Cognito.showLog',
 } as const;
@@ -15,4 +16,5 @@ export const Settings = {
   awsRegion: 'aws.region',
   awsProfile: 'aws.profile',
   timeoutSeconds: 'network.timeoutSeconds',
+  tokenCodeLens: 'tokenCodeLens.enabled',
 } as const;

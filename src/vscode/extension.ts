@@ -4,6 +4,9 @@ import { Logger } from './logger';
 import { ThumbprintFeature } from './thumbprint';
 import { checkAwsConnection } from './awsConnection';
 import { ResourcesView } from './resourcesView';
+import { TokenInspector } from './tokenInspector';
+import { registerTokenLens } from './tokenLens';
+import { Secrets } from './secrets';
 
 /**
  * Wires the parts together and nothing else: no SDK is loaded here (AWS and Auth0 live in
@@ -12,11 +15,15 @@ import { ResourcesView } from './resourcesView';
 export function activate(context: vscode.ExtensionContext): void {
   const log = new Logger();
   const thumbprints = new ThumbprintFeature(context.extensionUri, log);
+  const inspector = new TokenInspector(context, log, new Secrets(context.secrets));
   context.subscriptions.push(
     log,
     thumbprints,
+    inspector,
     new ResourcesView(),
+    registerTokenLens(),
     vscode.commands.registerCommand(Commands.computeThumbprint, (host?: unknown) => thumbprints.run(host)),
+    vscode.commands.registerCommand(Commands.inspectToken, (token?: unknown, options?: unknown) => inspector.run(token, options)),
     vscode.commands.registerCommand(Commands.checkAwsConnection, () => checkAwsConnection(log)),
     vscode.commands.registerCommand(Commands.showLog, () => log.show()),
   );

@@ -2,8 +2,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { CreateOpenIDConnectProviderCommand } from '@aws-sdk/client-iam';
-import { loadAws, isAwsLoaded } from '../../src/engine/aws';
+import { loadAws } from '../../src/engine/aws';
 import { startMoto, MOTO_ACCOUNT_ID, type Moto } from '../standins/moto';
 import { freePort } from '../standins/ports';
 import { expectEngineError } from '../helpers/errors';
@@ -14,10 +15,11 @@ describe('AWS layer (lazy chunk) against moto, through the endpoint setting', fu
   before(async () => { moto = await startMoto(); });
   after(async () => { await moto?.stop(); });
 
-  it('is not loaded until first use', () => {
-    assert.equal(isAwsLoaded(), false);
-    loadAws();
-    assert.equal(isAwsLoaded(), true);
+  it('is not loaded until first use (checked in a fresh process)', () => {
+    const probe = "const a=require('./src/engine/aws');const before=a.isAwsLoaded();a.loadAws();"
+      + "process.stdout.write(JSON.stringify([before,a.isAwsLoaded(),Object.keys(require.cache).some(k=>k.includes('client-iam'))]))";
+    const out = execFileSync(process.execPath, ['--require', 'tsx/cjs', '-e', probe], { cwd: path.join(__dirname, '..', '..'), encoding: 'utf8' });
+    assert.deepEqual(JSON.parse(out), [false, true, true]);
   });
 
   it('reaches IAM and STS at the configured endpoint with explicit credentials', async () => {

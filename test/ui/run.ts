@@ -21,6 +21,7 @@ import * as path from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
 import { findRepoRoot, launchCodeServer, type WorkbenchSession } from '../vscode/codeServer';
 import { tests as smokeTests } from './smoke.ui';
+import { tests as inspectorTests } from './inspector.ui';
 import { tests as thumbprintTests } from './thumbprint.ui';
 
 export interface UiTest {
@@ -66,6 +67,7 @@ export const WORKSPACE_FILES: Record<string, string> = {
 const SUITES: Array<{ file: string; tests: UiTest[] }> = [
   { file: 'smoke.ui.ts', tests: smokeTests },
   { file: 'thumbprint.ui.ts', tests: thumbprintTests },
+  { file: 'inspector.ui.ts', tests: inspectorTests },
 ];
 
 // ---------------------------------------------------------------------------------------
@@ -233,7 +235,9 @@ async function main(): Promise<number> {
 
   let session: WorkbenchSession;
   try {
-    session = await launchCodeServer({ repoRoot, workspaceFiles: WORKSPACE_FILES });
+    // AWS credentials for the stand-in (moto accepts any); the extension host inherits them.
+    session = await launchCodeServer({ repoRoot, workspaceFiles: WORKSPACE_FILES,
+      env: { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_EC2_METADATA_DISABLED: 'true' } });
   } catch (e) {
     console.error(`could not start VS Code: ${(e as Error).message}`);
     console.log('ui: 0 passed, 1 failed');

@@ -2,8 +2,23 @@
  * Lazy chunk: everything that imports the AWS SDK. Bundled to dist/chunks/aws.js and
  * required on first use through loadAws() in ../aws.ts.
  */
-import { IAMClient, ListOpenIDConnectProvidersCommand } from '@aws-sdk/client-iam';
-import { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
+import {
+  IAMClient,
+  ListOpenIDConnectProvidersCommand,
+  AddClientIDToOpenIDConnectProviderCommand,
+  CreateOpenIDConnectProviderCommand,
+  CreateRoleCommand,
+  UpdateAssumeRolePolicyCommand,
+  UpdateOpenIDConnectProviderThumbprintCommand,
+} from '@aws-sdk/client-iam';
+import {
+  CognitoIdentityClient,
+  SetIdentityPoolRolesCommand,
+  UpdateIdentityPoolCommand,
+  type CognitoIdentityProvider,
+  type RoleMapping,
+  type UpdateIdentityPoolCommandInput,
+} from '@aws-sdk/client-cognito-identity';
 import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { fromIni, fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
@@ -249,3 +264,150 @@ export async function getIdAndCredentials(
 }
 
 export * from './awsList';
+
+// ---------------------------------------------------------------------------------------------
+// Writes for the fixes (../fixes.ts) and the setup wizard. Each is one AWS call through call(),
+// so failures become EngineErrors with a hint. The imports they need are on the top lines.
+
+/** iam:AddClientIDToOpenIDConnectProvider (IAM treats an ID already in the list as success). */
+export async function addClientIdToOidcProvider(clients: AwsClients, arn: string, clientId: string, signal?: AbortSignal): Promise<void> {
+  await call(clients.config, 'iam:AddClientIDToOpenIDConnectProvider', signal, (o) =>
+    clients.iam.send(new AddClientIDToOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn, ClientID: clientId }), o));
+}
+
+/** iam:UpdateOpenIDConnectProviderThumbprint: replaces the whole thumbprint list (at most 5). */
+export async function updateOidcProviderThumbprints(clients: AwsClients, arn: string, thumbprints: string[], signal?: AbortSignal): Promise<void> {
+  await call(clients.config, 'iam:UpdateOpenIDConnectProviderThumbprint', signal, (o) =>
+    clients.iam.send(new UpdateOpenIDConnectProviderThumbprintCommand({ OpenIDConnectProviderArn: arn, ThumbprintList: thumbprints }), o));
+}
+
+/**
+ * iam:CreateOpenIDConnectProvider. `url` is sent as given (callers strip the trailing slash);
+ * an empty thumbprint list is left out (IAM then finds the certificate itself). Returns the ARN.
+ */
+export async function createOidcProvider(clients: AwsClients, url: string, clientIds: string[], thumbprints: string[], signal?: AbortSignal): Promise<string> {
+  const r = await call(clients.config, 'iam:CreateOpenIDConnectProvider', signal, (o) =>
+    clients.iam.send(new CreateOpenIDConnectProviderCommand({
+      Url: url,
+      ClientIDList: clientIds,
+      ...(thumbprints.length ? { ThumbprintList: thumbprints } : {}),
+    }), o));
+  if (!r.OpenIDConnectProviderArn) throw new EngineError('AWS', `IAM created the provider ${url} but returned no ARN.`, 'Run the check again: it will find the provider by its URL.');
+  return r.OpenIDConnectProviderArn;
+}
+
+/** Everything DescribeIdentityPool returns: what UpdateIdentityPool must be given back. */
+export interface IdentityPoolConfig extends IdentityPoolDescription {
+  developerProviderName: string | undefined;
+  cognitoIdentityProviders: CognitoIdentityProvider[];
+  samlProviderArns: string[];
+  tags: Record<string, string>;
+}
+
+/** cognito-identity:DescribeIdentityPool, keeping every field (see updateIdentityPool). */
+export async function describeIdentityPoolConfig(clients: AwsClients, poolId: string, signal?: AbortSignal): Promise<IdentityPoolConfig> {
+  const r = await call(clients.config, 'cognito-identity:DescribeIdentityPool', signal, (o) =>
+    clients.cognito.send(new DescribeIdentityPoolCommand({ IdentityPoolId: poolId }), o));
+  return {
+    poolId: r.IdentityPoolId ?? poolId,
+    poolName: r.IdentityPoolName ?? '',
+    allowUnauthenticated: r.AllowUnauthenticatedIdentities === true,
+    allowClassicFlow: r.AllowClassicFlow,
+    openIdConnectProviderArns: r.OpenIdConnectProviderARNs ?? [],
+    supportedLoginProviders: r.SupportedLoginProviders ?? {},
+    developerProviderName: r.DeveloperProviderName || undefined,
+    cognitoIdentityProviders: r.CognitoIdentityProviders ?? [],
+    samlProviderArns: r.SamlProviderARNs ?? [],
+    tags: r.IdentityPoolTags ?? {},
+  };
+}
+
+/** What to change in an identity pool; everything not named is carried over as described. */
+export interface IdentityPoolChanges {
+  allowUnauthenticated?: boolean;
+  allowClassicFlow?: boolean;
+  openIdConnectProviderArns?: string[];
+  supportedLoginProviders?: Record<string, string>;
+}
+
+/**
+ * The UpdateIdentityPool request for `pool` with `changes`. UpdateIdentityPool replaces the whole
+ * configuration (a field left out is cleared), so every field of the description is sent back:
+ * name, guest access, classic flow, login providers, developer provider, OIDC provider ARNs,
+ * Cognito user pool providers, SAML providers and tags. Empty values are left out (AWS rejects
+ * an empty DeveloperProviderName; an empty list or map means the same as none).
+ */
+export function identityPoolUpdateInput(pool: IdentityPoolConfig, changes: IdentityPoolChanges = {}): UpdateIdentityPoolCommandInput {
+  const allowClassicFlow = changes.allowClassicFlow ?? pool.allowClassicFlow;
+  const logins = changes.supportedLoginProviders ?? pool.supportedLoginProviders;
+  const arns = changes.openIdConnectProviderArns ?? pool.openIdConnectProviderArns;
+  return {
+    IdentityPoolId: pool.poolId,
+    IdentityPoolName: pool.poolName,
+    AllowUnauthenticatedIdentities: changes.allowUnauthenticated ?? pool.allowUnauthenticated,
+    ...(allowClassicFlow !== undefined ? { AllowClassicFlow: allowClassicFlow } : {}),
+    ...(Object.keys(logins).length ? { SupportedLoginProviders: { ...logins } } : {}),
+    ...(pool.developerProviderName ? { DeveloperProviderName: pool.developerProviderName } : {}),
+    ...(arns.length ? { OpenIdConnectProviderARNs: [...arns] } : {}),
+    ...(pool.cognitoIdentityProviders.length ? { CognitoIdentityProviders: pool.cognitoIdentityProviders.map((p) => ({ ...p })) } : {}),
+    ...(pool.samlProviderArns.length ? { SamlProviderARNs: [...pool.samlProviderArns] } : {}),
+    ...(Object.keys(pool.tags).length ? { IdentityPoolTags: { ...pool.tags } } : {}),
+  };
+}
+
+/** cognito-identity:UpdateIdentityPool with everything of `pool` carried over (identityPoolUpdateInput). */
+export async function updateIdentityPool(clients: AwsClients, pool: IdentityPoolConfig, changes: IdentityPoolChanges = {}, signal?: AbortSignal): Promise<void> {
+  const input = identityPoolUpdateInput(pool, changes);
+  await call(clients.config, 'cognito-identity:UpdateIdentityPool', signal, (o) => clients.cognito.send(new UpdateIdentityPoolCommand(input), o));
+}
+
+/** iam:UpdateAssumeRolePolicy: replaces the role's trust policy. */
+export async function updateAssumeRolePolicy(clients: AwsClients, roleName: string, policyJson: string, signal?: AbortSignal): Promise<void> {
+  await call(clients.config, 'iam:UpdateAssumeRolePolicy', signal, (o) =>
+    clients.iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: roleName, PolicyDocument: policyJson }), o));
+}
+
+/** iam:CreateRole with a trust policy and no permissions. Returns the role's ARN. */
+export async function createRole(clients: AwsClients, input: { roleName: string; trustPolicy: string; description?: string | undefined }, signal?: AbortSignal): Promise<string> {
+  const r = await call(clients.config, 'iam:CreateRole', signal, (o) =>
+    clients.iam.send(new CreateRoleCommand({
+      RoleName: input.roleName,
+      AssumeRolePolicyDocument: input.trustPolicy,
+      ...(input.description ? { Description: input.description } : {}),
+    }), o));
+  if (!r.Role?.Arn) throw new EngineError('AWS', `IAM created the role ${input.roleName} but returned no ARN.`, 'Run the check again: it will find the role by its name.');
+  return r.Role.Arn;
+}
+
+/** iam:GetRole by name; undefined when no such role exists (NoSuchEntity). */
+export async function findRole(clients: AwsClients, roleName: string, signal?: AbortSignal): Promise<RoleTrust | undefined> {
+  try {
+    return await getRoleTrust(clients, roleName, signal);
+  } catch (e) {
+    if (e instanceof EngineError && /\bNoSuchEntity/.test(e.message)) return undefined;
+    throw e;
+  }
+}
+
+/** The pool's roles and role mappings as GetIdentityPoolRoles returns them (SetIdentityPoolRoles replaces both). */
+export interface IdentityPoolRolesConfig {
+  roles: Record<string, string>;
+  roleMappings: Record<string, RoleMapping>;
+}
+
+/** cognito-identity:GetIdentityPoolRoles, keeping the role mappings themselves. */
+export async function getIdentityPoolRolesConfig(clients: AwsClients, poolId: string, signal?: AbortSignal): Promise<IdentityPoolRolesConfig> {
+  const r = await call(clients.config, 'cognito-identity:GetIdentityPoolRoles', signal, (o) =>
+    clients.cognito.send(new GetIdentityPoolRolesCommand({ IdentityPoolId: poolId }), o));
+  return { roles: { ...(r.Roles ?? {}) }, roleMappings: { ...(r.RoleMappings ?? {}) } };
+}
+
+/** cognito-identity:SetIdentityPoolRoles: replaces the roles and the role mappings (pass the old mappings to keep them). */
+export async function setIdentityPoolRoles(clients: AwsClients, poolId: string, config: IdentityPoolRolesConfig, signal?: AbortSignal): Promise<void> {
+  await call(clients.config, 'cognito-identity:SetIdentityPoolRoles', signal, (o) =>
+    clients.cognito.send(new SetIdentityPoolRolesCommand({
+      IdentityPoolId: poolId,
+      Roles: config.roles,
+      ...(Object.keys(config.roleMappings).length ? { RoleMappings: config.roleMappings } : {}),
+    }), o));
+}

@@ -1,0 +1,308 @@
+import * as vscode from 'vscode';
+import { decodeToken, type DecodedToken } from '../engine/token';
+import { verifySignature } from '../engine/jwks';
+import { runPreflight, type RuleId } from '../engine/preflight';
+import { exchangeToken, readPoolTarget, regionOfPoolId } from '../engine/preflightRead';
+import { applyFix, formatPlan, planFix, type FixContext } from '../engine/fixes';
+import { loadAws } from '../engine/aws';
+import { normalizeAuth0Domain } from '../engine/auth0';
+import { describeError, isCancelled } from '../engine/errors';
+import { Commands } from '../shared/commands';
+import { InspectorViewState, parseInspectorViewMessage } from '../shared/protocol';
+import { awsConfigFromSettings } from './awsConnection';
+import { Logger } from './logger';
+import { Secrets, askManagementCredentials } from './secrets';
+import { timeoutMs, trustSettings } from './settings';
+import { webviewHtml, webviewOptions } from './webviewHtml';
+
+const LAST_POOL = 'auth0Cognito.inspector.lastPoolId';
+const JWT_SHAPED = /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*/;
+
+/** "Inspect ID Token": decode, verify, preflight against a pool, fix, and try the real exchange. */
+export class TokenInspector implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private ready = false;
+  private state: InspectorViewState | undefined;
+  private running: AbortController | undefined;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: Logger,
+    private readonly secrets: Secrets,
+  ) {}
+
+  /** The command: token from the argument, the selection, the clipboard, or an input box. */
+  async run(arg?: unknown, options?: unknown): Promise<InspectorViewState | undefined> {
+    const text = typeof arg === 'string' && arg.trim() ? arg : await this.askForToken();
+    if (text === undefined) return undefined;
+    const poolId = typeof options === 'object' && options !== null && typeof (options as { poolId?: unknown }).poolId === 'string'
+      ? (options as { poolId: string }).poolId : undefined;
+    await this.inspect(text, poolId);
+    return this.state;
+  }
+
+  private async askForToken(): Promise<string | undefined> {
+    const editor = vscode.window.activeTextEditor;
+    const selected = editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection) : '';
+    if (selected.trim()) return selected;
+    const clip = await vscode.env.clipboard.readText();
+    if (JWT_SHAPED.test(clip)) {
+      const useClip = vscode.l10n.t('Inspect the token on the clipboard');
+      const paste = vscode.l10n.t('Paste another token…');
+      const d = decodeToken(clip);
+      const detail = d.ok ? `${d.kind === 'id' ? 'ID token' : d.kind === 'access' ? 'access token' : 'JWT'} · ${d.alg ?? '?'} · ${d.length} characters${d.times.exp ? ` · ${d.times.exp.text}` : ''}` : d.problem;
+      const pick = await vscode.window.showQuickPick([{ label: useClip, detail }, { label: paste }], { title: vscode.l10n.t('Inspect ID Token') });
+      if (!pick) return undefined;
+      if (pick.label === useClip) return clip;
+    }
+    return vscode.window.showInputBox({
+      title: vscode.l10n.t('Inspect ID Token'),
+      prompt: vscode.l10n.t('Paste an ID token (a raw JWT; a "Bearer " prefix, quotes and line breaks are fine)'),
+      placeHolder: 'eyJhbGciOiJSUzI1NiIs…',
+      ignoreFocusOut: true,
+    });
+  }
+
+  /** Decodes (never throws), shows the view, then checks the signature and runs the token-only preflight. */
+  async inspect(text: string, poolId?: string): Promise<void> {
+    this.running?.abort();
+    const decoded = decodeToken(text);
+    this.state = {
+      decoded,
+      signature: decoded.ok && typeof decoded.claims.iss === 'string' ? { status: 'checking' } : undefined,
+      poolId: poolId ?? this.context.workspaceState.get<string>(LAST_POOL, ''),
+      preflight: undefined, notes: [], reportTarget: undefined, exchange: undefined, fixes: {}, busy: undefined, error: undefined,
+    };
+    this.log.info('inspector', decoded.ok ? `decoded a ${decoded.kind} token (${decoded.alg ?? 'no alg'}, ${decoded.length} chars)` : `input is not a token: ${decoded.code}`);
+    this.show();
+    if (!decoded.ok) return;
+    this.state.preflight = runPreflight({ token: decoded });
+    this.state.reportTarget = 'token only';
+    this.post();
+    if (this.state.signature) {
+      const trust = await trustSettings().catch(() => undefined);
+      const signature = await verifySignature(decoded, { trust, timeoutMs: timeoutMs() }).catch((e: unknown) => {
+        const d = describeError(e);
+        return { status: 'not-checked' as const, message: d.message, hint: d.hint };
+      });
+      if (this.state?.decoded !== decoded) return;
+      this.state.signature = signature;
+      this.state.preflight = runPreflight({ token: decoded, signature });
+      this.post();
+    }
+    if (this.state?.decoded === decoded && this.state.poolId) await this.preflight(this.state.poolId, false);
+  }
+
+  /** Reads the pool (providers, roles) and runs every rule against it. */
+  async preflight(poolId: string, interactive = true): Promise<void> {
+    const s = this.state;
+    if (!s?.decoded.ok) return;
+    const decoded = s.decoded;
+    s.poolId = poolId.trim();
+    try {
+      regionOfPoolId(s.poolId);
+    } catch (e) {
+      s.error = describeError(e);
+      this.post();
+      return;
+    }
+    void this.context.workspaceState.update(LAST_POOL, s.poolId);
+    await this.busy(vscode.l10n.t('Reading identity pool {0}…', s.poolId), async (signal) => {
+      const aws = await awsConfigFromSettings();
+      const { target, notes } = await readPoolTarget({ aws, poolId: s.poolId, issuer: strClaim(decoded, 'iss'), signal });
+      const signature = s.signature && s.signature.status !== 'checking' ? s.signature : undefined;
+      s.preflight = runPreflight({ token: decoded, signature, target });
+      s.notes = notes;
+      s.reportTarget = s.poolId;
+      s.exchange = undefined;
+      this.log.info('inspector', `preflight against ${s.poolId}: ${s.preflight.summary}`);
+    }, interactive);
+  }
+
+  private async applyFixFor(ruleId: RuleId): Promise<void> {
+    const s = this.state;
+    const rule = s?.preflight?.rules.find((r) => r.id === ruleId);
+    if (!s || !rule?.fix) return;
+    const fix = rule.fix;
+    await this.busy(vscode.l10n.t('Planning the fix for "{0}"…', rule.title), async (signal) => {
+      const ctx = await this.fixContext(signal, fix.kind === 'switchAppToRS256');
+      const plan = await planFix(fix, ctx);
+      if (plan.alreadyDone) {
+        s.fixes[ruleId] = { ok: true, message: vscode.l10n.t('Already done: {0}', plan.summary) };
+        return;
+      }
+      if (plan.manual || plan.calls.length === 0) {
+        s.fixes[ruleId] = { ok: false, message: plan.manual ?? plan.summary };
+        return;
+      }
+      const apply = vscode.l10n.t('Apply');
+      const answer = await vscode.window.showWarningMessage(plan.title, { modal: true, detail: formatPlan(plan).split('\n').slice(2).join('\n') }, apply);
+      if (answer !== apply) {
+        s.fixes[ruleId] = { ok: false, message: vscode.l10n.t('Not applied: nothing was changed.') };
+        return;
+      }
+      const outcome = await applyFix(plan, ctx);
+      s.fixes[ruleId] = { ok: outcome.ok, message: [outcome.message, ...outcome.done, ...(outcome.notDone ?? []).map((n) => vscode.l10n.t('Not done: {0}', n)),
+        outcome.error ? outcome.error.hint : ''].filter(Boolean).join(' ') };
+      this.log.info('inspector', `fix ${fix.kind}: ${outcome.ok ? 'applied' : 'failed'}: ${outcome.message}`);
+    });
+    if (s.fixes[ruleId]?.ok && s.reportTarget && s.reportTarget !== 'token only') await this.preflight(s.poolId);
+  }
+
+  private async fixContext(signal: AbortSignal, needsAuth0: boolean): Promise<FixContext> {
+    const aws = await awsConfigFromSettings();
+    const iss = this.state?.decoded.ok ? strClaim(this.state.decoded, 'iss') : undefined;
+    const ctx: FixContext = { aws, signal };
+    if (iss) {
+      const domain = normalizeAuth0Domain(iss);
+      const connection = { domain, trust: aws.trust, timeoutMs: aws.timeoutMs };
+      let credentials = await this.secrets.getManagement(domain);
+      if (!credentials && needsAuth0) credentials = await askManagementCredentials(this.secrets, domain);
+      ctx.auth0 = { connection, credentials };
+    }
+    return ctx;
+  }
+
+  private async exchange(): Promise<void> {
+    const s = this.state;
+    if (!s?.decoded.ok || !s.preflight || !s.reportTarget || s.reportTarget === 'token only') return;
+    const decoded = s.decoded;
+    const report = s.preflight;
+    const loginsKey = report.expectedLoginsKey ?? strClaim(decoded, 'iss')?.replace(/^https:\/\//, '').replace(/\/+$/, '') ?? '';
+    await this.busy(vscode.l10n.t('Exchanging the token with Cognito (GetId, GetCredentialsForIdentity)…'), async (signal) => {
+      const aws = await awsConfigFromSettings();
+      const result = await exchangeToken({ aws, poolId: s.poolId, loginsKey, token: decoded.raw, signal });
+      const predictedOk = report.ok;
+      s.exchange = { ...result, prediction: report.predictedError, agreesWithPrediction: result.ok === predictedOk };
+      this.log.info('inspector', `exchange with ${s.poolId}: ${result.ok ? 'credentials issued' : `refused (${result.errorName})`}`);
+    });
+  }
+
+  private async pickPool(): Promise<void> {
+    const s = this.state;
+    if (!s) return;
+    let picked: string | undefined;
+    await this.busy(vscode.l10n.t('Listing identity pools…'), async (signal) => {
+      const aws = await awsConfigFromSettings();
+      const a = loadAws();
+      const { pools, truncated } = await a.listIdentityPools(a.createAwsClients(aws), 1000, signal);
+      const items = pools.map((p) => ({ label: p.name, description: p.id }));
+      if (items.length === 0) {
+        s.error = { message: vscode.l10n.t('No identity pools in {0}.', aws.region), hint: vscode.l10n.t('Check the region and profile settings, or create a pool with the setup wizard.') };
+        return;
+      }
+      const choice = await vscode.window.showQuickPick(items, {
+        title: vscode.l10n.t('Identity pools in {0}{1}', aws.region, truncated ? ' (first 1000)' : ''), matchOnDescription: true,
+      });
+      picked = choice?.description;
+    }, true);
+    if (picked) await this.preflight(picked);
+  }
+
+  /** Runs `fn` with progress and cancellation; errors land in the view as a message with a hint. */
+  private async busy(label: string, fn: (signal: AbortSignal) => Promise<void>, interactive = true): Promise<void> {
+    const s = this.state;
+    if (!s) return;
+    this.running?.abort();
+    const controller = new AbortController();
+    this.running = controller;
+    s.busy = label;
+    s.error = undefined;
+    this.post();
+    try {
+      await vscode.window.withProgress({ location: interactive ? vscode.ProgressLocation.Notification : vscode.ProgressLocation.Window, title: label, cancellable: interactive },
+        async (_p, token) => {
+          const sub = token.onCancellationRequested(() => controller.abort());
+          try {
+            await fn(controller.signal);
+          } finally {
+            sub.dispose();
+          }
+        });
+    } catch (e) {
+      if (!isCancelled(e)) {
+        const d = describeError(e);
+        s.error = { message: d.message, hint: d.hint };
+        this.log.error('inspector', d.message, d.code === 'INTERNAL' ? e : undefined);
+      }
+    } finally {
+      if (this.running === controller) this.running = undefined;
+      s.busy = undefined;
+      this.post();
+    }
+  }
+
+  private show(): void {
+    if (!this.panel) {
+      this.panel = vscode.window.createWebviewPanel('auth0Cognito.inspector', vscode.l10n.t('Token Inspector'),
+        { viewColumn: vscode.ViewColumn.Active }, webviewOptions(this.context.extensionUri));
+      this.panel.webview.html = webviewHtml(this.panel.webview, this.context.extensionUri, 'inspector', 'Token Inspector');
+      this.ready = false;
+      this.disposables.push(
+        this.panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)),
+        this.panel.onDidChangeViewState(() => { if (this.panel && !this.panel.visible) this.ready = false; }),
+        this.panel.onDidDispose(() => {
+          this.panel = undefined;
+          this.running?.abort();
+          while (this.disposables.length) this.disposables.pop()?.dispose();
+        }),
+      );
+    } else {
+      this.panel.reveal();
+    }
+    this.post();
+  }
+
+  private post(): void {
+    if (this.panel && this.ready && this.state) void this.panel.webview.postMessage({ type: 'state', state: this.state });
+  }
+
+  private onMessage(raw: unknown): void {
+    const m = parseInspectorViewMessage(raw);
+    if (!m) {
+      this.log.warn('inspector', 'ignored an unexpected message from the webview');
+      return;
+    }
+    switch (m.type) {
+      case 'ready':
+        this.ready = true;
+        this.post();
+        return;
+      case 'runPreflight':
+        void this.preflight(m.poolId);
+        return;
+      case 'pickPool':
+        void this.pickPool();
+        return;
+      case 'applyFix':
+        void this.applyFixFor(m.ruleId);
+        return;
+      case 'exchange':
+        void this.exchange();
+        return;
+      case 'inspectAnother':
+        void vscode.commands.executeCommand(Commands.inspectToken);
+        return;
+      case 'copy': {
+        const s = this.state;
+        if (!s) return;
+        const text = m.field === 'report'
+          ? JSON.stringify(s.preflight ?? {}, null, 2)
+          : s.decoded.ok ? JSON.stringify(m.field === 'header' ? s.decoded.header : s.decoded.claims, null, 2) : '';
+        void vscode.env.clipboard.writeText(text);
+        return;
+      }
+    }
+  }
+
+  dispose(): void {
+    this.running?.abort();
+    this.panel?.dispose();
+  }
+}
+
+function strClaim(d: DecodedToken, name: string): string | undefined {
+  const v = d.claims[name];
+  return typeof v === 'string' ? v : undefined;
+}

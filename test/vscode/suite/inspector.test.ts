@@ -1,0 +1,83 @@
+/**
+ * Inside a real VS Code: "Inspect ID Token" on a pasted token from the local tenant, then the
+ * preflight against an identity pool built in moto, then the real exchange.
+ */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { startTenant, type Tenant } from '../../standins/tenant';
+import { startMoto, type Moto } from '../../standins/moto';
+import { buildWorld } from '../../standins/world';
+import type { InspectorViewState } from '../../../src/shared/protocol';
+
+function rule(s: InspectorViewState | undefined, id: string) {
+  const r = s?.preflight?.rules.find((x) => x.id === id);
+  assert.ok(r, `rule ${id} in ${JSON.stringify(s?.preflight?.rules.map((x) => x.id))}`);
+  return r;
+}
+
+describe('Inspect ID Token (palette command)', function () {
+  this.timeout(120_000);
+  let tenant: Tenant;
+  let moto: Moto;
+  let poolId: string;
+  const cfg = () => vscode.workspace.getConfiguration('auth0Cognito');
+
+  before(async () => {
+    [tenant, moto] = await Promise.all([startTenant({ app: { jwt_configuration: { alg: 'RS256' } } }), startMoto()]);
+    ({ poolId } = await buildWorld(moto, tenant, { name: 'inspector' }));
+    process.env.AWS_ACCESS_KEY_ID = moto.credentials.accessKeyId;
+    process.env.AWS_SECRET_ACCESS_KEY = moto.credentials.secretAccessKey;
+    await cfg().update('aws.endpoint', moto.endpoint, vscode.ConfigurationTarget.Global);
+    await cfg().update('aws.region', moto.region, vscode.ConfigurationTarget.Global);
+    await cfg().update('extraCaCertificates', [tenant.certs.rootPath], vscode.ConfigurationTarget.Global);
+    await vscode.extensions.getExtension('auth0-cognito-bridge.auth0-cognito-bridge')?.activate();
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    for (const k of ['aws.endpoint', 'aws.region', 'extraCaCertificates']) await cfg().update(k, undefined, vscode.ConfigurationTarget.Global);
+    await Promise.allSettled([tenant?.stop(), moto?.stop()]);
+  });
+
+  it('decodes a pasted token (Bearer prefix, quotes, line breaks), verifies it and opens the inspector', async () => {
+    const token = tenant.mintIdToken({ alg: 'RS256' });
+    const pasted = `Bearer "${token.slice(0, 40)}\n${token.slice(40)}"`;
+    const s = await vscode.commands.executeCommand<InspectorViewState>('auth0Cognito.inspectToken', pasted);
+    assert.ok(s?.decoded.ok, JSON.stringify(s?.decoded));
+    assert.equal(s.decoded.kind, 'id');
+    assert.equal(s.decoded.claims.aud, tenant.app.client_id);
+    assert.equal(s.signature && s.signature.status, 'valid', JSON.stringify(s.signature));
+    assert.equal(s.reportTarget, 'token only');
+    const hasTab = () => vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.label === 'Token Inspector'));
+    for (let i = 0; i < 50 && !hasTab(); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(hasTab(), 'the Token Inspector view is open');
+  });
+
+  it('shows the preflight findings against the pool, with Cognito\'s error text and a fix', async () => {
+    const good = tenant.mintIdToken({ alg: 'RS256' });
+    const ok = await vscode.commands.executeCommand<InspectorViewState>('auth0Cognito.inspectToken', good, { poolId });
+    assert.equal(ok?.reportTarget, poolId, JSON.stringify(ok?.error));
+    assert.equal(ok.preflight?.ok, true, JSON.stringify(ok.preflight?.rules.filter((r) => r.status === 'fail')));
+    assert.equal(ok.preflight?.expectedLoginsKey, tenant.domain);
+    assert.equal(rule(ok, 'role.trust.aud').status, 'pass');
+
+    const wrongAud = tenant.mintIdToken({ alg: 'RS256', claims: { aud: 'SomeOtherClientId000000000000000' } });
+    const bad = await vscode.commands.executeCommand<InspectorViewState>('auth0Cognito.inspectToken', wrongAud, { poolId });
+    assert.equal(bad?.preflight?.ok, false);
+    const aud = rule(bad, 'aud.clientId');
+    assert.equal(aud.status, 'fail');
+    assert.equal(aud.awsError, 'Token is not from a supported provider of this identity pool.');
+    assert.equal(aud.fix?.kind, 'addClientIdToProvider');
+
+    const hs = tenant.mintIdToken({ alg: 'HS256' });
+    const hsState = await vscode.commands.executeCommand<InspectorViewState>('auth0Cognito.inspectToken', hs, { poolId });
+    assert.equal(rule(hsState, 'token.alg').status, 'fail');
+    assert.match(rule(hsState, 'token.alg').awsError ?? '', /Couldn't verify signed token/);
+  });
+
+  it('answers garbage with a clear message instead of an exception', async () => {
+    const s = await vscode.commands.executeCommand<InspectorViewState>('auth0Cognito.inspectToken', 'this is not a token');
+    assert.equal(s?.decoded.ok, false);
+    assert.ok(!s.decoded.ok && s.decoded.problem.length > 10 && s.decoded.hint.length > 10);
+  });
+});
