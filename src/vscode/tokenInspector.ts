@@ -46,7 +46,12 @@ export class TokenInspector implements vscode.Disposable {
     const editor = vscode.window.activeTextEditor;
     const selected = editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection) : '';
     if (selected.trim()) return selected;
-    const clip = await vscode.env.clipboard.readText();
+    // In a browser (code-server, vscode.dev) reading the clipboard may pop a permission error
+    // and wait for it: there the input box is the way in (pasting into it always works).
+    const clip = vscode.env.uiKind === vscode.UIKind.Web ? '' : await Promise.race([
+      vscode.env.clipboard.readText().then((t) => t, () => ''),
+      new Promise<string>((r) => setTimeout(() => r(''), 1500)),
+    ]);
     if (JWT_SHAPED.test(clip)) {
       const useClip = vscode.l10n.t('Inspect the token on the clipboard');
       const paste = vscode.l10n.t('Paste another token…');
@@ -143,7 +148,7 @@ export class TokenInspector implements vscode.Disposable {
         return;
       }
       const outcome = await applyFix(plan, ctx);
-      s.fixes[ruleId] = { ok: outcome.ok, message: [outcome.message, ...outcome.done, ...(outcome.notDone ?? []).map((n) => vscode.l10n.t('Not done: {0}', n)),
+      s.fixes[ruleId] = { ok: outcome.ok, message: [outcome.message, ...(outcome.notDone ?? []).map((n) => vscode.l10n.t('Not done: {0}', n)),
         outcome.error ? outcome.error.hint : ''].filter(Boolean).join(' ') };
       this.log.info('inspector', `fix ${fix.kind}: ${outcome.ok ? 'applied' : 'failed'}: ${outcome.message}`);
     });

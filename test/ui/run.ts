@@ -20,6 +20,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
 import { findRepoRoot, launchCodeServer, type WorkbenchSession } from '../vscode/codeServer';
+import { startTenant, type Tenant } from '../standins/tenant';
+import { startMoto, type Moto } from '../standins/moto';
 import { tests as smokeTests } from './smoke.ui';
 import { tests as inspectorTests } from './inspector.ui';
 import { tests as thumbprintTests } from './thumbprint.ui';
@@ -31,8 +33,15 @@ export interface UiTest {
   timeoutMs?: number;
 }
 
+/** Stand-ins started once for the whole UI run; the workbench's settings point at them. */
+export interface UiStandins {
+  tenant: Tenant;
+  moto: Moto;
+}
+
 export interface UiContext {
   page: Page;
+  standins: UiStandins;
   session: WorkbenchSession;
   /** The folder open in the workbench (fresh temp dir; see WORKSPACE_FILES). */
   workspaceFolder: string;
@@ -182,10 +191,11 @@ async function findFrame(page: Page, selector: string, opts: { timeoutMs?: numbe
   }
 }
 
-function makeContext(session: WorkbenchSession, artifactsDir: string): UiContext {
+function makeContext(session: WorkbenchSession, artifactsDir: string, standins: UiStandins): UiContext {
   const { page } = session;
   return {
     page,
+    standins,
     session,
     workspaceFolder: session.workspaceFolder,
     screenshot: async (name) => {
@@ -233,20 +243,41 @@ async function main(): Promise<number> {
   const all = SUITES.flatMap((s) => s.tests.map((t) => ({ ...t, name: `${s.file.replace(/\.ui\.ts$/, '')}: ${t.name}` })));
   const selected = grep ? all.filter((t) => t.name.includes(grep)) : all;
 
-  let session: WorkbenchSession;
+  // The local Auth0 tenant and moto, started before VS Code so its settings can point at them.
+  let standins: UiStandins;
   try {
-    // AWS credentials for the stand-in (moto accepts any); the extension host inherits them.
-    session = await launchCodeServer({ repoRoot, workspaceFiles: WORKSPACE_FILES,
-      env: { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_EC2_METADATA_DISABLED: 'true' } });
+    const [tenant, moto] = await Promise.all([startTenant({ app: { jwt_configuration: { alg: 'RS256' } } }), startMoto()]);
+    standins = { tenant, moto };
   } catch (e) {
-    console.error(`could not start VS Code: ${(e as Error).message}`);
+    console.error(`could not start the stand-ins: ${(e as Error).message}`);
     console.log('ui: 0 passed, 1 failed');
     return 1;
   }
+  let session: WorkbenchSession;
+  try {
+    // AWS credentials for the stand-in (moto accepts any); the extension host inherits them.
+    session = await launchCodeServer({
+      repoRoot, workspaceFiles: WORKSPACE_FILES,
+      env: { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_EC2_METADATA_DISABLED: 'true' },
+      settings: {
+        'auth0Cognito.aws.endpoint': standins.moto.endpoint,
+        'auth0Cognito.aws.region': standins.moto.region,
+        'auth0Cognito.extraCaCertificates': [standins.tenant.certs.rootPath],
+      },
+    });
+  } catch (e) {
+    console.error(`could not start VS Code: ${(e as Error).message}`);
+    console.log('ui: 0 passed, 1 failed');
+    await Promise.allSettled([standins.tenant.stop(), standins.moto.stop()]);
+    return 1;
+  }
   console.error(`[ui] workbench up on port ${session.port} after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  const ctx = makeContext(session, artifactsDir);
+  const ctx = makeContext(session, artifactsDir, standins);
   // Give the extension host a moment to come up before the first test drives the UI.
   await session.page.locator('.statusbar').waitFor({ state: 'visible', timeout: 30_000 }).catch(() => undefined);
+  // The extension's contributions are registered once its activity-bar icon shows.
+  await session.page.locator('.activitybar .action-item a[aria-label^="Auth0 Cognito"]').first()
+    .waitFor({ state: 'visible', timeout: 60_000 }).catch(() => console.error('[ui] the Auth0 Cognito activity bar icon did not appear'));
 
   let passed = 0;
   let failed = 0;
@@ -272,6 +303,7 @@ async function main(): Promise<number> {
   try { await ctx.screenshot('final'); } catch { /* page gone */ }
   try { fs.copyFileSync(session.logFile, path.join(artifactsDir, 'code-server.log')); } catch { /* no log */ }
   await session.stop();
+  await Promise.allSettled([standins.tenant.stop(), standins.moto.stop()]);
   if (selected.length === 0) console.error(`[ui] no UI test matches ${JSON.stringify(grep)}`);
   console.error(`[ui] total ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   console.log(`ui: ${passed} passed, ${failed} failed`);
