@@ -75,6 +75,27 @@ describe('Inspect ID Token (palette command)', function () {
     assert.match(rule(hsState, 'token.alg').awsError ?? '', /Couldn't verify signed token/);
   });
 
+  it('offers a hover and a CodeLens on JWTs in any editor', async () => {
+    const token = tenant.mintIdToken({ alg: 'RS256' });
+    const doc = await vscode.workspace.openTextDocument({ language: 'typescript', content: `const idToken = "${token}";\n` });
+    await vscode.window.showTextDocument(doc);
+    const col = doc.lineAt(0).text.indexOf('eyJ') + 10;
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(0, col));
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.match(text, /ID token · RS256 · expires in/);
+    assert.match(text, /command:auth0Cognito\.inspectToken/);
+    let lenses: vscode.CodeLens[] = [];
+    for (let i = 0; i < 20 && !lenses.some((l) => l.command); i++) {
+      lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 10);
+      if (!lenses.some((l) => l.command)) await new Promise((r) => setTimeout(r, 100));
+    }
+    const ours = lenses.find((l) => l.command?.command === 'auth0Cognito.inspectToken');
+    assert.ok(ours, JSON.stringify(lenses.map((l) => l.command?.title)));
+    assert.match(ours.command!.title, /Inspect token \(ID token · RS256/);
+    assert.deepEqual(ours.command!.arguments, [token]);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
   it('answers garbage with a clear message instead of an exception', async () => {
     const s = await vscode.commands.executeCommand<InspectorViewState>('auth0Cognito.inspectToken', 'this is not a token');
     assert.equal(s?.decoded.ok, false);
