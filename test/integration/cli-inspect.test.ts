@@ -1,32 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
-import { main } from '../../src/cli/main';
+import { runCli as cli } from '../helpers/cli';
 import { startTenant, type Tenant } from '../standins/tenant';
 import { startMoto, type Moto } from '../standins/moto';
 import { buildWorld, type World } from '../standins/world';
-
-async function cli(args: string[], stdin?: string): Promise<{ code: number; out: string; err: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let o = '';
-  let e = '';
-  out.on('data', (d: Buffer) => { o += d.toString(); });
-  err.on('data', (d: Buffer) => { e += d.toString(); });
-  let restore: (() => void) | undefined;
-  if (stdin !== undefined) {
-    const fake = new PassThrough();
-    const desc = Object.getOwnPropertyDescriptor(process, 'stdin')!;
-    Object.defineProperty(process, 'stdin', { value: fake, configurable: true });
-    restore = () => Object.defineProperty(process, 'stdin', desc);
-    fake.end(stdin);
-  }
-  try {
-    const code = await main(args, out, err);
-    return { code, out: o, err: e };
-  } finally {
-    restore?.();
-  }
-}
 
 describe('CLI inspect-token (a CI gate) against the local tenant and moto', function () {
   this.timeout(60_000);

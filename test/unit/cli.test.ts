@@ -1,17 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
-import { main, parseArgs } from '../../src/cli/main';
-
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let o = '';
-  let e = '';
-  out.on('data', (d: Buffer) => { o += d.toString(); });
-  err.on('data', (d: Buffer) => { e += d.toString(); });
-  const code = await main(args, out, err);
-  return { code, out: o, err: e };
-}
+import { parseArgs } from '../../src/cli/main';
+import { runCli as run } from '../helpers/cli';
 
 describe('CLI', () => {
   it('parses options', () => {

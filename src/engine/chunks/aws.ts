@@ -10,11 +10,15 @@ import {
   CreateRoleCommand,
   UpdateAssumeRolePolicyCommand,
   UpdateOpenIDConnectProviderThumbprintCommand,
+  PutRolePolicyCommand,
+  ListRolePoliciesCommand,
+  ListAttachedRolePoliciesCommand,
 } from '@aws-sdk/client-iam';
 import {
   CognitoIdentityClient,
   SetIdentityPoolRolesCommand,
   UpdateIdentityPoolCommand,
+  CreateIdentityPoolCommand,
   type CognitoIdentityProvider,
   type RoleMapping,
   type UpdateIdentityPoolCommandInput,
@@ -140,18 +144,9 @@ export interface IdentityPoolDescription {
   supportedLoginProviders: Record<string, string>;
 }
 
-/** cognito-identity:DescribeIdentityPool. */
+/** cognito-identity:DescribeIdentityPool (the full configuration is describeIdentityPoolConfig's). */
 export async function describeIdentityPool(clients: AwsClients, poolId: string, signal?: AbortSignal): Promise<IdentityPoolDescription> {
-  const r = await call(clients.config, 'cognito-identity:DescribeIdentityPool', signal, (o) =>
-    clients.cognito.send(new DescribeIdentityPoolCommand({ IdentityPoolId: poolId }), o));
-  return {
-    poolId: r.IdentityPoolId ?? poolId,
-    poolName: r.IdentityPoolName ?? '',
-    allowUnauthenticated: r.AllowUnauthenticatedIdentities === true,
-    allowClassicFlow: r.AllowClassicFlow,
-    openIdConnectProviderArns: r.OpenIdConnectProviderARNs ?? [],
-    supportedLoginProviders: r.SupportedLoginProviders ?? {},
-  };
+  return describeIdentityPoolConfig(clients, poolId, signal);
 }
 
 export interface OidcProviderDescription {
@@ -410,4 +405,118 @@ export async function setIdentityPoolRoles(clients: AwsClients, poolId: string, 
       Roles: config.roles,
       ...(Object.keys(config.roleMappings).length ? { RoleMappings: config.roleMappings } : {}),
     }), o));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The setup wizard (../setup/): creating the identity pool, the role's permissions, and the
+// "Try it" exchange confirmed with STS under the temporary credentials.
+
+/** cognito-identity:CreateIdentityPool for OIDC sign-in only: no guests, no classic flow. Returns the new pool's id. */
+export async function createIdentityPool(
+  clients: AwsClients,
+  input: { name: string; openIdConnectProviderArns: string[]; tags?: Record<string, string> | undefined },
+  signal?: AbortSignal,
+): Promise<string> {
+  const r = await call(clients.config, 'cognito-identity:CreateIdentityPool', signal, (o) =>
+    clients.cognito.send(new CreateIdentityPoolCommand({
+      IdentityPoolName: input.name,
+      AllowUnauthenticatedIdentities: false,
+      AllowClassicFlow: false,
+      OpenIdConnectProviderARNs: input.openIdConnectProviderArns,
+      ...(input.tags && Object.keys(input.tags).length ? { IdentityPoolTags: input.tags } : {}),
+    }), o));
+  if (!r.IdentityPoolId) throw new EngineError('AWS', `Cognito created the identity pool ${input.name} but returned no id.`, 'Run the check again: it will find the pool by its name.');
+  return r.IdentityPoolId;
+}
+
+/** iam:PutRolePolicy: creates or replaces the inline policy `policyName` of a role. */
+export async function putRolePolicy(clients: AwsClients, roleName: string, policyName: string, policyJson: string, signal?: AbortSignal): Promise<void> {
+  await call(clients.config, 'iam:PutRolePolicy', signal, (o) =>
+    clients.iam.send(new PutRolePolicyCommand({ RoleName: roleName, PolicyName: policyName, PolicyDocument: policyJson }), o));
+}
+
+export interface RolePermissions {
+  /** Names of the role's inline policies (first page, up to 100). */
+  inlinePolicyNames: string[];
+  /** ARNs of the managed policies attached to the role (first page, up to 100). */
+  attachedPolicyArns: string[];
+}
+
+/** iam:ListRolePolicies + iam:ListAttachedRolePolicies: which permission policies a role has. */
+export async function getRolePermissions(clients: AwsClients, roleName: string, signal?: AbortSignal): Promise<RolePermissions> {
+  const inline = await call(clients.config, 'iam:ListRolePolicies', signal, (o) => clients.iam.send(new ListRolePoliciesCommand({ RoleName: roleName, MaxItems: 100 }), o));
+  const attached = await call(clients.config, 'iam:ListAttachedRolePolicies', signal, (o) => clients.iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName, MaxItems: 100 }), o));
+  return {
+    inlinePolicyNames: inline.PolicyNames ?? [],
+    attachedPolicyArns: (attached.AttachedPolicies ?? []).map((p) => p.PolicyArn ?? '').filter(Boolean),
+  };
+}
+
+export type VerifiedLoginExchange =
+  | (Extract<LoginExchange, { ok: true }> & {
+    /** STS GetCallerIdentity made WITH the temporary credentials: who they act as. */
+    caller: { ok: true; arn: string; account: string } | { ok: false; message: string };
+  })
+  | Extract<LoginExchange, { ok: false }>;
+
+/**
+ * GetId + GetCredentialsForIdentity with the given Logins (like getIdAndCredentials), then STS
+ * GetCallerIdentity signed WITH the temporary credentials, which proves they work. The secret key
+ * and session token never leave this function; the access key id comes back masked.
+ */
+export async function exchangeAndIdentify(
+  clients: AwsClients,
+  input: { poolId: string; logins: Record<string, string> },
+  signal?: AbortSignal,
+): Promise<VerifiedLoginExchange> {
+  const verdict = (e: unknown, step: 'GetId' | 'GetCredentialsForIdentity', identityId: string | undefined): LoginExchange => {
+    if (signal?.aborted) throw cancelledError();
+    const err = e as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+    const status = err?.$metadata?.httpStatusCode ?? 0;
+    if (err?.name && COGNITO_VERDICTS.has(err.name) && status >= 400 && status < 500) {
+      return { ok: false, step, errorName: err.name, message: err.message ?? '', identityId };
+    }
+    throw awsError(e, `cognito-identity:${step}`, clients.config);
+  };
+  const opts = signal ? { abortSignal: signal } : {};
+  if (signal?.aborted) throw cancelledError();
+  let identityId: string;
+  try {
+    const r = await clients.cognito.send(new GetIdCommand({ IdentityPoolId: input.poolId, Logins: input.logins }), opts);
+    identityId = r.IdentityId ?? '';
+  } catch (e) {
+    return verdict(e, 'GetId', undefined) as Extract<LoginExchange, { ok: false }>;
+  }
+  let creds: { AccessKeyId?: string | undefined; SecretKey?: string | undefined; SessionToken?: string | undefined; Expiration?: Date | undefined } | undefined;
+  try {
+    const r = await clients.cognito.send(new GetCredentialsForIdentityCommand({ IdentityId: identityId, Logins: input.logins }), opts);
+    identityId = r.IdentityId ?? identityId;
+    creds = r.Credentials;
+  } catch (e) {
+    return verdict(e, 'GetCredentialsForIdentity', identityId) as Extract<LoginExchange, { ok: false }>;
+  }
+  const base = {
+    ok: true as const,
+    identityId,
+    accessKeyIdMasked: creds?.AccessKeyId ? mask(creds.AccessKeyId) : '',
+    expiration: creds?.Expiration ? creds.Expiration.toISOString() : undefined,
+    hasSessionToken: Boolean(creds?.SessionToken),
+  };
+  if (!creds?.AccessKeyId || !creds.SecretKey) {
+    return { ...base, caller: { ok: false, message: 'Cognito returned no usable credentials (no access key id or secret key).' } };
+  }
+  const temp = createAwsClients({
+    ...clients.config,
+    profile: undefined,
+    credentials: { accessKeyId: creds.AccessKeyId, secretAccessKey: creds.SecretKey, ...(creds.SessionToken ? { sessionToken: creds.SessionToken } : {}) },
+  });
+  try {
+    const who = await getCallerIdentity(temp, signal);
+    return { ...base, caller: { ok: true, arn: who.arn, account: who.account } };
+  } catch (e) {
+    if (signal?.aborted) throw cancelledError();
+    const d = e instanceof EngineError ? e : awsError(e, 'sts:GetCallerIdentity', clients.config);
+    return { ...base, caller: { ok: false, message: d.message } };
+  }
+  // (The temporary clients are not destroyed: destroy() would close the shared HTTPS agent's sockets.)
 }
