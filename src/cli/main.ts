@@ -11,6 +11,7 @@ import { verifySignature } from '../engine/jwks';
 import { runPreflight, type PreflightReport } from '../engine/preflight';
 import { readPoolTarget, regionOfPoolId } from '../engine/preflightRead';
 import { formatPreflightText } from '../engine/format';
+import { setupCommand } from './setup';
 
 const USAGE = `Usage: auth0-cognito <command> [options]
 
@@ -23,6 +24,11 @@ Commands:
                         check every rule Cognito applies; with --pool, also against that
                         identity pool's providers and roles. Reads the token from stdin when
                         not given. Exit code 0 when the preflight passes, 1 when it does not.
+
+  setup --plan|--apply --config FILE
+                        The setup wizard's steps from a config file (see \`setup --help\`):
+                        --plan shows what exists and the exact calls it would make;
+                        --apply makes them, in order, and stops at the first failure.
 
 Options:
   --json                Print the result as JSON.
@@ -76,6 +82,17 @@ export function parseArgs(argv: string[]): Parsed {
 }
 
 export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
+  if (argv[0] === 'setup') {
+    // setup has options of its own (src/cli/setup.ts).
+    const controller = new AbortController();
+    const onSignal = () => controller.abort();
+    process.once('SIGINT', onSignal);
+    try {
+      return await setupCommand(argv.slice(1), out, err, controller.signal);
+    } finally {
+      process.removeListener('SIGINT', onSignal);
+    }
+  }
   let p: Parsed;
   try {
     p = parseArgs(argv);

@@ -24,6 +24,7 @@
 import { loadAuth0, normalizeAuth0Domain, type Auth0Connection, type ManagementCredentials } from './auth0';
 import { loadAws, type AwsConfig, type AwsModule } from './aws';
 import type { AwsClients, IdentityPoolConfig } from './chunks/aws';
+import type { ManagementSession } from './chunks/auth0';
 import { EngineError, cancelledError, describeError, isCancelled, type ErrorCode } from './errors';
 import { parseTrustPolicy, providerName, providerNameFromArn, recommendedTrustPolicy, type FixAction } from './preflight';
 import { regionOfPoolId } from './preflightRead';
@@ -33,7 +34,7 @@ import { computeThumbprint } from './thumbprint';
 // ---------------------------------------------------------------------------------------------
 // Types
 
-export type FixService = 'iam' | 'cognito-identity' | 'auth0';
+export type FixService = 'iam' | 'cognito-identity' | 'sts' | 'auth0';
 
 /** One write call: the AWS action (or Auth0 Management API request) and its arguments, secrets masked. */
 export interface FixCall {
@@ -87,7 +88,13 @@ export interface FixOutcome {
 export interface FixContext {
   aws: AwsConfig;
   /** The Auth0 tenant; credentials for the Management API (switchAppToRS256); the application's client ID when the fix lacks it. */
-  auth0?: { connection: Auth0Connection; credentials?: ManagementCredentials | undefined; clientId?: string | undefined } | undefined;
+  auth0?: {
+    connection: Auth0Connection;
+    credentials?: ManagementCredentials | undefined;
+    clientId?: string | undefined;
+    /** An open Management API session for `credentials`, reused instead of opening a new one (saves a token request). */
+    session?: ManagementSession | undefined;
+  } | undefined;
   signal?: AbortSignal | undefined;
   /** Reuse these AWS clients when their region fits (otherwise created from `aws`). */
   clients?: AwsClients | undefined;
@@ -96,18 +103,23 @@ export interface FixContext {
 // ---------------------------------------------------------------------------------------------
 // Internals: a plan is built together with the steps that carry it out
 
-interface RunState {
+/** What the calls of one apply learn for the calls after them (the ARNs AWS returned). */
+export interface FixRunState {
   providerArn?: string;
   roleArn?: string;
 }
+type RunState = FixRunState;
 
-interface Step {
+/** One planned write call with the code that makes it (see buildFix). */
+export interface FixStep {
   call: FixCall;
   /** Sentence for notDone. */
   pending: string;
   /** Makes the call; returns the sentence for done. */
   run(state: RunState): Promise<string>;
 }
+
+type Step = FixStep;
 
 interface Built {
   plan: FixPlan;
@@ -184,6 +196,9 @@ function call(service: FixService, action: string, params: object): FixCall {
   return { service, action, params: maskParams(params) as Record<string, unknown> };
 }
 
+/** A FixCall with its parameters masked (secret-looking keys), as plans show them. */
+export const fixCall = call;
+
 /** JSON with sorted keys: equality of policies and plans regardless of key order. */
 function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
@@ -192,6 +207,9 @@ function canonical(v: unknown): string {
   }
   return JSON.stringify(v) ?? 'null';
 }
+
+/** JSON with sorted keys (to compare plans and policies regardless of key order). */
+export const canonicalJson = canonical;
 
 const listText = (xs: readonly string[]): string => (xs.length ? xs.join(', ') : '(none)');
 
@@ -330,8 +348,17 @@ export function normalizeProviderUrl(input: string): { url: string; warnings: st
 
 async function thumbprintFor(e: Env, url: string): Promise<{ thumbprint?: string; note: string; warning?: string }> {
   const pems = [...(e.ctx.aws.trust?.extraCaPems ?? []), ...(e.ctx.auth0?.connection.trust?.extraCaPems ?? [])];
+  return currentThumbprint(url, { extraCaPems: [...new Set(pems)], timeoutMs: e.ctx.aws.timeoutMs ?? 15_000, signal: e.signal });
+}
+
+/**
+ * The thumbprint IAM wants for a provider on `url`'s host (computeThumbprint), with a sentence
+ * saying which certificate it is; when it cannot be computed, no thumbprint and a warning (the
+ * provider is then created without one and IAM obtains the certificate itself). Throws only CANCELLED.
+ */
+export async function currentThumbprint(url: string, opts: { extraCaPems: readonly string[]; timeoutMs?: number | undefined; signal?: AbortSignal | undefined }): Promise<{ thumbprint?: string; note: string; warning?: string }> {
   try {
-    const r = await computeThumbprint(url, { extraCaPems: [...new Set(pems)], timeoutMs: e.ctx.aws.timeoutMs ?? 15_000, signal: e.signal });
+    const r = await computeThumbprint(url, { extraCaPems: opts.extraCaPems, timeoutMs: opts.timeoutMs ?? 15_000, ...(opts.signal ? { signal: opts.signal } : {}) });
     const cert = r.certificates[r.thumbprintIndex];
     return { thumbprint: r.thumbprint, note: `${r.thumbprint} (SHA-1 of "${cert?.subject ?? 'the last certificate'}", the last certificate ${r.target} presents)` };
   } catch (err) {
@@ -445,7 +472,7 @@ async function planRS256(e: Env, fix: Extract<FixAction, { kind: 'switchAppToRS2
   const creds = a0.credentials;
   const domain = normalizeAuth0Domain(conn.domain);
   const auth0 = loadAuth0();
-  const session = await auth0.openManagement(conn, creds, e.signal);
+  const session = a0.session ?? await auth0.openManagement(conn, creds, e.signal);
   const app = await auth0.getApplication(session, clientId, e.signal);
   const label = `"${app.name}" (${clientId})`;
   if (app.alg === 'RS256') {
@@ -513,6 +540,9 @@ function samePolicy(doc: unknown, policyJson: string): boolean {
   const parsed = parseTrustPolicy(doc);
   return 'policy' in parsed && canonical(parsed.policy) === canonical(JSON.parse(policyJson));
 }
+
+/** A policy document as IAM returns it (URL-encoded JSON, plain JSON or an object) equals `policyJson`, key order aside. */
+export const samePolicyDocument = samePolicy;
 
 async function planAuthRole(e: Env, fix: Extract<FixAction, { kind: 'setAuthenticatedRole' }>): Promise<Built> {
   const pool = await readPool(e, fix.poolId);
@@ -689,6 +719,14 @@ async function planNoGuests(e: Env, fix: Extract<FixAction, { kind: 'disableUnau
 
 // ---------------------------------------------------------------------------------------------
 // The API
+
+/**
+ * The plan of a fix together with the steps that carry it out, for callers that compose fixes into
+ * larger plans (the setup wizard): each step's `call` is what the plan shows, `run` makes it.
+ */
+export function buildFix(fix: FixAction, ctx: FixContext): Promise<{ plan: FixPlan; steps: FixStep[] }> {
+  return build(fix, ctx);
+}
 
 async function build(fix: FixAction, ctx: FixContext): Promise<Built> {
   if (ctx.signal?.aborted) throw cancelledError();

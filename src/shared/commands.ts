@@ -4,7 +4,40 @@ export const Commands = {
   inspectToken: 'auth0Cognito.inspectToken',
   checkAwsConnection: 'auth0Cognito.checkAwsConnection',
   showLog: 'auth0Cognito.showLog',
+  // The setup wizard (src/vscode/wizard.ts): one command per step, plus check all and sign in.
+  openWizard: 'auth0Cognito.openWizard',
+  wizardCheckAll: 'auth0Cognito.wizard.checkAll',
+  wizardSignIn: 'auth0Cognito.wizard.signIn',
+  wizardStepConnections: 'auth0Cognito.wizard.step.connections',
+  wizardStepAuth0App: 'auth0Cognito.wizard.step.auth0App',
+  wizardStepOidcProvider: 'auth0Cognito.wizard.step.oidcProvider',
+  wizardStepIdentityPool: 'auth0Cognito.wizard.step.identityPool',
+  wizardStepAuthenticatedRole: 'auth0Cognito.wizard.step.authenticatedRole',
+  wizardStepTryIt: 'auth0Cognito.wizard.step.tryIt',
+  /** Test-only: the wizard's state (hidden from the palette). */
+  wizardState: 'auth0Cognito.wizard.debugState',
+  // The resources tree (src/vscode/resourcesView.ts, resourcesCommands.ts).
+  resourcesRefresh: 'auth0Cognito.resources.refresh',
+  resourcesSwitchRegion: 'auth0Cognito.resources.switchRegion',
+  resourcesSwitchProfile: 'auth0Cognito.resources.switchProfile',
+  resourcesCopyArn: 'auth0Cognito.resources.copyArn',
+  resourcesCopyId: 'auth0Cognito.resources.copyId',
+  resourcesCopyValue: 'auth0Cognito.resources.copyValue',
+  resourcesOpenInConsole: 'auth0Cognito.resources.openInConsole',
+  resourcesShowDetails: 'auth0Cognito.resources.showDetails',
+  resourcesAddClientId: 'auth0Cognito.resources.addClientId',
+  resourcesCheckThumbprint: 'auth0Cognito.resources.checkThumbprint',
+  resourcesUpdateThumbprint: 'auth0Cognito.resources.updateThumbprint',
+  resourcesDelete: 'auth0Cognito.resources.delete',
+  resourcesUseInWizard: 'auth0Cognito.resources.useInWizard',
+  resourcesLoadMore: 'auth0Cognito.resources.loadMore',
+  resourcesReveal: 'auth0Cognito.resources.reveal',
+  /** Test-only: the tree as plain data (hidden from the palette). */
+  resourcesDebugSnapshot: 'auth0Cognito.resources.debugSnapshot',
 } as const;
+
+/** `${WIZARD_STEP_PREFIX}${stepId}` is the palette command of each wizard step. */
+export const WIZARD_STEP_PREFIX = 'auth0Cognito.wizard.step.';
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

@@ -8,6 +8,8 @@ import type { DecodeResult } from '../engine/token';
 import type { SignatureResult } from '../engine/jwks';
 import type { PreflightReport, RuleId } from '../engine/preflight';
 import type { ExchangeResult } from '../engine/preflightRead';
+import type { StepId, StepInspection, StepPlan, StepOutcome, SetupOutputs, PlanId } from '../engine/setup/types';
+import type { Snippets } from '../engine/setup/snippets';
 
 // ---- Thumbprint result view ----
 
@@ -94,6 +96,90 @@ export function parseInspectorViewMessage(m: unknown): InspectorViewMessage | un
       return typeof o.ruleId === 'string' && RULE_ID.test(o.ruleId) ? { type: 'applyFix', ruleId: o.ruleId as RuleId } : undefined;
     case 'copy':
       return o.field === 'header' || o.field === 'claims' || o.field === 'report' ? { type: 'copy', field: o.field } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+// ---- Setup wizard (sidebar webview view) ----
+
+
+/** What the user types in the wizard (saved per workspace; never a secret). */
+export interface WizardForm {
+  domain: string;
+  clientId: string;
+  poolName: string;
+  roleName: string;
+}
+
+export interface WizardStepView {
+  id: StepId;
+  title: string;
+  description: string;
+  inspection: StepInspection | undefined;
+  plan: StepPlan | undefined;
+  outcome: StepOutcome | undefined;
+  /** Planning failed: why. */
+  error: { message: string; hint: string } | undefined;
+}
+
+export interface WizardViewState {
+  form: WizardForm;
+  /** From the extension settings (changed there). */
+  aws: { profile: string; region: string; endpoint: string };
+  /** Management API access stored in SecretStorage for this domain. */
+  management: 'none' | 'token' | 'clientCredentials';
+  steps: WizardStepView[];
+  outputs: SetupOutputs;
+  /** The ID token for "Try it", described (the token itself stays in the extension host). */
+  token: { source: 'sign-in' | 'pasted'; summary: string } | undefined;
+  /** A plan that is not a step's: adding the sign-in callback URL. */
+  callbackPlan: { redirectUri: string; plan: StepPlan; outcome: StepOutcome | undefined } | undefined;
+  snippets: Snippets | undefined;
+  busy: string | undefined;
+  error: { message: string; hint: string } | undefined;
+}
+
+export type WizardHostMessage = { type: 'state'; state: WizardViewState };
+
+export type WizardViewMessage =
+  | { type: 'ready' }
+  | { type: 'saveForm'; form: WizardForm }
+  | { type: 'checkAll' }
+  | { type: 'plan'; step: StepId }
+  | { type: 'apply'; step: PlanId }
+  | { type: 'setManagement' }
+  | { type: 'clearManagement' }
+  | { type: 'signIn' }
+  | { type: 'pasteToken' }
+  | { type: 'copy'; text: 'snippet-typescript' | 'snippet-swift' | 'snippet-kotlin' | `value:${string}` }
+  | { type: 'openSettings' }
+  | { type: 'cancel' };
+
+const STEP = /^(connections|auth0App|oidcProvider|identityPool|authenticatedRole|tryIt)$/;
+const FORM_FIELD_MAX = 300;
+
+export function parseWizardViewMessage(m: unknown): WizardViewMessage | undefined {
+  if (typeof m !== 'object' || m === null) return undefined;
+  const o = m as Record<string, unknown>;
+  switch (o.type) {
+    case 'ready': case 'checkAll': case 'setManagement': case 'clearManagement': case 'signIn': case 'pasteToken': case 'openSettings': case 'cancel':
+      return { type: o.type };
+    case 'saveForm': {
+      const f = o.form as Record<string, unknown> | undefined;
+      if (!f || typeof f !== 'object') return undefined;
+      const fields = ['domain', 'clientId', 'poolName', 'roleName'] as const;
+      if (!fields.every((k) => typeof f[k] === 'string' && (f[k] as string).length <= FORM_FIELD_MAX)) return undefined;
+      return { type: 'saveForm', form: { domain: f.domain as string, clientId: f.clientId as string, poolName: f.poolName as string, roleName: f.roleName as string } };
+    }
+    case 'plan':
+      return typeof o.step === 'string' && STEP.test(o.step) ? { type: 'plan', step: o.step as StepId } : undefined;
+    case 'apply':
+      return typeof o.step === 'string' && (STEP.test(o.step) || o.step === 'callbackUrl') ? { type: 'apply', step: o.step as PlanId } : undefined;
+    case 'copy':
+      if (o.text === 'snippet-typescript' || o.text === 'snippet-swift' || o.text === 'snippet-kotlin') return { type: 'copy', text: o.text };
+      if (typeof o.text === 'string' && /^value:[A-Za-z]{1,40}$/.test(o.text)) return { type: 'copy', text: o.text as `value:${string}` };
+      return undefined;
     default:
       return undefined;
   }

@@ -7,6 +7,7 @@ import { ResourcesView } from './resourcesView';
 import { TokenInspector } from './tokenInspector';
 import { registerTokenLens } from './tokenLens';
 import { Secrets } from './secrets';
+import { WizardView } from './wizard';
 
 /**
  * Wires the parts together and nothing else: no SDK is loaded here (AWS and Auth0 live in
@@ -15,12 +16,16 @@ import { Secrets } from './secrets';
 export function activate(context: vscode.ExtensionContext): void {
   const log = new Logger();
   const thumbprints = new ThumbprintFeature(context.extensionUri, log);
-  const inspector = new TokenInspector(context, log, new Secrets(context.secrets));
+  const secrets = new Secrets(context.secrets);
+  const inspector = new TokenInspector(context, log, secrets);
+  const wizard = new WizardView(context, log, secrets);
   context.subscriptions.push(
     log,
     thumbprints,
     inspector,
-    new ResourcesView(),
+    wizard,
+    wizard.register(),
+    new ResourcesView(context, log),
     registerTokenLens(),
     vscode.commands.registerCommand(Commands.computeThumbprint, (host?: unknown) => thumbprints.run(host)),
     vscode.commands.registerCommand(Commands.inspectToken, (token?: unknown, options?: unknown) => inspector.run(token, options)),

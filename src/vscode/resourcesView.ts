@@ -1,26 +1,698 @@
 import * as vscode from 'vscode';
+import { validateAwsConfig } from '../engine/aws';
+import { describeError, isCancelled } from '../engine/errors';
+import { providerNameFromArn } from '../engine/preflight';
+import {
+  ResourceSession,
+  listAwsProfiles,
+  type Lister,
+  type PoolDetails,
+  type PoolSummary,
+  type ProviderSummary,
+  type RoleSummary,
+  type ThumbprintCheck,
+} from '../engine/resources';
+import { Commands, Settings } from '../shared/commands';
+import { awsConfigFromSettings } from './awsConnection';
+import { Logger } from './logger';
+import { registerResourcesCommands } from './resourcesCommands';
+import { awsSettings } from './settings';
 
 /**
- * The sidebar's resources view. Until AWS resources are listed here (OIDC providers,
- * identity pools, roles), it has no nodes and VS Code shows its viewsWelcome content:
- * what the extension does and buttons for the commands that work without setup.
+ * The sidebar's resources tree: three groups (OIDC providers, identity pools, roles trusting
+ * Cognito) for the configured profile and region, listed a page at a time by the engine's
+ * ResourceSession, with details loaded when a node is expanded.
+ *
+ * Nothing here pops a notification: loading, empty and failed states are nodes (an error node
+ * says what failed, retries on click, and offers the log), and one failing group leaves the
+ * others usable. When no AWS credentials can be found at all, the tree is empty and VS Code shows
+ * the view's welcome content (context key auth0Cognito.resources.state == notConfigured).
  */
-export class ResourcesView implements vscode.TreeDataProvider<never>, vscode.Disposable {
-  private readonly view: vscode.TreeView<never>;
 
-  constructor() {
-    this.view = vscode.window.createTreeView('auth0Cognito.resources', { treeDataProvider: this });
+export const VIEW_ID = 'auth0Cognito.resources';
+/** Context key: 'ready' | 'notConfigured'. */
+export const STATE_KEY = 'auth0Cognito.resources.state';
+/** Set when the user chose the default credential chain although no credentials were found. */
+const USE_DEFAULT_CHAIN = 'auth0Cognito.resources.useDefaultChain';
+const DECORATION_SCHEME = 'auth0-cognito-resource-status';
+
+export type GroupKind = 'providers' | 'pools' | 'roles';
+export type ResourceKind = 'provider' | 'pool' | 'role';
+
+interface Base {
+  id: string;
+  parent: Node | undefined;
+}
+export interface GroupNode extends Base { kind: 'group'; group: GroupKind }
+export interface ProviderNode extends Base { kind: 'provider'; summary: ProviderSummary }
+export interface PoolNode extends Base { kind: 'pool'; summary: PoolSummary }
+export interface RoleNode extends Base { kind: 'role'; summary: RoleSummary }
+export interface SectionNode extends Base { kind: 'section'; label: string; description?: string; icon?: vscode.ThemeIcon; children: Node[] }
+export interface ValueNode extends Base {
+  kind: 'value';
+  label: string;
+  description?: string | undefined;
+  tooltip?: string | vscode.MarkdownString | undefined;
+  icon?: vscode.ThemeIcon | undefined;
+  /** What "Copy" copies. */
+  value?: string | undefined;
+  command?: vscode.Command | undefined;
+}
+export interface LoadMoreNode extends Base { kind: 'loadMore'; group: GroupKind }
+export interface PlaceholderNode extends Base { kind: 'placeholder'; label: string; loading: boolean }
+export interface ErrorNode extends Base { kind: 'error'; what: string; message: string; hint: string }
+
+export type Node = GroupNode | ProviderNode | PoolNode | RoleNode | SectionNode | ValueNode | LoadMoreNode | PlaceholderNode | ErrorNode;
+export type ResourceNode = ProviderNode | PoolNode | RoleNode;
+
+/** A tree node as plain data (for the test-only snapshot command). */
+export interface SnapshotNode {
+  id: string;
+  kind: Node['kind'];
+  label: string;
+  description?: string | undefined;
+  tooltip?: string | undefined;
+  contextValue?: string | undefined;
+  command?: { command: string; arguments?: unknown[] } | undefined;
+  icon?: string | undefined;
+  children?: SnapshotNode[] | undefined;
+}
+
+const GROUP_LABELS: Record<GroupKind, string> = {
+  providers: 'OIDC providers',
+  pools: 'Identity pools',
+  roles: 'Roles trusting Cognito',
+};
+const GROUP_ICONS: Record<GroupKind, string> = { providers: 'key', pools: 'organization', roles: 'shield' };
+
+const warningIcon = () => new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
+const text = (v: string | vscode.MarkdownString | undefined) => (typeof v === 'string' ? v : v?.value);
+
+export class ResourcesView implements vscode.TreeDataProvider<Node>, vscode.FileDecorationProvider, vscode.Disposable {
+  readonly view: vscode.TreeView<Node>;
+  private readonly changed = new vscode.EventEmitter<Node | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly decorationsChanged = new vscode.EventEmitter<vscode.Uri[]>();
+  readonly onDidChangeFileDecorations = this.decorationsChanged.event;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly groups: Record<GroupKind, GroupNode> = {
+    providers: { kind: 'group', id: 'group:providers', parent: undefined, group: 'providers' },
+    pools: { kind: 'group', id: 'group:pools', parent: undefined, group: 'pools' },
+    roles: { kind: 'group', id: 'group:roles', parent: undefined, group: 'roles' },
+  };
+  /** The canonical node of each listed resource (TreeView.reveal needs the very object getChildren returned). */
+  private readonly items = new Map<string, ResourceNode>();
+  private readonly groupErrors = new Map<GroupKind, { message: string; hint: string }>();
+  private readonly checks = new Map<string, ThumbprintCheck | { error: string }>();
+  private current: { session: ResourceSession; controller: AbortController } | { error: { message: string; hint: string } } | undefined;
+  private starting: Promise<void> | undefined;
+  private state: 'ready' | 'notConfigured' | undefined;
+
+  constructor(private readonly context: vscode.ExtensionContext, readonly log: Logger) {
+    this.view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this, showCollapseAll: true });
+    this.disposables.push(
+      this.view,
+      this.changed,
+      this.decorationsChanged,
+      vscode.window.registerFileDecorationProvider(this),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(`${Settings.section}.aws`) || e.affectsConfiguration(`${Settings.section}.${Settings.extraCaCertificates}`)
+          || e.affectsConfiguration(`${Settings.section}.${Settings.timeoutSeconds}`)) {
+          this.refresh();
+        }
+      }),
+      ...registerResourcesCommands(this, context, log),
+    );
+    this.updateDescription();
   }
 
-  getTreeItem(element: never): vscode.TreeItem {
-    return element;
+  // ---- session ----------------------------------------------------------------------------------
+
+  /** The session for the current settings (created on first use and after a full refresh). */
+  async session(): Promise<ResourceSession | undefined> {
+    if (!this.current) {
+      this.starting ??= this.start().finally(() => {
+        this.starting = undefined;
+      });
+      await this.starting;
+    }
+    return this.current && 'session' in this.current ? this.current.session : undefined;
   }
 
-  getChildren(): never[] {
-    return [];
+  private async start(): Promise<void> {
+    this.updateDescription();
+    const configured = await this.isConfigured();
+    await this.setState(configured ? 'ready' : 'notConfigured');
+    if (!configured) return;
+    try {
+      const cfg = await awsConfigFromSettings();
+      validateAwsConfig(cfg);
+      this.current = { session: new ResourceSession(cfg), controller: new AbortController() };
+      this.log.info('resources', `listing for ${this.describeTarget()}`);
+    } catch (e) {
+      const d = describeError(e);
+      this.log.error('resources', `cannot list resources: ${d.message}`);
+      this.current = { error: { message: d.message, hint: d.hint } };
+    }
+  }
+
+  /** Credentials can be found: a profile or endpoint setting, AWS_* variables, or a profile in the shared files. */
+  private async isConfigured(): Promise<boolean> {
+    const s = awsSettings();
+    if (s.profile || s.endpoint || this.context.globalState.get<boolean>(USE_DEFAULT_CHAIN)) return true;
+    const env = process.env;
+    if (env.AWS_ACCESS_KEY_ID || env.AWS_PROFILE || env.AWS_WEB_IDENTITY_TOKEN_FILE || env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI || env.AWS_CONTAINER_CREDENTIALS_FULL_URI) return true;
+    try {
+      return (await listAwsProfiles()).length > 0;
+    } catch {
+      return false;
+    }
+  }
+
+  async useDefaultChain(on: boolean): Promise<void> {
+    await this.context.globalState.update(USE_DEFAULT_CHAIN, on || undefined);
+  }
+
+  private async setState(state: 'ready' | 'notConfigured'): Promise<void> {
+    if (this.state === state) return;
+    this.state = state;
+    await vscode.commands.executeCommand('setContext', STATE_KEY, state);
+  }
+
+  describeTarget(): string {
+    const s = awsSettings();
+    let endpoint = '';
+    if (s.endpoint) {
+      try {
+        endpoint = ` · ${new URL(s.endpoint).host}`;
+      } catch {
+        endpoint = ` · ${s.endpoint}`;
+      }
+    }
+    return `${s.profile ?? 'default'} · ${s.region}${endpoint}`;
+  }
+
+  private updateDescription(): void {
+    this.view.description = this.describeTarget();
+  }
+
+  // ---- refresh ----------------------------------------------------------------------------------
+
+  /** Everything (no node: a new session from the current settings), one group, or one node's details. */
+  refresh(node?: Node): void {
+    if (!node) {
+      if (this.current && 'controller' in this.current) this.current.controller.abort();
+      this.current = undefined;
+      this.items.clear();
+      this.groupErrors.clear();
+      this.checks.clear();
+      this.updateDescription();
+      this.changed.fire(undefined);
+      return;
+    }
+    if (node.kind === 'error' || node.kind === 'placeholder' || node.kind === 'value' || node.kind === 'section' || node.kind === 'loadMore') {
+      this.refresh(node.parent);
+      return;
+    }
+    const s = this.current && 'session' in this.current ? this.current.session : undefined;
+    if (node.kind === 'group') {
+      this.groupErrors.delete(node.group);
+      s?.resetList(node.group);
+      for (const [k, v] of this.items) if (v.parent === node) this.items.delete(k);
+    } else {
+      s?.forget(resourceId(node));
+    }
+    this.changed.fire(node);
+  }
+
+  /** Loads the next page of a group ("Load more"), showing "Loading more…" meanwhile. */
+  async loadMore(group: GroupKind): Promise<void> {
+    const s = await this.session();
+    if (!s) return;
+    const g = this.groups[group];
+    const p = this.loadPage(s, g);
+    this.changed.fire(g);
+    await p;
+    this.changed.fire(g);
+  }
+
+  private lister(s: ResourceSession, group: GroupKind): Lister<ProviderSummary> | Lister<PoolSummary> | Lister<RoleSummary> {
+    return group === 'providers' ? s.providers : group === 'pools' ? s.pools : s.roles;
+  }
+
+  private async loadPage(s: ResourceSession, g: GroupNode): Promise<void> {
+    const lister = this.lister(s, g.group);
+    const before = s.stats.calls;
+    const t0 = Date.now();
+    try {
+      const page = await lister.next(this.signal());
+      this.groupErrors.delete(g.group);
+      this.log.info('resources', `${GROUP_LABELS[g.group]}: ${page.length} more, ${lister.items.length} loaded${lister.done ? ' (all)' : ''}${g.group === 'roles' ? `, ${s.rolesScanned} roles scanned` : ''}; ${s.stats.calls - before} AWS call(s), ${Date.now() - t0} ms`);
+    } catch (e) {
+      if (isCancelled(e)) return;
+      const d = describeError(e);
+      this.groupErrors.set(g.group, { message: d.message, hint: d.hint });
+      this.log.error('resources', `${GROUP_LABELS[g.group]}: ${d.message}`, d.code === 'INTERNAL' ? e : undefined);
+    }
+  }
+
+  private signal(): AbortSignal | undefined {
+    return this.current && 'controller' in this.current ? this.current.controller.signal : undefined;
+  }
+
+  // ---- TreeDataProvider -------------------------------------------------------------------------
+
+  getParent(node: Node): Node | undefined {
+    return node.parent;
+  }
+
+  /** VS Code's own calls (not the snapshot's): how often it asked for a node's children. */
+  private readonly fetchedByVsCode = new Map<string, number>();
+
+  getChildren(node?: Node): Promise<Node[]> {
+    const key = node?.id ?? 'root';
+    this.fetchedByVsCode.set(key, (this.fetchedByVsCode.get(key) ?? 0) + 1);
+    return this.children(node);
+  }
+
+  private async children(node?: Node): Promise<Node[]> {
+    try {
+      if (!node) {
+        const s = await this.session();
+        if (this.state === 'notConfigured') return [];
+        if (!s) {
+          const err = this.current && 'error' in this.current ? this.current.error : { message: 'The AWS settings could not be read.', hint: 'See the log.' };
+          return [errorNode(undefined, 'root', 'AWS resources', err)];
+        }
+        return [this.groups.providers, this.groups.pools, this.groups.roles];
+      }
+      switch (node.kind) {
+        case 'group':
+          return await this.groupChildren(node);
+        case 'provider':
+          return await this.providerChildren(node);
+        case 'pool':
+          return await this.poolChildren(node);
+        case 'role':
+          return this.roleChildren(node);
+        case 'section':
+          return node.children;
+        default:
+          return [];
+      }
+    } catch (e) {
+      // Never a notification from here: the failure becomes the node's only child.
+      const d = describeError(e);
+      if (!isCancelled(e)) this.log.error('resources', `${node ? node.id : 'root'}: ${d.message}`, d.code === 'INTERNAL' ? e : undefined);
+      return [errorNode(node, node?.id ?? 'root', node ? this.labelOf(node) : 'AWS resources', d)];
+    }
+  }
+
+  private async groupChildren(g: GroupNode): Promise<Node[]> {
+    const s = await this.session();
+    if (!s) return [];
+    const lister = this.lister(s, g.group);
+    if (!lister.items.length && !lister.done && !this.groupErrors.has(g.group)) await this.loadPage(s, g);
+    const out: Node[] = lister.items.map((x) => this.itemNode(g, x));
+    const err = this.groupErrors.get(g.group);
+    if (err) out.push(errorNode(g, g.id, GROUP_LABELS[g.group].toLowerCase(), err));
+    else if (lister.loading) out.push({ kind: 'placeholder', id: `${g.id}/loading`, parent: g, label: out.length ? 'Loading more…' : 'Loading…', loading: true });
+    else if (!lister.done) out.push({ kind: 'loadMore', id: `${g.id}/more`, parent: g, group: g.group });
+    else if (!out.length) out.push({ kind: 'placeholder', id: `${g.id}/empty`, parent: g, label: this.emptyText(g.group, s), loading: false });
+    return out;
+  }
+
+  private emptyText(group: GroupKind, s: ResourceSession): string {
+    switch (group) {
+      case 'providers': return 'No IAM OIDC providers in this account';
+      case 'pools': return `No identity pools in ${s.region}`;
+      case 'roles': return `None of the ${s.rolesScanned} roles trusts cognito-identity.amazonaws.com`;
+    }
+  }
+
+  /** The canonical node of a listed resource. */
+  private itemNode(g: GroupNode, x: ProviderSummary | PoolSummary | RoleSummary): ResourceNode {
+    const id = g.group === 'providers' ? `provider:${(x as ProviderSummary).arn}` : g.group === 'pools' ? `pool:${(x as PoolSummary).id}` : `role:${(x as RoleSummary).name}`;
+    let n = this.items.get(id);
+    if (!n) {
+      n = g.group === 'providers' ? { kind: 'provider', id, parent: g, summary: x as ProviderSummary }
+        : g.group === 'pools' ? { kind: 'pool', id, parent: g, summary: x as PoolSummary }
+          : { kind: 'role', id, parent: g, summary: x as RoleSummary };
+      this.items.set(id, n);
+    }
+    return n;
+  }
+
+  private async providerChildren(n: ProviderNode): Promise<Node[]> {
+    const s = await this.session();
+    if (!s) return [];
+    const p = await s.providerDetails(n.summary.arn, this.signal());
+    const check = this.checks.get(n.summary.arn);
+    const current = check && !('error' in check) ? check.current : undefined;
+    const out: Node[] = [];
+    const ids: SectionNode = { kind: 'section', id: `${n.id}/clientIds`, parent: n, label: 'Client IDs', description: String(p.clientIds.length), icon: new vscode.ThemeIcon('symbol-key'), children: [] };
+    ids.children = p.clientIds.length
+      ? p.clientIds.map((c) => value(ids, `clientId:${c}`, c, { value: c, icon: new vscode.ThemeIcon('symbol-key'), tooltip: `Client ID (audience) ${c}` }))
+      : [value(ids, 'none', '(none: no application\'s tokens are accepted)')];
+    const tps: SectionNode = { kind: 'section', id: `${n.id}/thumbprints`, parent: n, label: 'Thumbprints', description: String(p.thumbprints.length), icon: new vscode.ThemeIcon('verified'), children: [] };
+    tps.children = p.thumbprints.length
+      ? p.thumbprints.map((t) => value(tps, `thumbprint:${t}`, t, {
+        value: t,
+        icon: new vscode.ThemeIcon('verified'),
+        description: current ? (t.toLowerCase() === current ? 'current' : 'not presented now') : undefined,
+      }))
+      : [value(tps, 'none', '(none: IAM validates the host through its trusted root CAs)')];
+    out.push(ids, tps);
+    if (p.createDate) out.push(value(n, 'created', 'Created', { description: p.createDate.replace('T', ' ').replace(/\.\d+Z$/, ' UTC'), icon: new vscode.ThemeIcon('calendar'), value: p.createDate }));
+    if (check) {
+      out.push('error' in check
+        ? value(n, 'check', 'Thumbprint check failed', { description: check.error, tooltip: check.error, icon: new vscode.ThemeIcon('error') })
+        : value(n, 'check', 'Thumbprint check', {
+          description: check.status === 'drift' ? `drift: ${check.target} presents ${check.current}` : check.status === 'current' ? 'current' : 'no thumbprints listed',
+          tooltip: check.message,
+          icon: check.status === 'drift' ? warningIcon() : new vscode.ThemeIcon('pass'),
+          value: check.current,
+        }));
+    }
+    const tags = Object.entries(p.tags);
+    if (tags.length) {
+      const t: SectionNode = { kind: 'section', id: `${n.id}/tags`, parent: n, label: 'Tags', description: String(tags.length), icon: new vscode.ThemeIcon('tag'), children: [] };
+      t.children = tags.map(([k, v]) => value(t, `tag:${k}`, k, { description: v, value: `${k}=${v}` }));
+      out.push(t);
+    }
+    return out;
+  }
+
+  private async poolChildren(n: PoolNode): Promise<Node[]> {
+    const s = await this.session();
+    if (!s) return [];
+    const d: PoolDetails = await s.poolDetails(n.summary.id, this.signal());
+    const pool = d.pool;
+    const out: Node[] = [];
+    const providers: SectionNode = { kind: 'section', id: `${n.id}/providers`, parent: n, label: 'OIDC providers', description: String(pool.openIdConnectProviderArns.length), icon: new vscode.ThemeIcon('key'), children: [] };
+    providers.children = pool.openIdConnectProviderArns.length
+      ? pool.openIdConnectProviderArns.map((arn) => value(providers, `provider:${arn}`, providerNameFromArn(arn) ?? arn, {
+        description: arn,
+        value: arn,
+        icon: new vscode.ThemeIcon('key'),
+        tooltip: `${arn}\nClick to show it under "OIDC providers".`,
+        command: { command: Commands.resourcesReveal, title: 'Show the provider', arguments: ['provider', arn] },
+      }))
+      : [value(providers, 'none', '(none: no OpenID Connect provider can sign in)', { icon: warningIcon() })];
+    out.push(providers);
+    const others: ValueNode[] = [];
+    const otherSection: SectionNode = { kind: 'section', id: `${n.id}/otherProviders`, parent: n, label: 'Other identity providers', icon: new vscode.ThemeIcon('link'), children: [] };
+    for (const [k, v] of Object.entries(pool.supportedLoginProviders)) others.push(value(otherSection, `login:${k}`, k, { description: v, value: v }));
+    for (const c of pool.cognitoIdentityProviders) others.push(value(otherSection, `cup:${c.ProviderName ?? ''}:${c.ClientId ?? ''}`, c.ProviderName ?? 'Cognito user pool', { description: `client ${c.ClientId ?? '?'}`, value: c.ProviderName }));
+    for (const arn of pool.samlProviderArns) others.push(value(otherSection, `saml:${arn}`, arn, { description: 'SAML', value: arn }));
+    if (pool.developerProviderName) others.push(value(otherSection, 'developer', pool.developerProviderName, { description: 'developer provider', value: pool.developerProviderName }));
+    if (others.length) {
+      otherSection.children = others;
+      otherSection.description = String(others.length);
+      out.push(otherSection);
+    }
+    if (d.roles) {
+      for (const which of ['authenticated', 'unauthenticated'] as const) {
+        const arn = d.roles.roles[which];
+        const label = which === 'authenticated' ? 'Authenticated role' : 'Unauthenticated role';
+        out.push(arn
+          ? value(n, `role:${which}`, label, {
+            description: arn.slice(arn.lastIndexOf('/') + 1),
+            value: arn,
+            tooltip: `${arn}\nClick to show it under "Roles trusting Cognito" (or its details).`,
+            icon: new vscode.ThemeIcon('shield'),
+            command: { command: Commands.resourcesReveal, title: 'Show the role', arguments: ['role', arn] },
+          })
+          : value(n, `role:${which}`, label, {
+            description: '(none)',
+            icon: which === 'authenticated' ? warningIcon() : new vscode.ThemeIcon('circle-slash'),
+            tooltip: which === 'authenticated' ? 'Without an authenticated role Cognito answers "Invalid identity pool configuration".' : undefined,
+          }));
+      }
+      const mappings = Object.keys(d.roles.roleMappings);
+      if (mappings.length) out.push(value(n, 'roleMappings', 'Role mappings', { description: mappings.join(', '), icon: new vscode.ThemeIcon('references') }));
+    } else {
+      out.push(errorNode(n, `${n.id}/roles`, 'the pool\'s roles', { message: d.rolesError ?? 'GetIdentityPoolRoles failed.', hint: 'Grant cognito-identity:GetIdentityPoolRoles, then refresh.' }));
+    }
+    out.push(value(n, 'guests', 'Unauthenticated (guest) access', {
+      description: pool.allowUnauthenticated ? 'on' : 'off',
+      icon: pool.allowUnauthenticated ? warningIcon() : new vscode.ThemeIcon('lock'),
+      tooltip: pool.allowUnauthenticated ? 'Anyone can get guest credentials from this pool, without signing in.' : 'Only signed-in identities get credentials.',
+    }));
+    out.push(value(n, 'classic', 'Basic (classic) flow', {
+      description: pool.allowClassicFlow === undefined ? 'not reported' : pool.allowClassicFlow ? 'on' : 'off',
+      icon: new vscode.ThemeIcon(pool.allowClassicFlow ? 'unlock' : 'lock'),
+      tooltip: 'AllowClassicFlow: GetOpenIdToken + STS AssumeRoleWithWebIdentity instead of GetCredentialsForIdentity.',
+    }));
+    return out;
+  }
+
+  private roleChildren(n: RoleNode): Node[] {
+    const r = n.summary;
+    const out: Node[] = [value(n, 'arn', 'ARN', { description: r.arn, value: r.arn, icon: new vscode.ThemeIcon('symbol-string') })];
+    out.push(value(n, 'trust', 'Trusted by', { description: r.trust.summary, icon: new vscode.ThemeIcon('shield'), value: r.trust.summary }));
+    for (const w of r.trust.warnings) out.push(value(n, `warning:${w.kind}`, w.kind === 'noAud' ? 'No aud condition' : w.kind === 'noAmr' ? 'No amr condition' : w.kind === 'audWildcard' ? 'Wildcard aud condition' : 'Trust policy not readable', { description: w.message, tooltip: w.message, icon: warningIcon() }));
+    for (const pool of r.trust.audPools) {
+      out.push(value(n, `pool:${pool}`, 'Identity pool (aud)', {
+        description: pool,
+        value: pool,
+        icon: new vscode.ThemeIcon('organization'),
+        command: { command: Commands.resourcesReveal, title: 'Show the pool', arguments: ['pool', pool] },
+      }));
+    }
+    if (r.createDate) out.push(value(n, 'created', 'Created', { description: r.createDate.replace('T', ' ').replace(/\.\d+Z$/, ' UTC'), icon: new vscode.ThemeIcon('calendar'), value: r.createDate }));
+    if (r.path && r.path !== '/') out.push(value(n, 'path', 'Path', { description: r.path, value: r.path }));
+    if (r.description) out.push(value(n, 'description', 'Description', { description: r.description, value: r.description }));
+    return out;
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    const C = vscode.TreeItemCollapsibleState;
+    switch (node.kind) {
+      case 'group': {
+        const item = new vscode.TreeItem(GROUP_LABELS[node.group], C.Collapsed);
+        item.id = node.id;
+        item.contextValue = 'group';
+        item.iconPath = new vscode.ThemeIcon(GROUP_ICONS[node.group]);
+        const s = this.current && 'session' in this.current ? this.current.session : undefined;
+        const l = s ? this.lister(s, node.group) : undefined;
+        if (l && l.items.length) item.description = `${l.items.length}${l.done ? '' : '+'}`;
+        return item;
+      }
+      case 'provider': {
+        const p = node.summary;
+        const item = new vscode.TreeItem(p.url, C.Collapsed);
+        item.id = node.id;
+        item.contextValue = 'provider';
+        const check = this.checks.get(p.arn);
+        const badge = check ? ('error' in check ? 'thumbprint check failed · ' : check.status === 'drift' ? '⚠ thumbprint drift · ' : check.status === 'current' ? '✓ thumbprint current · ' : 'no thumbprints · ') : '';
+        item.description = `${badge}${p.arn}`;
+        item.iconPath = check && !('error' in check) && check.status === 'drift' ? warningIcon() : new vscode.ThemeIcon('key');
+        item.resourceUri = vscode.Uri.from({ scheme: DECORATION_SCHEME, path: `/provider/${encodeURIComponent(p.arn)}` });
+        const md = new vscode.MarkdownString(`**IAM OIDC provider** \`https://${p.url}\`\n\n${p.arn}`);
+        if (check) md.appendMarkdown(`\n\n${'error' in check ? `Thumbprint check failed: ${check.error}` : check.message}`);
+        item.tooltip = md;
+        return item;
+      }
+      case 'pool': {
+        const item = new vscode.TreeItem(node.summary.name || node.summary.id, C.Collapsed);
+        item.id = node.id;
+        item.contextValue = 'pool';
+        item.description = node.summary.id;
+        item.iconPath = new vscode.ThemeIcon('organization');
+        item.tooltip = new vscode.MarkdownString(`**Identity pool** ${node.summary.name}\n\n\`${node.summary.id}\``);
+        return item;
+      }
+      case 'role': {
+        const r = node.summary;
+        const item = new vscode.TreeItem(r.name, C.Collapsed);
+        item.id = node.id;
+        item.contextValue = 'role';
+        const warned = r.trust.warnings.length > 0;
+        item.description = `${warned ? `⚠ ${r.trust.warnings.map((w) => (w.kind === 'noAud' ? 'no aud' : w.kind === 'noAmr' ? 'no amr' : w.kind === 'audWildcard' ? 'aud *' : 'unreadable')).join(', ')} · ` : ''}${r.trust.summary}`;
+        item.iconPath = warned ? warningIcon() : new vscode.ThemeIcon('shield');
+        const md = new vscode.MarkdownString(`**IAM role** ${r.name}\n\n${r.arn}\n\nTrusted by: ${r.trust.summary}`);
+        for (const w of r.trust.warnings) md.appendMarkdown(`\n\n$(warning) ${w.message}`);
+        md.supportThemeIcons = true;
+        item.tooltip = md;
+        return item;
+      }
+      case 'section': {
+        const item = new vscode.TreeItem(node.label, C.Expanded);
+        item.id = node.id;
+        item.contextValue = 'section';
+        item.description = node.description;
+        item.iconPath = node.icon;
+        return item;
+      }
+      case 'value': {
+        const item = new vscode.TreeItem(node.label, C.None);
+        item.id = node.id;
+        item.contextValue = node.value !== undefined ? 'value' : 'info';
+        item.description = node.description;
+        item.tooltip = node.tooltip ?? (node.description ? `${node.label}: ${node.description}` : undefined);
+        item.iconPath = node.icon;
+        item.command = node.command;
+        return item;
+      }
+      case 'loadMore': {
+        const item = new vscode.TreeItem('Load more…', C.None);
+        item.id = node.id;
+        item.contextValue = 'loadMore';
+        item.iconPath = new vscode.ThemeIcon('ellipsis');
+        const s = this.current && 'session' in this.current ? this.current.session : undefined;
+        const l = s ? this.lister(s, node.group) : undefined;
+        item.description = node.group === 'roles' && s ? `${l?.items.length ?? 0} found in ${s.rolesScanned} roles scanned` : `${l?.items.length ?? 0} shown`;
+        item.command = { command: Commands.resourcesLoadMore, title: 'Load more', arguments: [node.group] };
+        return item;
+      }
+      case 'placeholder': {
+        const item = new vscode.TreeItem(node.label, C.None);
+        item.id = node.id;
+        item.contextValue = 'placeholder';
+        item.iconPath = new vscode.ThemeIcon(node.loading ? 'loading~spin' : 'info');
+        return item;
+      }
+      case 'error': {
+        const item = new vscode.TreeItem(`Failed to load ${node.what} (click to retry)`, C.None);
+        item.id = node.id;
+        item.contextValue = 'error';
+        item.description = node.message;
+        item.tooltip = `${node.message}\n${node.hint}`.trim();
+        item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
+        item.command = { command: Commands.resourcesRefresh, title: 'Retry', arguments: [node] };
+        return item;
+      }
+    }
+  }
+
+  provideFileDecoration(uri: vscode.Uri): vscode.FileDecoration | undefined {
+    if (uri.scheme !== DECORATION_SCHEME || !uri.path.startsWith('/provider/')) return undefined;
+    const check = this.checks.get(decodeURIComponent(uri.path.slice('/provider/'.length)));
+    if (!check) return undefined;
+    if ('error' in check) return new vscode.FileDecoration('?', `Thumbprint check failed: ${check.error}`);
+    if (check.status === 'drift') return new vscode.FileDecoration('!', 'Thumbprint drift: the host presents a thumbprint the provider does not list', new vscode.ThemeColor('list.warningForeground'));
+    return new vscode.FileDecoration('✓', check.status === 'current' ? 'The provider lists the current thumbprint' : 'No thumbprints: IAM trusts the root CA');
+  }
+
+  // ---- for the commands ---------------------------------------------------------------------------
+
+  labelOf(node: Node): string {
+    switch (node.kind) {
+      case 'group': return GROUP_LABELS[node.group];
+      case 'provider': return node.summary.url;
+      case 'pool': return node.summary.name || node.summary.id;
+      case 'role': return node.summary.name;
+      case 'section': case 'value': case 'placeholder': return node.label;
+      case 'loadMore': return 'Load more';
+      case 'error': return `Failed to load ${node.what}`;
+    }
+  }
+
+  /** Records a thumbprint check and redraws the provider (description, badge, child). */
+  setThumbprintCheck(arn: string, check: ThumbprintCheck | { error: string }): void {
+    this.checks.set(arn, check);
+    const node = this.items.get(`provider:${arn}`);
+    this.decorationsChanged.fire([vscode.Uri.from({ scheme: DECORATION_SCHEME, path: `/provider/${encodeURIComponent(arn)}` })]);
+    if (node) this.changed.fire(node);
+  }
+
+  thumbprintCheck(arn: string): ThumbprintCheck | { error: string } | undefined {
+    return this.checks.get(arn);
+  }
+
+  /** A listed resource's node by its tree id (provider:ARN, pool:ID, role:NAME). */
+  findNode(id: string): ResourceNode | undefined {
+    return this.items.get(id);
+  }
+
+  /** Listed resources of the given kinds (for the palette's pickers). */
+  loadedResources(kinds: readonly ResourceKind[]): ResourceNode[] {
+    return [...this.items.values()].filter((n) => kinds.includes(n.kind));
+  }
+
+  /** Makes sure each group has its first page (for pickers run from the palette before the view was opened). */
+  async loadFirstPages(groups: readonly GroupKind[]): Promise<void> {
+    const s = await this.session();
+    if (!s) return;
+    await Promise.all(groups.map(async (group) => {
+      const g = this.groups[group];
+      const l = this.lister(s, group);
+      if (!l.items.length && !l.done) await this.loadPage(s, g);
+      for (const x of l.items) this.itemNode(g, x);
+    }));
+  }
+
+  /**
+   * Shows a resource's node in the tree (TreeView.reveal, which walks getParent). Providers are
+   * all known after one call; pools and roles are searched in what the tree has loaded (plus the
+   * first page). Returns false when the resource is not in the tree.
+   */
+  async reveal(kind: ResourceKind, idOrArn: string, expand = false): Promise<boolean> {
+    const s = await this.session();
+    if (!s) return false;
+    const group = kind === 'provider' ? 'providers' : kind === 'pool' ? 'pools' : 'roles';
+    const g = this.groups[group];
+    const lister = this.lister(s, group);
+    const key = kind === 'role' ? idOrArn.slice(idOrArn.lastIndexOf('/') + 1) : idOrArn;
+    const match = (x: ProviderSummary | PoolSummary | RoleSummary) => (kind === 'provider' ? (x as ProviderSummary).arn : kind === 'pool' ? (x as PoolSummary).id : (x as RoleSummary).name) === key;
+    const before = lister.items.length;
+    if (!lister.items.length && !lister.done) await this.loadPage(s, g);
+    // Providers come from one call: later pages cost nothing, so page until found.
+    while (kind === 'provider' && !lister.items.some(match) && !lister.done && !this.groupErrors.has(group)) await this.loadPage(s, g);
+    const found = lister.items.find(match);
+    if (!found) return false;
+    const node = this.itemNode(g, found);
+    // Redraw the group only when it got new items (a refresh drops the handles of its expanded children).
+    if (lister.items.length !== before) this.changed.fire(g);
+    await this.view.reveal(node, { select: true, focus: true, expand });
+    return true;
+  }
+
+  /** The tree as plain data: the groups, their loaded items, and the children of the nodes named in `expand` (test-only command). */
+  async snapshot(expand: readonly string[] = []): Promise<{ description: string | undefined; state: string | undefined; stats: unknown; selection: string[]; fetchedByVsCode: Record<string, number>; nodes: SnapshotNode[] }> {
+    const walk = async (nodes: Node[], depth: number): Promise<SnapshotNode[]> => Promise.all(nodes.map(async (n) => {
+      const item = this.getTreeItem(n);
+      const open = n.kind === 'group' || n.kind === 'section' || expand.includes(n.id);
+      const icon = item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id : undefined;
+      return {
+        id: n.id,
+        kind: n.kind,
+        label: typeof item.label === 'string' ? item.label : (item.label?.label ?? ''),
+        description: typeof item.description === 'string' ? item.description : undefined,
+        tooltip: text(item.tooltip),
+        contextValue: item.contextValue,
+        command: item.command ? { command: item.command.command, arguments: item.command.arguments } : undefined,
+        icon,
+        children: open && depth < 6 ? await walk(await this.children(n), depth + 1) : undefined,
+      };
+    }));
+    const nodes = await walk(await this.children(undefined), 0);
+    const s = this.current && 'session' in this.current ? this.current.session : undefined;
+    return {
+      description: this.view.description,
+      state: this.state,
+      stats: s ? { ...s.stats, byAction: { ...s.stats.byAction } } : undefined,
+      selection: this.view.selection.map((n) => n.id),
+      fetchedByVsCode: Object.fromEntries(this.fetchedByVsCode),
+      nodes,
+    };
   }
 
   dispose(): void {
-    this.view.dispose();
+    if (this.current && 'controller' in this.current) this.current.controller.abort();
+    for (const d of this.disposables) d.dispose();
   }
+}
+
+function resourceId(n: ResourceNode): string {
+  return n.kind === 'provider' ? n.summary.arn : n.kind === 'pool' ? n.summary.id : n.summary.name;
+}
+
+function value(parent: Node, key: string, label: string, o: Omit<Partial<ValueNode>, 'kind' | 'id' | 'parent' | 'label'> = {}): ValueNode {
+  return { kind: 'value', id: `${parent.id}/${key}`, parent, label, ...o };
+}
+
+function errorNode(parent: Node | undefined, key: string, what: string, e: { message: string; hint: string }): ErrorNode {
+  return { kind: 'error', id: `${key}/error`, parent, what, message: e.message, hint: e.hint };
 }

@@ -24,6 +24,7 @@ import { startTenant, type Tenant } from '../standins/tenant';
 import { startMoto, type Moto } from '../standins/moto';
 import { tests as smokeTests } from './smoke.ui';
 import { tests as inspectorTests } from './inspector.ui';
+import { tests as wizardTests } from './wizard.ui';
 import { tests as thumbprintTests } from './thumbprint.ui';
 
 export interface UiTest {
@@ -77,6 +78,7 @@ const SUITES: Array<{ file: string; tests: UiTest[] }> = [
   { file: 'smoke.ui.ts', tests: smokeTests },
   { file: 'thumbprint.ui.ts', tests: thumbprintTests },
   { file: 'inspector.ui.ts', tests: inspectorTests },
+  { file: 'wizard.ui.ts', tests: wizardTests },
 ];
 
 // ---------------------------------------------------------------------------------------

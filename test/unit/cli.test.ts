@@ -22,6 +22,14 @@ describe('CLI', () => {
     assert.match((await run(['thumbprint', 'x', '--timeout', 'soon'])).err, /--timeout takes a number/);
     assert.match((await run(['thumbprint', 'x', '--bogus'])).err, /Unknown option --bogus/);
   });
+  it('routes setup to its own options', async () => {
+    const help = await run(['setup', '--help']);
+    assert.equal(help.code, 0, help.err);
+    assert.match(help.out, /Usage: auth0-cognito setup \(--plan \| --apply\) --config FILE/);
+    const noConfig = await run(['setup', '--plan']);
+    assert.equal(noConfig.code, 2);
+  });
+
   it('reports bad input as a message with a hint, never a stack trace', async () => {
     const r = await run(['thumbprint', 'http://tenant.auth0.com']);
     assert.equal(r.code, 2);

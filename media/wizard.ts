@@ -1,0 +1,140 @@
+import type { WizardHostMessage, WizardViewMessage, WizardViewState, WizardStepView, WizardForm } from '../src/shared/protocol';
+import { h, vscodeApi } from './lib/vscodeApi';
+
+const vscode = vscodeApi<WizardViewState, WizardViewMessage>();
+const app = document.getElementById('app')!;
+let snippetLang: 'typescript' | 'swift' | 'kotlin' = 'typescript';
+let last: WizardViewState | undefined;
+
+const STATUS: Record<string, string> = { 'not-started': 'not started', done: 'done', 'needs-action': 'needs action', error: 'error' };
+const BADGE: Record<string, string> = { 'not-started': 'skip', done: 'pass', 'needs-action': 'warn', error: 'fail' };
+
+function btn(label: string, msg: WizardViewMessage | (() => void), opts: { secondary?: boolean; id?: string; disabled?: boolean; title?: string } = {}): HTMLButtonElement {
+  const b = h('button', { type: 'button', class: opts.secondary ? 'secondary' : undefined, id: opts.id, title: opts.title }, label) as HTMLButtonElement;
+  b.disabled = Boolean(opts.disabled);
+  b.addEventListener('click', () => (typeof msg === 'function' ? msg() : vscode.postMessage(msg)));
+  return b;
+}
+
+function field(id: keyof WizardForm, label: string, value: string, placeholder: string): HTMLElement {
+  const input = h('input', { type: 'text', id: `f-${id}`, value, placeholder, 'aria-label': label, spellcheck: 'false' });
+  return h('label', { class: 'field', for: `f-${id}` }, h('span', {}, label), input);
+}
+
+function readForm(): WizardForm {
+  const v = (id: string) => (document.getElementById(`f-${id}`) as HTMLInputElement | null)?.value ?? '';
+  return { domain: v('domain'), clientId: v('clientId'), poolName: v('poolName'), roleName: v('roleName') };
+}
+
+function list(items: string[], cls = ''): HTMLElement | undefined {
+  return items.length ? h('ul', { class: cls }, ...items.map((x) => h('li', {}, x))) : undefined;
+}
+
+function planBlock(s: WizardViewState, stepId: WizardStepView['id'] | 'callbackUrl', plan: NonNullable<WizardStepView['plan']>): HTMLElement {
+  const busy = Boolean(s.busy);
+  const box = h('div', { class: 'plan', 'data-plan': stepId },
+    h('p', {}, h('strong', {}, 'Plan: '), plan.summary));
+  if (plan.changes.length) box.append(h('ul', { class: 'changes' }, ...plan.changes.map((c) => h('li', {}, `${c.what}: `, h('code', {}, c.from), ' → ', h('code', {}, c.to)))));
+  if (plan.calls.length) {
+    box.append(h('p', { class: 'muted' }, `${plan.calls.length} call${plan.calls.length === 1 ? '' : 's'}, in this order:`),
+      h('ol', { class: 'calls' }, ...plan.calls.map((c) => h('li', {}, h('code', {}, `${c.service}:${c.action}`), h('pre', {}, JSON.stringify(c.params, null, 2))))));
+  }
+  for (const w of plan.warnings) box.append(h('p', { class: 'warn-text' }, w));
+  if (plan.manual) box.append(h('div', { class: 'manual' }, h('strong', {}, 'To do by hand: '), plan.manual));
+  if (plan.calls.length) {
+    box.append(h('p', {}, btn(stepId === 'tryIt' ? 'Exchange the token' : 'Apply', { type: 'apply', step: stepId }, { id: `apply-${stepId}`, disabled: busy, title: 'Make exactly the calls above' })));
+  }
+  return box;
+}
+
+function stepSection(s: WizardViewState, st: WizardStepView, index: number): HTMLElement {
+  const ins = st.inspection;
+  const status = ins?.status ?? 'not-started';
+  const busy = Boolean(s.busy);
+  const sec = h('section', { class: `step ${status}`, id: `step-${st.id}`, 'aria-label': st.title },
+    h('h3', {}, `${index + 1}. ${st.title} `, h('span', { class: `badge ${BADGE[status]}`, 'data-status': status }, STATUS[status] ?? status)),
+    h('p', { class: 'muted' }, ins?.summary ?? st.description));
+  if (ins) {
+    const found = list(ins.found, 'found');
+    if (found) sec.append(found);
+    const vals = Object.entries(ins.values);
+    if (vals.length) sec.append(h('dl', {}, ...vals.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, h('code', {}, v))])));
+    for (const p of ins.problems) sec.append(h('div', { class: p.severity === 'error' ? 'error' : 'warn-text' }, h('strong', {}, p.message), ' ', p.hint));
+  }
+  if (st.error) sec.append(h('div', { class: 'error' }, h('strong', {}, st.error.message), ' ', st.error.hint));
+  if (st.id === 'tryIt') {
+    sec.append(h('p', { id: 'token-summary' }, s.token ? `Token (${s.token.source}): ${s.token.summary}` : 'No token yet: sign in with Auth0, or paste an ID token.'),
+      h('p', {}, btn('Sign in with Auth0', { type: 'signIn' }, { id: 'sign-in', disabled: busy }), ' ', btn('Paste token…', { type: 'pasteToken' }, { secondary: true, id: 'paste-token', disabled: busy })));
+  } else if (status !== 'done') {
+    sec.append(h('p', {}, btn(st.plan ? 'Plan again' : 'Plan', { type: 'plan', step: st.id }, { id: `plan-${st.id}`, disabled: busy, secondary: Boolean(st.plan), title: 'Show exactly what would change; nothing is changed yet' })));
+  }
+  if (st.plan) sec.append(planBlock(s, st.id, st.plan));
+  const o = st.outcome;
+  if (o) {
+    const res = h('div', { class: `outcome ${o.ok ? 'ok' : 'not-ok'}`, id: `outcome-${st.id}` }, h('strong', {}, o.ok ? 'Done. ' : 'Failed. '), o.message);
+    const done = list(o.done);
+    if (done) res.append(done);
+    if (o.notDone.length) res.append(h('p', {}, 'Not done:'), list(o.notDone)!);
+    if (o.result) {
+      const r = o.result;
+      res.append(h('dl', { id: 'try-result' }, h('dt', {}, 'Identity id'), h('dd', {}, r.identityId), h('dt', {}, 'Access key id'), h('dd', {}, r.accessKeyIdMasked),
+        h('dt', {}, 'Expires'), h('dd', {}, r.expiration ?? '?'), h('dt', {}, 'STS caller'), h('dd', {}, r.callerArn ?? r.callerError ?? '?')));
+    }
+    sec.append(res);
+  }
+  return sec;
+}
+
+function render(s: WizardViewState): void {
+  last = s;
+  vscode.setState(s);
+  const busy = Boolean(s.busy);
+  const parts: Node[] = [];
+  if (s.busy) parts.push(h('p', { class: 'busy', role: 'status' }, s.busy, ' ', btn('Cancel', { type: 'cancel' }, { secondary: true, id: 'cancel' })));
+  if (s.error) parts.push(h('div', { class: 'error', role: 'alert', id: 'wizard-error' }, h('strong', {}, s.error.message), ' ', s.error.hint));
+
+  const form = h('form', { id: 'setup-form' },
+    field('domain', 'Auth0 domain', s.form.domain, 'tenant.auth0.com'),
+    field('clientId', 'Application client ID', s.form.clientId, 'Client ID from the application settings'),
+    field('poolName', 'Identity pool name', s.form.poolName, 'auth0-cognito'),
+    field('roleName', 'Authenticated role (optional)', s.form.roleName, 'Cognito_<pool>_Auth_Role'),
+    h('p', { class: 'muted' }, `AWS: ${s.aws.profile || 'default credentials'} · ${s.aws.region}${s.aws.endpoint ? ` · ${s.aws.endpoint}` : ''} `,
+      btn('Change…', { type: 'openSettings' }, { secondary: true })),
+    h('p', { class: 'muted', id: 'management' }, `Auth0 Management API: ${s.management === 'none' ? 'no access stored' : s.management === 'token' ? 'token stored in the OS keychain' : 'client credentials stored in the OS keychain'} `,
+      s.management === 'none' ? btn('Add access…', { type: 'setManagement' }, { secondary: true, id: 'set-management' }) : btn('Remove', { type: 'clearManagement' }, { secondary: true })),
+    h('p', {}, btn('Save and check', () => {
+      vscode.postMessage({ type: 'saveForm', form: readForm() });
+      vscode.postMessage({ type: 'checkAll' });
+    }, { id: 'check-all', disabled: busy, title: 'Read what exists now, step by step; nothing is changed' })));
+  form.addEventListener('submit', (e) => e.preventDefault());
+  parts.push(form);
+
+  if (s.callbackPlan) {
+    parts.push(h('section', { class: 'step', id: 'callback-plan' }, h('h3', {}, 'Allow the sign-in callback URL'), planBlock(s, 'callbackUrl', s.callbackPlan.plan),
+      ...(s.callbackPlan.outcome ? [h('div', { class: 'outcome' }, s.callbackPlan.outcome.message)] : [])));
+  }
+  s.steps.forEach((st, i) => parts.push(stepSection(s, st, i)));
+
+  if (s.snippets) {
+    const sn = s.snippets;
+    const tabs = h('p', { role: 'tablist' }, ...(['typescript', 'swift', 'kotlin'] as const).map((l) => {
+      const b = btn(l === 'typescript' ? 'TypeScript' : l === 'swift' ? 'Swift' : 'Kotlin', () => { snippetLang = l; if (last) render(last); }, { secondary: l !== snippetLang });
+      b.setAttribute('role', 'tab');
+      b.setAttribute('aria-selected', String(l === snippetLang));
+      return b;
+    }));
+    parts.push(h('section', { class: 'step', id: 'snippets' }, h('h3', {}, '7. Use it in your app'), tabs,
+      h('pre', { id: 'snippet' }, sn[snippetLang]),
+      btn('Copy', { type: 'copy', text: `snippet-${snippetLang}` }, { id: 'copy-snippet' }),
+      ...(sn.missing.length ? [h('p', { class: 'warn-text' }, `Not known yet: ${sn.missing.join(', ')}.`)] : [])));
+  }
+  app.replaceChildren(...parts);
+}
+
+window.addEventListener('message', (e: MessageEvent<WizardHostMessage>) => {
+  if (e.data?.type === 'state') render(e.data.state);
+});
+
+const saved = vscode.getState();
+if (saved) render(saved);
+vscode.postMessage({ type: 'ready' });

@@ -1,0 +1,200 @@
+/**
+ * `auth0-cognito setup --plan|--apply --config FILE [--json]`: the setup wizard's engine from the
+ * command line (CI, scripts). The config file is a SetupConfig (JSON, no secrets). Management API
+ * access comes from the environment: AUTH0_MGMT_TOKEN, or AUTH0_MGMT_CLIENT_ID and
+ * AUTH0_MGMT_CLIENT_SECRET. AWS credentials: the profile in the config, else the default chain.
+ *
+ * Exit codes: 0 done (--plan: every step planned; --apply: every step applied), 1 a step failed
+ * (the step and the fix on stderr), 2 usage or config error.
+ */
+import * as fs from 'node:fs/promises';
+import type { ManagementCredentials } from '../engine/auth0';
+import { describeError, EngineError } from '../engine/errors';
+import { maskJwts } from '../engine/setup/format';
+import {
+  applyAll,
+  createSetupCache,
+  formatInspection,
+  formatOutcome,
+  formatStepPlan,
+  planAll,
+  SETUP_STEPS,
+  validateSetupConfig,
+  type SetupContext,
+} from '../engine/setup';
+import { loadCaFiles } from '../engine/trust';
+
+export const SETUP_USAGE = `Usage: auth0-cognito setup (--plan | --apply) --config FILE [options]
+
+Sets up Auth0 sign-in for a Cognito identity pool, step by step: connections, the Auth0
+application (RS256), the IAM OIDC provider, the identity pool, the authenticated role, and
+(with --id-token) a real token exchange.
+
+  --plan                Show what exists and the exact calls each step would make (reads only).
+  --apply               Make the calls, step by step; stops at the first failure.
+  --config FILE         JSON: { "aws": { "region", "profile"?, "endpoint"? },
+                                "auth0": { "domain", "clientId" },
+                                "names": { "poolName", "poolId"?, "roleName"? } }
+  --id-token TOKEN      Also try the setup with this ID token (or AUTH0_ID_TOKEN).
+  --ca FILE             Trust this extra CA certificate (PEM); repeatable.
+  --timeout SECONDS     Network timeout (default 15).
+  --json                Print the result as JSON.
+
+Environment:
+  AUTH0_MGMT_TOKEN, or AUTH0_MGMT_CLIENT_ID + AUTH0_MGMT_CLIENT_SECRET
+                        Auth0 Management API access (read:clients, update:clients); without it
+                        the Auth0 changes are printed as Dashboard steps.
+  AWS_ENDPOINT_URL      AWS endpoint when the config has none (LocalStack, moto).
+  AWS_PROFILE, AWS_ACCESS_KEY_ID, ...   the AWS default credential chain.
+`;
+
+class UsageError extends Error {}
+
+interface SetupArgs {
+  mode: 'plan' | 'apply';
+  config: string;
+  json: boolean;
+  ca: string[];
+  timeoutMs: number;
+  idToken: string | undefined;
+}
+
+function parse(args: string[]): SetupArgs {
+  let mode: SetupArgs['mode'] | undefined;
+  let config: string | undefined;
+  let json = false;
+  let idToken: string | undefined;
+  let timeoutMs = 15_000;
+  const ca: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? '';
+    const value = () => {
+      const v = args[++i];
+      if (v === undefined) throw new UsageError(`${a} needs a value.`);
+      return v;
+    };
+    if (a === '--plan' || a === '--apply') {
+      const m = a === '--plan' ? 'plan' : 'apply';
+      if (mode && mode !== m) throw new UsageError('Give either --plan or --apply, not both.');
+      mode = m;
+    } else if (a === '--config') config = value();
+    else if (a === '--json') json = true;
+    else if (a === '--ca') ca.push(value());
+    else if (a === '--id-token') idToken = value();
+    else if (a === '--timeout') {
+      const s = Number(value());
+      if (!Number.isFinite(s) || s <= 0 || s > 600) throw new UsageError('--timeout takes a number of seconds between 0 and 600.');
+      timeoutMs = s * 1000;
+    } else throw new UsageError(`Unknown option ${a}.`);
+  }
+  if (!mode) throw new UsageError('Give --plan (show what would be done) or --apply (do it).');
+  if (!config) throw new UsageError('Give the setup config with --config FILE.');
+  return { mode, config, json, ca, timeoutMs, idToken };
+}
+
+/** Management API credentials from the environment (never from the config file). */
+export function managementFromEnv(env: NodeJS.ProcessEnv = process.env): ManagementCredentials | undefined {
+  const token = env.AUTH0_MGMT_TOKEN?.trim();
+  const id = env.AUTH0_MGMT_CLIENT_ID?.trim();
+  const secret = env.AUTH0_MGMT_CLIENT_SECRET?.trim();
+  if (token) return { kind: 'token', token };
+  if (id && secret) return { kind: 'clientCredentials', clientId: id, clientSecret: secret };
+  if (id || secret) {
+    throw new EngineError('INVALID_INPUT', `${id ? 'AUTH0_MGMT_CLIENT_SECRET' : 'AUTH0_MGMT_CLIENT_ID'} is not set.`,
+      'Set both AUTH0_MGMT_CLIENT_ID and AUTH0_MGMT_CLIENT_SECRET (a machine-to-machine application), or AUTH0_MGMT_TOKEN.');
+  }
+  return undefined;
+}
+
+async function readConfig(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (e) {
+    throw new EngineError('INVALID_INPUT', `Cannot read the config file ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'}).`, 'Check the path given with --config.');
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new EngineError('INVALID_INPUT', `The config file ${file} is not JSON: ${(e as Error).message}`, 'Fix the JSON (see auth0-cognito setup --help for its shape).');
+  }
+}
+
+const titleOf = (id: string): string => SETUP_STEPS.find((s) => s.id === id)?.title ?? id;
+
+/** Runs `setup`; returns the exit code. `args` are the arguments after "setup". */
+export async function setupCommand(args: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream, signal: AbortSignal): Promise<number> {
+  if (args.includes('-h') || args.includes('--help')) {
+    out.write(SETUP_USAGE);
+    return 0;
+  }
+  let a: SetupArgs;
+  try {
+    a = parse(args);
+  } catch (e) {
+    err.write(`${(e as Error).message}\n\n${SETUP_USAGE}`);
+    return 2;
+  }
+  let ctx: SetupContext;
+  try {
+    const config = validateSetupConfig(await readConfig(a.config));
+    if (!config.aws.endpoint && process.env.AWS_ENDPOINT_URL) config.aws.endpoint = process.env.AWS_ENDPOINT_URL;
+    const extraCaPems = await loadCaFiles(a.ca);
+    const idToken = a.idToken ?? process.env.AUTH0_ID_TOKEN;
+    ctx = {
+      config: validateSetupConfig(config),
+      management: managementFromEnv(),
+      trust: { extraCaPems },
+      timeoutMs: a.timeoutMs,
+      signal,
+      cache: createSetupCache(),
+      ...(idToken?.trim() ? { idToken: idToken.trim() } : {}),
+    };
+  } catch (e) {
+    const d = describeError(e);
+    if (a.json) err.write(`${JSON.stringify({ error: d })}\n`);
+    else err.write(`Error: ${d.message}${d.hint ? `\n${d.hint}` : ''}\n`);
+    return d.code === 'INVALID_INPUT' || d.code === 'CA_FILE' ? 2 : 1;
+  }
+
+  try {
+    if (a.mode === 'plan') {
+      const r = await planAll(ctx);
+      if (a.json) {
+        out.write(`${maskJwts(JSON.stringify({ ok: r.ok, steps: r.reviews, outputs: r.outputs, failed: r.failed }, null, 2))}\n`);
+      } else {
+        for (const rv of r.reviews) {
+          out.write(`${formatInspection(rv.inspection)}\n`);
+          if (rv.plan) out.write(`${formatStepPlan(rv.plan)}\n`);
+          out.write('\n');
+        }
+      }
+      if (!r.ok && r.failed) {
+        if (!a.json) err.write(maskJwts(`Step "${r.failed.title}" cannot be planned: ${r.failed.message}\nFix: ${r.failed.hint}\n`));
+        return 1;
+      }
+      if (!a.json) out.write('Nothing was changed. Run with --apply to make these calls.\n');
+      return 0;
+    }
+    const r = await applyAll(ctx);
+    if (a.json) {
+      out.write(`${maskJwts(JSON.stringify({ ok: r.ok, writeCalls: r.writeCalls, outcomes: r.outcomes, outputs: r.outputs, failed: r.failed }, null, 2))}\n`);
+    } else {
+      for (const o of r.outcomes) out.write(`${formatOutcome(o, titleOf(o.step))}\n`);
+      const o = r.outputs;
+      const shown: Array<[string, string | undefined]> = [['Provider ARN', o.providerArn], ['Identity pool id', o.poolId], ['Authenticated role ARN', o.roleArn], ['Logins key', o.loginsKey]];
+      out.write(`\n${shown.filter(([, v]) => v).map(([k, v]) => `${k}: ${v}`).join('\n')}\n`);
+      out.write(`${r.ok ? 'Done' : 'Stopped'}: ${r.writeCalls} write call${r.writeCalls === 1 ? '' : 's'}.\n`);
+    }
+    if (!r.ok && r.failed) {
+      if (!a.json) err.write(maskJwts(`Step "${r.failed.title}" failed: ${r.failed.message}\nFix: ${r.failed.hint}\n`));
+      return 1;
+    }
+    return 0;
+  } catch (e) {
+    const d = describeError(e);
+    if (a.json) err.write(`${JSON.stringify({ error: d })}\n`);
+    else err.write(maskJwts(`Error: ${d.message}${d.hint ? `\n${d.hint}` : ''}\n`));
+    return 1;
+  }
+}

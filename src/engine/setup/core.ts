@@ -1,0 +1,561 @@
+/**
+ * The machinery shared by the setup steps: config validation, a per-run environment (AWS
+ * clients, discovery, caller identity and Management API session, memoised), finding resources
+ * by URL / name, and the plan -> apply runner with the same rules as ../fixes.ts:
+ *
+ *   - a step is built from the current state (reads only) into an inspection, a plan (the exact
+ *     write calls, masked) and the code that makes those calls;
+ *   - apply builds again: nothing needed -> 0 writes; other calls needed than planned -> nothing
+ *     written, the new plan comes back; else the calls are made in order, and a failure says what
+ *     was done and what was not. Resources are found by URL and name, so the next apply
+ *     continues where the failed one stopped, without duplicates.
+ *
+ * Importing this file loads no SDK (loadAws / loadAuth0 on first use).
+ */
+import { createHash } from 'node:crypto';
+import { loadAuth0, normalizeAuth0Domain, type ManagementCredentials } from '../auth0';
+import { loadAws, validateAwsConfig, type AwsConfig, type AwsModule } from '../aws';
+import type { AwsClients, CallerIdentity, IdentityPoolConfig, OidcProviderDescription } from '../chunks/aws';
+import type { ManagementSession } from '../chunks/auth0';
+import { EngineError, cancelledError, describeError, isCancelled, type ErrorCode } from '../errors';
+import { canonicalJson, type FixCall, type FixChange, type FixContext } from '../fixes';
+import { getJson } from '../http';
+import { providerName, providerNameFromArn } from '../preflight';
+import { regionOfPoolId } from '../preflightRead';
+import type { PlanId, SetupConfig, SetupStep, SetupContext, SetupOutputs, StepInspection, StepOutcome, StepPlan, StepProblem, StepReview, StepStatus, StepId } from './types';
+
+// ---------------------------------------------------------------------------------------------
+// Config
+
+const POOL_NAME = /^[\w\s+=,.@-]{1,128}$/;
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+const ROLE_ARN = /^arn:aws[\w-]*:iam::\d{12}:role\/(?:[\x21-\x7e]*\/)?([\w+=,.@-]{1,64})$/;
+const SECRET_KEYS = /secret|password|token|credential|private/i;
+
+function bad(message: string, hint: string): EngineError {
+  return new EngineError('INVALID_INPUT', message, hint);
+}
+
+function obj(v: unknown, where: string): Record<string, unknown> {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw bad(`${where} must be an object.`, 'See the example config: { "aws": { "region": "us-east-1" }, "auth0": { "domain": "tenant.auth0.com", "clientId": "..." }, "names": { "poolName": "auth0_pool" } }.');
+  return v as Record<string, unknown>;
+}
+
+function str(o: Record<string, unknown>, key: string, where: string, required: boolean): string | undefined {
+  const v = o[key];
+  if (v === undefined || v === null || v === '') {
+    if (required) throw bad(`${where}.${key} is missing.`, `Set ${where}.${key} in the config.`);
+    return undefined;
+  }
+  if (typeof v !== 'string') throw bad(`${where}.${key} must be a string.`, `Set ${where}.${key} to a string.`);
+  const t = v.trim();
+  if (!t && required) throw bad(`${where}.${key} is empty.`, `Set ${where}.${key} in the config.`);
+  return t || undefined;
+}
+
+/** The role name of a role name or ARN. */
+export function roleNameOf(nameOrArn: string): string {
+  const m = ROLE_ARN.exec(nameOrArn.trim());
+  return m?.[1] ?? nameOrArn.trim();
+}
+
+/** Rejects secrets anywhere in the config (they belong in SecretStorage or the environment). */
+function noSecrets(v: unknown, path: string): void {
+  if (v === null || typeof v !== 'object') return;
+  for (const [k, x] of Object.entries(v)) {
+    if (SECRET_KEYS.test(k)) {
+      throw bad(`The setup config must not hold secrets (${path}${k}).`,
+        'Remove it: pass Management API access as AUTH0_MGMT_TOKEN or AUTH0_MGMT_CLIENT_ID + AUTH0_MGMT_CLIENT_SECRET (CLI), or store it with the extension (kept in SecretStorage). AWS credentials come from the profile or the environment.');
+    }
+    noSecrets(x, `${path}${k}.`);
+  }
+}
+
+/**
+ * Checks a setup config (e.g. parsed from a JSON file) and returns it normalised: the Auth0
+ * domain without scheme or slash, trimmed names. Throws INVALID_INPUT EngineErrors naming the field.
+ */
+export function validateSetupConfig(input: unknown): SetupConfig {
+  const root = obj(input, 'The config');
+  noSecrets(root, '');
+  const aws = obj(root.aws, 'aws');
+  const auth0 = obj(root.auth0, 'auth0');
+  const names = obj(root.names, 'names');
+  const region = str(aws, 'region', 'aws', true) ?? '';
+  const profile = str(aws, 'profile', 'aws', false);
+  const endpoint = str(aws, 'endpoint', 'aws', false);
+  validateAwsConfig({ region, endpoint });
+  const domain = normalizeAuth0Domain(str(auth0, 'domain', 'auth0', true) ?? '');
+  const clientId = str(auth0, 'clientId', 'auth0', true) ?? '';
+  if (clientId.length > 255 || /\s/.test(clientId)) {
+    throw bad(`auth0.clientId "${clientId.slice(0, 40)}" is not an Auth0 Client ID.`, 'Copy the Client ID from Dashboard > Applications > your application > Settings.');
+  }
+  const poolName = str(names, 'poolName', 'names', true) ?? '';
+  if (!POOL_NAME.test(poolName)) {
+    throw bad(`names.poolName "${poolName}" is not a valid identity pool name.`, 'Use 1 to 128 letters, digits, spaces and + = , . @ - _ characters.');
+  }
+  const poolId = str(names, 'poolId', 'names', false);
+  if (poolId) {
+    const r = regionOfPoolId(poolId);
+    if (r !== region) throw bad(`names.poolId ${poolId} is in ${r}, but aws.region is ${region}.`, `Set aws.region to ${r}, or pick a pool of ${region}.`);
+  }
+  const roleName = str(names, 'roleName', 'names', false);
+  if (roleName && !ROLE_NAME.test(roleNameOf(roleName))) {
+    throw bad(`names.roleName "${roleName}" is not an IAM role name or role ARN.`, 'Use up to 64 letters, digits and + = , . @ - _ characters, or a role ARN (arn:aws:iam::123456789012:role/NAME).');
+  }
+  return {
+    aws: { region, ...(profile ? { profile } : {}), ...(endpoint ? { endpoint } : {}) },
+    auth0: { domain, clientId },
+    names: { poolName, ...(poolId ? { poolId } : {}), ...(roleName ? { roleName } : {}) },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cache and environment
+
+/**
+ * Memo of slow or rate-limited reads that do not change during a wizard session: AWS clients,
+ * the OIDC discovery document, the caller identity, the Management API session (Auth0 limits
+ * machine-to-machine tokens). Failures are not kept. Create a new cache when the connection
+ * settings change (the keys include them anyway).
+ */
+export class SetupCache {
+  private readonly memo = new Map<string, { at: number; value: Promise<unknown> }>();
+  private readonly clientMap = new Map<string, AwsClients>();
+
+  /** The value of `fn`, computed once per key (kept `ttlMs`; failures are forgotten). */
+  memoize<T>(key: string, fn: () => Promise<T>, ttlMs = 30 * 60_000): Promise<T> {
+    const hit = this.memo.get(key);
+    if (hit && Date.now() - hit.at < ttlMs) return hit.value as Promise<T>;
+    const value = fn();
+    this.memo.set(key, { at: Date.now(), value });
+    value.catch(() => {
+      if (this.memo.get(key)?.value === value) this.memo.delete(key);
+    });
+    return value;
+  }
+
+  clients(cfg: AwsConfig): AwsClients {
+    const cas = createHash('sha256').update((cfg.trust?.extraCaPems ?? []).join('\n')).digest('hex').slice(0, 16);
+    const key = JSON.stringify([cfg.region, cfg.profile ?? '', cfg.endpoint ?? '', cfg.credentials?.accessKeyId ?? '', cfg.timeoutMs ?? 0, cas]);
+    let c = this.clientMap.get(key);
+    if (!c) {
+      c = loadAws().createAwsClients(cfg);
+      this.clientMap.set(key, c);
+    }
+    return c;
+  }
+
+  /** Forget everything (e.g. after the user changed credentials). */
+  clear(): void {
+    this.memo.clear();
+    this.clientMap.clear();
+  }
+}
+
+export function createSetupCache(): SetupCache {
+  return new SetupCache();
+}
+
+export interface Discovery {
+  url: string;
+  issuer: string;
+  jwksUri: string;
+  authorizationEndpoint: string | undefined;
+  tokenEndpoint: string | undefined;
+}
+
+/** Reads the tenant's OpenID Connect discovery document (no checks of the issuer: see issuerMatchesDomain). */
+export async function fetchDiscovery(domain: string, opts: { trust?: SetupContext['trust']; timeoutMs?: number | undefined; signal?: AbortSignal | undefined }): Promise<Discovery> {
+  const url = `https://${domain}/.well-known/openid-configuration`;
+  const doc = await getJson<Record<string, unknown>>(url, { trust: opts.trust, timeoutMs: opts.timeoutMs ?? 15_000, ...(opts.signal ? { signal: opts.signal } : {}), maxBytes: 1024 * 1024 });
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc) || typeof doc.issuer !== 'string' || typeof doc.jwks_uri !== 'string') {
+    throw new EngineError('HTTP', `${url} is not an OpenID Connect discovery document (no issuer or jwks_uri).`,
+      'Check the Auth0 domain: enter the tenant domain (TENANT.auth0.com, TENANT.REGION.auth0.com) or your custom domain.');
+  }
+  return {
+    url,
+    issuer: doc.issuer,
+    jwksUri: doc.jwks_uri,
+    authorizationEndpoint: typeof doc.authorization_endpoint === 'string' ? doc.authorization_endpoint : undefined,
+    tokenEndpoint: typeof doc.token_endpoint === 'string' ? doc.token_endpoint : undefined,
+  };
+}
+
+/** https://Tenant.auth0.com/ matches tenant.auth0.com (scheme, trailing slash and host case aside). */
+export function issuerMatchesDomain(issuer: string, domain: string): boolean {
+  return providerKey(issuer) === providerKey(`https://${domain}`);
+}
+
+/**
+ * The comparison key of a provider URL / IAM provider name / issuer: no scheme, no trailing
+ * slash, host lowercased (the path keeps its case: IAM URLs are case-sensitive there).
+ */
+export function providerKey(urlOrName: string): string {
+  const name = providerName(urlOrName.trim()).replace(/\/+$/, '');
+  const slash = name.indexOf('/');
+  return slash < 0 ? name.toLowerCase() : `${name.slice(0, slash).toLowerCase()}${name.slice(slash)}`;
+}
+
+/** The per-call environment of a step. */
+export interface Env {
+  ctx: SetupContext;
+  config: SetupConfig;
+  domain: string;
+  clientId: string;
+  region: string;
+  signal: AbortSignal | undefined;
+  timeoutMs: number;
+  outputs: SetupOutputs;
+  awsConfig: AwsConfig;
+  aws(): AwsModule;
+  clients(): AwsClients;
+  discovery(): Promise<Discovery>;
+  caller(): Promise<CallerIdentity>;
+  /** The Management API session, or undefined without Management API access. */
+  management(): Promise<ManagementSession | undefined>;
+  fixContext(session?: ManagementSession): FixContext;
+  extraCaPems(): string[];
+}
+
+function credentialKey(c: ManagementCredentials): string {
+  const secret = c.kind === 'token' ? c.token : `${c.clientId}:${c.clientSecret}:${c.audience ?? ''}`;
+  return `${c.kind}:${createHash('sha256').update(secret).digest('hex').slice(0, 16)}`;
+}
+
+export function makeEnv(ctx: SetupContext): Env {
+  const config = ctx.config;
+  const domain = normalizeAuth0Domain(config.auth0.domain);
+  const cache = ctx.cache ?? new SetupCache();
+  const timeoutMs = ctx.timeoutMs ?? 15_000;
+  const awsConfig: AwsConfig = {
+    region: config.aws.region,
+    profile: config.aws.profile || undefined,
+    endpoint: config.aws.endpoint || undefined,
+    credentials: ctx.awsCredentials,
+    trust: ctx.trust,
+    timeoutMs,
+  };
+  const signal = ctx.signal;
+  const connection = { domain, trust: ctx.trust, timeoutMs };
+  const env: Env = {
+    ctx,
+    config,
+    domain,
+    clientId: config.auth0.clientId.trim(),
+    region: config.aws.region,
+    signal,
+    timeoutMs,
+    outputs: { ...ctx.outputs },
+    awsConfig,
+    aws: () => loadAws(),
+    clients() {
+      if (ctx.clients && ctx.clients.config.region === awsConfig.region) return ctx.clients;
+      return cache.clients(awsConfig);
+    },
+    discovery: () => cache.memoize(`discovery|${domain}`, () => fetchDiscovery(domain, { trust: ctx.trust, timeoutMs })),
+    caller: () => cache.memoize(`caller|${awsConfig.region}|${awsConfig.profile ?? ''}|${awsConfig.endpoint ?? ''}|${awsConfig.credentials?.accessKeyId ?? ''}`,
+      () => loadAws().getCallerIdentity(env.clients())),
+    async management() {
+      const creds = ctx.management;
+      if (!creds) return undefined;
+      return cache.memoize(`mgmt|${domain}|${credentialKey(creds)}`, () => loadAuth0().openManagement(connection, creds), 10 * 60_000);
+    },
+    fixContext(session) {
+      return {
+        aws: awsConfig,
+        clients: env.clients(),
+        signal,
+        auth0: { connection, credentials: ctx.management, clientId: config.auth0.clientId.trim(), session },
+      };
+    },
+    extraCaPems: () => [...(ctx.trust?.extraCaPems ?? [])],
+  };
+  return env;
+}
+
+/** Races a memoised promise against the caller's signal (the memo itself is not cancelled). */
+export function withSignal<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return p;
+  if (signal.aborted) return Promise.reject(cancelledError());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(cancelledError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then((v) => { signal.removeEventListener('abort', onAbort); resolve(v); },
+      (e: unknown) => { signal.removeEventListener('abort', onAbort); reject(e instanceof Error ? e : new Error(String(e))); });
+  });
+}
+
+/** 'arn:aws:iam::123456789012:' of the configured credentials. */
+export async function iamArnPrefix(env: Env): Promise<string> {
+  try {
+    const who = await withSignal(env.caller(), env.signal);
+    return `arn:${who.arn.split(':')[1] || 'aws'}:iam::${who.account}:`;
+  } catch (e) {
+    if (isCancelled(e)) throw e;
+    return 'arn:aws:iam::<your account id>:';
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Finding resources
+
+export interface FoundProvider extends OidcProviderDescription {
+  /** Other providers whose URL differs only in letter case of the host or a trailing slash. */
+  lookalikes: string[];
+}
+
+/** The IAM OIDC provider for `providerUrl` (normalised comparison), or undefined. */
+export async function findProvider(env: Env, providerUrl: string): Promise<FoundProvider | undefined> {
+  const want = providerKey(providerUrl);
+  const exact = providerName(providerUrl);
+  const arns = await env.aws().listOidcProviderArns(env.clients(), env.signal);
+  const matches = arns.filter((a) => providerKey(providerNameFromArn(a) ?? '') === want);
+  if (!matches.length) return undefined;
+  // The one IAM's own form names exactly first (no trailing slash, same case).
+  matches.sort((a, b) => Number(providerNameFromArn(b) === exact) - Number(providerNameFromArn(a) === exact));
+  const [first, ...rest] = matches;
+  const p = await env.aws().getOidcProvider(env.clients(), first ?? '', env.signal);
+  return { ...p, lookalikes: rest };
+}
+
+export type FoundPool =
+  | { kind: 'none' }
+  | { kind: 'one'; pool: IdentityPoolConfig }
+  | { kind: 'many'; ids: string[] };
+
+function isNotFound(e: unknown): boolean {
+  return e instanceof EngineError && /\b(NoSuchEntity(Exception)?|ResourceNotFoundException)\b/.test(e.message);
+}
+
+/** The identity pool by configured id, else by name (every page of ListIdentityPools). */
+export async function findPool(env: Env): Promise<FoundPool> {
+  const { poolId, poolName } = env.config.names;
+  const aws = env.aws();
+  if (poolId) {
+    try {
+      return { kind: 'one', pool: await aws.describeIdentityPoolConfig(env.clients(), poolId, env.signal) };
+    } catch (e) {
+      if (isNotFound(e)) {
+        throw new EngineError('AWS', `The identity pool ${poolId} (names.poolId) does not exist in ${env.region}.`,
+          'Fix names.poolId, or remove it to find or create the pool by its name.');
+      }
+      throw e;
+    }
+  }
+  const { pools } = await aws.listIdentityPools(env.clients(), 10_000, env.signal);
+  const same = pools.filter((p) => p.name === poolName);
+  if (same.length === 0) return { kind: 'none' };
+  if (same.length > 1) return { kind: 'many', ids: same.map((p) => p.id) };
+  return { kind: 'one', pool: await aws.describeIdentityPoolConfig(env.clients(), same[0]?.id ?? '', env.signal) };
+}
+
+export function manyPoolsError(env: Env, ids: string[]): EngineError {
+  return new EngineError('INVALID_INPUT', `${ids.length} identity pools in ${env.region} are named "${env.config.names.poolName}": ${ids.join(', ')}.`,
+    `Pick one by its id (names.poolId in the config, or the pool picker), or give the pool another name.`);
+}
+
+export function poolLabel(pool: { poolName: string; poolId: string }): string {
+  return pool.poolName ? `${pool.poolName} (${pool.poolId})` : pool.poolId;
+}
+
+export const listText = (xs: readonly string[]): string => (xs.length ? xs.join(', ') : '(none)');
+
+// ---------------------------------------------------------------------------------------------
+// Building and applying a step
+
+export type Mode = 'inspect' | 'plan' | 'apply';
+
+/** What the calls of one apply learn for the calls after them. */
+export interface RunState {
+  providerArn?: string;
+  roleArn?: string;
+  poolId?: string;
+}
+
+/** One planned write call and the code that makes it (FixStep-compatible). */
+export interface RunStep {
+  call: FixCall;
+  pending: string;
+  run(state: RunState): Promise<string>;
+}
+
+export interface Built {
+  status: StepStatus;
+  summary: string;
+  found: string[];
+  values: Record<string, string>;
+  problems: StepProblem[];
+  /** What exists now. */
+  outputs: SetupOutputs;
+  plan: {
+    summary: string;
+    changes: FixChange[];
+    manual?: string | undefined;
+    warnings: string[];
+    /** Outputs once applied. */
+    outputs: SetupOutputs;
+  };
+  steps: RunStep[];
+}
+
+export type Builder = (env: Env, mode: Mode) => Promise<Built>;
+
+function problemFromError(e: unknown): StepProblem {
+  const d = describeError(e);
+  return { severity: 'error', message: d.message, hint: d.hint, code: d.code };
+}
+
+function errorOf(b: Built): EngineError | undefined {
+  const p = b.problems.find((x) => x.severity === 'error');
+  return p ? new EngineError(p.code ?? 'INVALID_INPUT', p.message, p.hint) : undefined;
+}
+
+export async function inspectWith(id: StepId, title: string, builder: Builder, ctx: SetupContext): Promise<StepInspection> {
+  if (ctx.signal?.aborted) throw cancelledError();
+  try {
+    const env = makeEnv(ctx);
+    const b = await builder(env, 'inspect');
+    return { step: id, title, status: b.status, summary: b.summary, found: b.found, values: b.values, problems: b.problems, outputs: b.outputs };
+  } catch (e) {
+    if (isCancelled(e)) throw e;
+    const p = problemFromError(e);
+    return { step: id, title, status: 'error', summary: p.message, found: [], values: {}, problems: [p], outputs: {} };
+  }
+}
+
+async function buildForPlan(builder: Builder, ctx: SetupContext, mode: Mode): Promise<Built> {
+  if (ctx.signal?.aborted) throw cancelledError();
+  const b = await builder(makeEnv(ctx), mode);
+  const err = errorOf(b);
+  if (err) throw err;
+  return b;
+}
+
+function toPlan(id: PlanId, title: string, b: Built): StepPlan {
+  return {
+    step: id,
+    title,
+    summary: b.plan.summary,
+    calls: b.steps.map((s) => s.call),
+    changes: b.steps.length || b.plan.manual ? b.plan.changes : [],
+    ...(b.plan.manual !== undefined ? { manual: b.plan.manual } : {}),
+    warnings: b.plan.warnings,
+    outputs: b.plan.outputs,
+  };
+}
+
+export async function planWith(id: PlanId, title: string, builder: Builder, ctx: SetupContext): Promise<StepPlan> {
+  return toPlan(id, title, await buildForPlan(builder, ctx, 'plan'));
+}
+
+/** The inspection and the plan from one build (mode 'plan'). Never throws but CANCELLED. */
+export async function reviewWith(id: StepId, title: string, builder: Builder, ctx: SetupContext): Promise<StepReview> {
+  if (ctx.signal?.aborted) throw cancelledError();
+  let b: Built;
+  try {
+    b = await builder(makeEnv(ctx), 'plan');
+  } catch (e) {
+    if (isCancelled(e)) throw e;
+    const p = problemFromError(e);
+    const d = describeError(e);
+    return {
+      inspection: { step: id, title, status: 'error', summary: p.message, found: [], values: {}, problems: [p], outputs: {} },
+      plan: undefined,
+      error: d,
+    };
+  }
+  const inspection: StepInspection = { step: id, title, status: b.status, summary: b.summary, found: b.found, values: b.values, problems: b.problems, outputs: b.outputs };
+  const err = errorOf(b);
+  return err ? { inspection, plan: undefined, error: describeError(err) } : { inspection, plan: toPlan(id, title, b) };
+}
+
+/** The four entry points of a step built with `builder`. */
+export function stepFunctions(id: StepId, title: string, builder: Builder): Pick<SetupStep, 'inspect' | 'plan' | 'apply' | 'review'> {
+  return {
+    inspect: (ctx) => inspectWith(id, title, builder, ctx),
+    plan: (ctx) => planWith(id, title, builder, ctx),
+    apply: (ctx, plan) => applyWith(id, title, builder, ctx, plan),
+    review: (ctx) => reviewWith(id, title, builder, ctx),
+  };
+}
+
+/** Applies a plan: builds again and makes the calls (see the top of this file). Throws only when building again fails. */
+export async function applyWith(id: PlanId, title: string, builder: Builder, ctx: SetupContext, planned: StepPlan): Promise<StepOutcome> {
+  const fresh = await buildForPlan(builder, ctx, 'apply');
+  const freshPlan = toPlan(id, title, fresh);
+  if (fresh.steps.length === 0 && fresh.plan.manual === undefined) {
+    return { step: id, ok: true, alreadyDone: true, done: [], notDone: [], writeCalls: 0, outputs: fresh.plan.outputs, message: `Nothing to do, nothing was changed: ${fresh.plan.summary}` };
+  }
+  if (fresh.steps.length === 0) {
+    return { step: id, ok: false, done: [], notDone: [fresh.plan.summary], writeCalls: 0, outputs: fresh.outputs, message: fresh.plan.manual ?? fresh.plan.summary };
+  }
+  if (canonicalJson(planned.calls) !== canonicalJson(freshPlan.calls)) {
+    return {
+      step: id,
+      ok: false,
+      done: [],
+      notDone: fresh.steps.map((s) => s.pending),
+      writeCalls: 0,
+      outputs: fresh.outputs,
+      newPlan: freshPlan,
+      message: 'Nothing was changed: the current state differs from when the plan was made, so other calls are needed. Review the new plan and apply it.',
+    };
+  }
+  const done: string[] = [];
+  const state: RunState = {};
+  let writeCalls = 0;
+  for (const [i, step] of fresh.steps.entries()) {
+    try {
+      if (ctx.signal?.aborted) throw cancelledError();
+      writeCalls++;
+      done.push(await step.run(state));
+    } catch (err) {
+      const d = describeError(err);
+      const where = fresh.steps.length > 1 ? ` (call ${i + 1} of ${fresh.steps.length}, ${step.call.service}:${step.call.action})` : ` (${step.call.service}:${step.call.action})`;
+      return {
+        step: id,
+        ok: false,
+        done,
+        notDone: fresh.steps.slice(i).map((s) => s.pending),
+        writeCalls,
+        outputs: { ...fresh.outputs, ...stateOutputs(state) },
+        error: d,
+        message: `${isCancelled(err) ? 'Cancelled' : 'Failed'}${where}: ${d.message} ${d.hint} ${done.length ? `Done before that: ${done.join(' ')} Applying again continues from there.` : 'Nothing was changed.'}`.trim(),
+      };
+    }
+  }
+  return { step: id, ok: true, done, notDone: [], writeCalls, outputs: { ...fresh.plan.outputs, ...stateOutputs(state) }, message: done.join(' ') };
+}
+
+function stateOutputs(s: RunState): SetupOutputs {
+  return {
+    ...(s.providerArn ? { providerArn: s.providerArn } : {}),
+    ...(s.poolId ? { poolId: s.poolId } : {}),
+    ...(s.roleArn ? { roleArn: s.roleArn } : {}),
+  };
+}
+
+/** A problem from an EngineError code/message/hint. */
+export function problem(severity: StepProblem['severity'], message: string, hint: string, code?: ErrorCode): StepProblem {
+  return { severity, message, hint, ...(code ? { code } : {}) };
+}
+
+/** Runs `fn`; an EngineError becomes a problem (so one failing read does not hide the rest). Rethrows CANCELLED. */
+export async function soft<T>(problems: StepProblem[], fn: () => Promise<T>, severity: StepProblem['severity'] = 'error'): Promise<T | undefined> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (isCancelled(e)) throw e;
+    problems.push({ ...problemFromError(e), severity });
+    return undefined;
+  }
+}
+
+/** Status from problems and pending calls. */
+export function statusOf(problems: StepProblem[], pending: boolean, nothingYet: boolean): StepStatus {
+  if (problems.some((p) => p.severity === 'error')) return 'error';
+  if (nothingYet) return 'not-started';
+  if (pending || problems.length) return 'needs-action';
+  return 'done';
+}

@@ -1,0 +1,200 @@
+/**
+ * Types of the setup wizard's engine (issue 4): the guide's steps as a typed state machine that
+ * the VS Code sidebar and the CLI render. No SDK is loaded by importing this file.
+ */
+import type { ManagementCredentials } from '../auth0';
+import type { AwsConfig } from '../aws';
+import type { AwsClients } from '../chunks/aws';
+import type { ErrorCode } from '../errors';
+import type { FixCall, FixChange } from '../fixes';
+import type { TrustSettings } from '../trust';
+import type { SetupCache } from './core';
+
+/** The steps, in the guide's order ("snippets" is not a step: see snippets()). */
+export const STEP_IDS = ['connections', 'auth0App', 'oidcProvider', 'identityPool', 'authenticatedRole', 'tryIt'] as const;
+export type StepId = (typeof STEP_IDS)[number];
+
+/** Plans of the sign-in helper (adding the loopback callback URL) use the same shapes. */
+export type PlanId = StepId | 'callbackUrl';
+
+/**
+ * What the wizard sets up. Saved in settings / a config file: never holds a secret (Management
+ * API credentials are passed separately, see SetupContext.management).
+ */
+export interface SetupConfig {
+  aws: {
+    /** Named profile (shared config/credentials files, SSO included); default chain when absent. */
+    profile?: string | undefined;
+    region: string;
+    /** IAM/Cognito/STS endpoint (LocalStack, moto); AWS when absent. */
+    endpoint?: string | undefined;
+  };
+  auth0: {
+    /** Tenant domain (TENANT.REGION.auth0.com) or custom domain; https:// and a trailing slash are tolerated. */
+    domain: string;
+    /** The Auth0 application's Client ID (the IAM provider's audience). */
+    clientId: string;
+  };
+  names: {
+    /** Identity pool name: found by name, or created with it. */
+    poolName: string;
+    /** Pick an existing pool by id (when several pools share the name). */
+    poolId?: string | undefined;
+    /**
+     * Authenticated role: an existing role's name or ARN is adopted (after checking its trust
+     * policy); a name that does not exist is created. Default: the role the pool already has, else
+     * Cognito_<poolName>_Auth_Role.
+     */
+    roleName?: string | undefined;
+  };
+}
+
+/** Values the steps find or make; later steps and the snippets use them. */
+export interface SetupOutputs {
+  region?: string | undefined;
+  accountId?: string | undefined;
+  /** Who the AWS credentials are (STS GetCallerIdentity). */
+  callerArn?: string | undefined;
+  /** iss of the tenant's discovery document, e.g. https://tenant.auth0.com/ */
+  issuer?: string | undefined;
+  jwksUri?: string | undefined;
+  /** The IAM provider URL: https://tenant.auth0.com (no trailing slash). */
+  providerUrl?: string | undefined;
+  /** The Logins key apps use: tenant.auth0.com */
+  loginsKey?: string | undefined;
+  /** Scopes of the Management API token, when known. */
+  managementScopes?: string[] | undefined;
+  /** jwt_configuration.alg of the application, when known. */
+  signingAlg?: string | undefined;
+  providerArn?: string | undefined;
+  poolId?: string | undefined;
+  roleArn?: string | undefined;
+  /** Try it: */
+  identityId?: string | undefined;
+  credentialsExpiration?: string | undefined;
+  accessKeyIdMasked?: string | undefined;
+  /** STS GetCallerIdentity made with the temporary credentials. */
+  temporaryCallerArn?: string | undefined;
+}
+
+export type StepStatus = 'not-started' | 'done' | 'needs-action' | 'error';
+
+export interface StepProblem {
+  /** error: the step cannot go on until it is fixed; warning: worth fixing, does not block. */
+  severity: 'error' | 'warning';
+  message: string;
+  /** What to do about it. */
+  hint: string;
+  code?: ErrorCode | undefined;
+}
+
+export interface StepInspection {
+  step: StepId;
+  title: string;
+  status: StepStatus;
+  /** One sentence. */
+  summary: string;
+  /** What exists now, one sentence each. */
+  found: string[];
+  /** Key values to show and copy: ARNs, ids, URLs. */
+  values: Record<string, string>;
+  problems: StepProblem[];
+  /** What later steps can use (only things that exist now). */
+  outputs: SetupOutputs;
+}
+
+export interface StepPlan {
+  step: PlanId;
+  title: string;
+  /** One sentence: what apply does, or why nothing is needed. */
+  summary: string;
+  /** The write calls apply makes, in order, secrets masked. Empty: nothing to do (or manual). */
+  calls: FixCall[];
+  /** Settings from -> to. */
+  changes: FixChange[];
+  /** Set when the step needs something done by hand (e.g. the Auth0 Dashboard without Management API access). */
+  manual?: string | undefined;
+  warnings: string[];
+  /** The outputs once applied (ARNs predicted from the account and names; a new pool's id is unknown). */
+  outputs: SetupOutputs;
+}
+
+/** The result of "Try it": never holds the token or a secret. */
+export interface TryItResult {
+  identityId: string;
+  /** ISO 8601. */
+  expiration: string | undefined;
+  accessKeyIdMasked: string;
+  /** STS GetCallerIdentity with the temporary credentials. */
+  callerArn: string | undefined;
+  callerError?: string | undefined;
+  loginsKey: string;
+  /** The preflight's summary before the exchange. */
+  preflight: string;
+  notes: string[];
+}
+
+export interface StepOutcome {
+  step: PlanId;
+  ok: boolean;
+  /** One paragraph: what happened, and on failure the fix. */
+  message: string;
+  /** One sentence per call made. */
+  done: string[];
+  /** What was planned and not done. */
+  notDone: string[];
+  /** Write calls made (attempted): 0 when nothing was needed. */
+  writeCalls: number;
+  /** Nothing was needed. */
+  alreadyDone?: boolean | undefined;
+  outputs: SetupOutputs;
+  error?: { code: ErrorCode; message: string; hint: string } | undefined;
+  /** The state changed since the plan: nothing was changed; show this plan instead. */
+  newPlan?: StepPlan | undefined;
+  /** tryIt only. */
+  result?: TryItResult | undefined;
+}
+
+export interface SetupContext {
+  config: SetupConfig;
+  /** Management API access (from SecretStorage / the environment), never part of the config. */
+  management?: ManagementCredentials | undefined;
+  /** Extra CA certificates for Auth0, the thumbprint and AWS. */
+  trust?: TrustSettings | undefined;
+  /** Per network call; default 15 s. */
+  timeoutMs?: number | undefined;
+  signal?: AbortSignal | undefined;
+  /** Explicit AWS credentials (tests, CI); otherwise the profile or the default chain. */
+  awsCredentials?: AwsConfig['credentials'];
+  /** Reuse these AWS clients (their region must be the config's). */
+  clients?: AwsClients | undefined;
+  /** Outputs of earlier steps (the *All helpers pass them along). */
+  outputs?: SetupOutputs | undefined;
+  /** An ID token for "Try it" (from signing in or pasted); also tells the Auth0 step the signing algorithm. */
+  idToken?: string | undefined;
+  /**
+   * Reused between calls: AWS clients, the discovery document, the caller identity and the
+   * Management API session (one token request, not one per step). createSetupCache(); optional.
+   */
+  cache?: SetupCache | undefined;
+}
+
+/** One step of the wizard. inspect never throws (but CANCELLED); plan and apply throw EngineErrors when the state cannot be read. */
+export interface SetupStep {
+  id: StepId;
+  title: string;
+  /** What the step is for, one or two sentences. */
+  description: string;
+  inspect(ctx: SetupContext): Promise<StepInspection>;
+  plan(ctx: SetupContext): Promise<StepPlan>;
+  apply(ctx: SetupContext, plan: StepPlan): Promise<StepOutcome>;
+  /** inspect + plan from one read of the state (planAll, the CLI's --plan). */
+  review(ctx: SetupContext): Promise<StepReview>;
+}
+
+export interface StepReview {
+  inspection: StepInspection;
+  /** Undefined when the step cannot be planned (see error). */
+  plan: StepPlan | undefined;
+  error?: { code: ErrorCode; message: string; hint: string } | undefined;
+}

@@ -1,0 +1,455 @@
+import * as vscode from 'vscode';
+import { describeError, isCancelled } from '../engine/errors';
+import { expectedLoginsKey, parseTrustPolicy, providerNameFromArn } from '../engine/preflight';
+import {
+  AWS_REGIONS,
+  analyzeCognitoTrust,
+  applyResourceAction,
+  consoleUrl,
+  formatResourcePlan,
+  listAwsProfiles,
+  planResourceAction,
+  type ResourceAction,
+  type ResourceOutcome,
+  type ResourcePlan,
+  type ResourceSession,
+} from '../engine/resources';
+import { Commands, Settings } from '../shared/commands';
+import type { Logger } from './logger';
+import { awsSettings } from './settings';
+import { VIEW_ID, type GroupKind, type Node, type ResourceKind, type ResourceNode, type ResourcesView } from './resourcesView';
+
+/** Where "use in wizard" stores the chosen resources (the setup wizard reads it). */
+export const WIZARD_SELECTION_KEY = 'auth0Cognito.wizard.selection';
+/** Scheme of the read-only JSON documents of "Show Details". */
+export const DETAILS_SCHEME = 'auth0-cognito-resource';
+
+export interface WizardSelection {
+  providerArn?: string;
+  poolId?: string;
+  roleArn?: string;
+  region?: string;
+  profile?: string | undefined;
+  updatedAt?: string;
+}
+
+/** Read-only JSON documents for "Show Details" (auth0-cognito-resource:/pool/NAME.json). */
+class DetailsDocuments implements vscode.TextDocumentContentProvider {
+  private readonly docs = new Map<string, string>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+
+  set(uri: vscode.Uri, content: string): void {
+    const had = this.docs.has(uri.toString());
+    this.docs.set(uri.toString(), content);
+    if (had) this.changed.fire(uri);
+  }
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.docs.get(uri.toString()) ?? JSON.stringify({ note: 'Run "Show Details" on the resource again: this document is gone since the window reloaded.' }, null, 2);
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}
+
+const KIND_LABEL: Record<ResourceKind, string> = { provider: 'IAM OIDC provider', pool: 'identity pool', role: 'IAM role' };
+const GROUP_OF: Record<ResourceKind, GroupKind> = { provider: 'providers', pool: 'pools', role: 'roles' };
+
+function isNode(v: unknown): v is Node {
+  return typeof v === 'object' && v !== null && typeof (v as Node).id === 'string' && typeof (v as Node).kind === 'string';
+}
+
+/** The commands of the resources view. Item commands take the node, a node id, the tree's selection, or ask with a quick pick (palette). */
+export function registerResourcesCommands(view: ResourcesView, context: vscode.ExtensionContext, log: Logger): vscode.Disposable[] {
+  const details = new DetailsDocuments();
+
+  /** The resource a command is for. */
+  async function target(arg: unknown, kinds: readonly ResourceKind[], title: string): Promise<ResourceNode | undefined> {
+    const ok = (n: Node | undefined): n is ResourceNode => !!n && (kinds as readonly string[]).includes(n.kind);
+    if (isNode(arg) && ok(arg)) return arg;
+    if (typeof arg === 'string') {
+      const n = view.findNode(arg);
+      if (ok(n)) return n;
+    }
+    const sel = view.view.selection[0];
+    if (ok(sel)) return sel;
+    await vscode.window.withProgress({ location: { viewId: VIEW_ID } }, () => view.loadFirstPages(kinds.map((k) => GROUP_OF[k])));
+    const items = view.loadedResources(kinds).map((n) => ({ label: view.labelOf(n), description: n.kind === 'pool' ? n.summary.id : n.kind === 'provider' ? n.summary.arn : n.summary.arn, detail: KIND_LABEL[n.kind], node: n }));
+    if (!items.length) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('No {0} is listed in the Resources view for {1}.', kinds.map((k) => KIND_LABEL[k]).join(' or '), view.describeTarget()));
+      return undefined;
+    }
+    const pick = await vscode.window.showQuickPick(items, { title, matchOnDescription: true, matchOnDetail: true });
+    return pick?.node;
+  }
+
+  async function session(): Promise<ResourceSession | undefined> {
+    const s = await view.session();
+    if (!s) void vscode.window.showWarningMessage(vscode.l10n.t('AWS is not configured for the Resources view: choose a profile or set the AWS settings.'));
+    return s;
+  }
+
+  function showError(e: unknown, what: string): void {
+    if (isCancelled(e)) return;
+    const d = describeError(e);
+    log.error('resources', `${what}: ${d.message}`, d.code === 'INTERNAL' ? e : undefined);
+    const showLog = vscode.l10n.t('Show Log');
+    void vscode.window.showErrorMessage(`${d.message} ${d.hint}`.trim(), showLog).then((p) => {
+      if (p === showLog) log.show();
+    });
+  }
+
+  async function copy(text: string, what: string): Promise<string> {
+    await vscode.env.clipboard.writeText(text);
+    vscode.window.setStatusBarMessage(vscode.l10n.t('{0} copied to the clipboard', what), 3000);
+    return text;
+  }
+
+  function arnOf(n: ResourceNode): string | undefined {
+    return n.kind === 'provider' ? n.summary.arn : n.kind === 'role' ? n.summary.arn : undefined;
+  }
+
+  /** A network action with the view's progress bar (the session's timeout bounds it). */
+  function inView<T>(fn: () => Promise<T>): Thenable<T> {
+    return vscode.window.withProgress({ location: { viewId: VIEW_ID } }, fn);
+  }
+
+  async function showDetails(arg: unknown): Promise<{ uri: string; content: unknown } | undefined> {
+    const n = await target(arg, ['provider', 'pool', 'role'], vscode.l10n.t('Show details of…'));
+    const s = n && (await session());
+    if (!n || !s) return undefined;
+    try {
+      const content = await inView(async () => {
+        switch (n.kind) {
+          case 'provider': {
+            const p = await s.providerDetails(n.summary.arn, undefined, true);
+            const check = view.thumbprintCheck(p.arn);
+            return {
+              resource: 'IAM OpenID Connect provider',
+              arn: p.arn,
+              url: `https://${p.url}`,
+              loginsKey: expectedLoginsKey(p.url),
+              clientIds: p.clientIds,
+              thumbprints: p.thumbprints,
+              createDate: p.createDate,
+              tags: p.tags,
+              ...(check ? { thumbprintCheck: check } : {}),
+              console: consoleUrl({ kind: 'provider', arn: p.arn }, s.region),
+            };
+          }
+          case 'pool': {
+            const d = await s.poolDetails(n.summary.id, undefined, true);
+            return {
+              resource: 'Cognito identity pool',
+              ...d.pool,
+              roles: d.roles?.roles,
+              roleMappings: d.roles?.roleMappings,
+              ...(d.rolesError ? { rolesError: d.rolesError } : {}),
+              console: consoleUrl({ kind: 'pool', poolId: d.pool.poolId }, s.region),
+            };
+          }
+          case 'role': {
+            const r = await s.roleDetails(n.summary.name, undefined, true);
+            const trust = analyzeCognitoTrust(r.assumeRolePolicyDocument);
+            const { assumeRolePolicyDocument, ...rest } = r;
+            return {
+              resource: 'IAM role',
+              ...rest,
+              trustPolicy: ((t) => ('policy' in t ? t.policy : { unreadable: t.error, text: assumeRolePolicyDocument }))(parseTrustPolicy(assumeRolePolicyDocument)),
+              cognitoTrust: trust ? { summary: trust.summary, pools: trust.audPools, amr: trust.amr, warnings: trust.warnings.map((w) => w.message) } : undefined,
+              console: consoleUrl({ kind: 'role', name: r.name }, s.region),
+            };
+          }
+        }
+      });
+      const name = view.labelOf(n).replace(/[/\\]/g, '_');
+      const uri = vscode.Uri.from({ scheme: DETAILS_SCHEME, path: `/${n.kind}/${name}.json` });
+      details.set(uri, `${JSON.stringify(content, null, 2)}\n`);
+      const doc = await vscode.workspace.openTextDocument(uri);
+      await vscode.languages.setTextDocumentLanguage(doc, 'json').then(undefined, () => undefined);
+      await vscode.window.showTextDocument(doc, { preview: true });
+      return { uri: uri.toString(), content };
+    } catch (e) {
+      showError(e, `details of ${n.id}`);
+      return undefined;
+    }
+  }
+
+  /**
+   * Plan (reads only), show it in a modal that names the resource, apply with progress; a plan
+   * that went stale is shown again once. Returns the outcome message (for tests and logs).
+   */
+  interface Wording {
+    /** The modal's question, given the resource ("the IAM role x"). */
+    question: (resource: string) => string;
+    /** The confirming button. */
+    button: string;
+    /** Progress title while applying, given the resource. */
+    applying: (resource: string) => string;
+  }
+
+  async function planAndApply(action: ResourceAction, words: Wording, refreshAfter: () => void): Promise<string | undefined> {
+    const s = await session();
+    if (!s) return undefined;
+    let plan: ResourcePlan;
+    try {
+      plan = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading the current state before the change…'), cancellable: true },
+        async (progress, token) => {
+          const ac = new AbortController();
+          const sub = token.onCancellationRequested(() => ac.abort());
+          try {
+            return await planResourceAction(action, s, { signal: ac.signal, onProgress: (message) => progress.report({ message }) });
+          } finally {
+            sub.dispose();
+          }
+        },
+      );
+    } catch (e) {
+      showError(e, `plan ${action.kind}`);
+      return undefined;
+    }
+    for (let attempt = 0; attempt < 2; attempt++) {
+      log.info('resources', `plan ${action.kind}: ${plan.summary} Calls: ${plan.calls.map((c) => c.action).join(', ') || 'none'}`);
+      if (plan.alreadyDone) {
+        void vscode.window.showInformationMessage(plan.summary);
+        refreshAfter();
+        return plan.summary;
+      }
+      const answer = await vscode.window.showWarningMessage(words.question(plan.resource), { modal: true, detail: formatResourcePlan(plan) }, words.button);
+      if (answer !== words.button) return undefined;
+      const out = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: words.applying(plan.resource), cancellable: true },
+        async (_p, token): Promise<ResourceOutcome> => {
+          const ac = new AbortController();
+          const sub = token.onCancellationRequested(() => ac.abort());
+          try {
+            return await applyResourceAction(plan, s, { signal: ac.signal });
+          } catch (e) {
+            // Planning again failed: nothing was changed.
+            const d = describeError(e);
+            return { ok: false, done: [], writeCalls: 0, message: `${d.message} ${d.hint}`.trim(), error: d };
+          } finally {
+            sub.dispose();
+          }
+        },
+      );
+      log.info('resources', `apply ${action.kind}: ${out.ok ? 'ok' : 'not done'} (${out.writeCalls} write call(s)): ${out.message}`);
+      refreshAfter();
+      if (out.newPlan) {
+        plan = out.newPlan;
+        void vscode.window.showWarningMessage(out.message);
+        continue;
+      }
+      if (out.ok) void vscode.window.showInformationMessage(out.message);
+      else if (!out.error || out.error.code !== 'CANCELLED') {
+        const showLog = vscode.l10n.t('Show Log');
+        void vscode.window.showErrorMessage(out.message, showLog).then((p) => {
+          if (p === showLog) log.show();
+        });
+      }
+      return out.message;
+    }
+    return undefined;
+  }
+
+  const register = (id: string, fn: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(id, fn);
+
+  return [
+    details,
+    vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, details),
+
+    register(Commands.resourcesRefresh, (arg) => view.refresh(isNode(arg) ? arg : undefined)),
+    register(Commands.resourcesLoadMore, (group) => (group === 'providers' || group === 'pools' || group === 'roles' ? view.loadMore(group) : undefined)),
+    register(Commands.resourcesReveal, async (kind, id, opts) => {
+      if ((kind !== 'provider' && kind !== 'pool' && kind !== 'role') || typeof id !== 'string') return false;
+      const expand = typeof opts === 'object' && opts !== null && (opts as { expand?: unknown }).expand === true;
+      const shown = await view.reveal(kind, id, expand).catch((e: unknown) => {
+        showError(e, `reveal ${id}`);
+        return false;
+      });
+      if (!shown) {
+        const name = kind === 'provider' ? (providerNameFromArn(id) ?? id) : id;
+        void vscode.window.showInformationMessage(kind === 'provider'
+          ? vscode.l10n.t('The IAM OIDC provider {0} is not in this account ({1}): it was deleted, or the pool lists a provider of another account.', name, view.describeTarget())
+          : vscode.l10n.t('The {0} {1} is not among the loaded items of the Resources view (use "Load more", or Show Details).', KIND_LABEL[kind], name));
+      }
+      return shown;
+    }),
+
+    register(Commands.resourcesSwitchRegion, async () => {
+      const current = awsSettings().region;
+      const other = vscode.l10n.t('Other region…');
+      const items: vscode.QuickPickItem[] = [
+        ...[current, ...AWS_REGIONS.filter((r) => r !== current)].map((r) => ({ label: r, description: r === current ? vscode.l10n.t('current') : undefined })),
+        { label: other, alwaysShow: true },
+      ];
+      const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('AWS region for the Resources view (and Cognito / STS calls)') });
+      if (!pick) return undefined;
+      let region = pick.label;
+      if (region === other) {
+        const typed = await vscode.window.showInputBox({
+          title: vscode.l10n.t('AWS region'),
+          placeHolder: 'eu-central-1',
+          validateInput: (v) => (/^[a-z]{2}(-[a-z]+)+-\d+$/.test(v.trim()) ? undefined : vscode.l10n.t('An AWS region name such as us-east-1')),
+        });
+        if (!typed) return undefined;
+        region = typed.trim();
+      }
+      await writeSetting(Settings.awsRegion, region);
+      log.info('resources', `region set to ${region}`);
+      return region;
+    }),
+
+    register(Commands.resourcesSwitchProfile, async () => {
+      const profiles = await listAwsProfiles().catch(() => []);
+      const current = awsSettings().profile;
+      const chain = vscode.l10n.t('(default credential chain)');
+      const items = [
+        { label: chain, description: current ? undefined : vscode.l10n.t('current'), detail: vscode.l10n.t('Environment variables, AWS_PROFILE, the default profile, SSO, container or instance credentials'), name: '' },
+        ...profiles.map((p) => ({
+          label: p.name,
+          description: [p.name === current ? vscode.l10n.t('current') : '', p.kind === 'sso' ? 'SSO' : p.kind, p.region ?? ''].filter(Boolean).join(' · '),
+          detail: p.sources.map((x) => (x === 'config' ? '~/.aws/config' : '~/.aws/credentials')).join(', '),
+          name: p.name,
+        })),
+      ];
+      const pick = await vscode.window.showQuickPick(items, {
+        title: vscode.l10n.t('AWS profile for the Resources view'),
+        placeHolder: profiles.length ? undefined : vscode.l10n.t('No profiles in ~/.aws/config or ~/.aws/credentials: run "aws configure" or "aws configure sso"'),
+      });
+      if (!pick) return undefined;
+      await view.useDefaultChain(pick.name === '');
+      await writeSetting(Settings.awsProfile, pick.name);
+      if (pick.name === (current ?? '')) view.refresh();
+      log.info('resources', `profile set to ${pick.name || 'the default credential chain'}`);
+      return pick.name;
+    }),
+
+    register(Commands.resourcesCopyArn, async (arg) => {
+      const n = await target(arg, ['provider', 'role'], vscode.l10n.t('Copy the ARN of…'));
+      const arn = n && arnOf(n);
+      return arn ? copy(arn, 'ARN') : undefined;
+    }),
+    register(Commands.resourcesCopyId, async (arg) => {
+      const n = await target(arg, ['pool'], vscode.l10n.t('Copy the id of…'));
+      return n?.kind === 'pool' ? copy(n.summary.id, vscode.l10n.t('Identity pool id')) : undefined;
+    }),
+    register(Commands.resourcesCopyValue, async (arg) => {
+      if (isNode(arg) && arg.kind === 'value' && arg.value !== undefined) return copy(arg.value, arg.label);
+      return undefined;
+    }),
+
+    register(Commands.resourcesOpenInConsole, async (arg) => {
+      const n = await target(arg, ['provider', 'pool', 'role'], vscode.l10n.t('Open in the AWS console…'));
+      const s = n && (await session());
+      if (!n || !s) return undefined;
+      const url = consoleUrl(n.kind === 'provider' ? { kind: 'provider', arn: n.summary.arn } : n.kind === 'pool' ? { kind: 'pool', poolId: n.summary.id } : { kind: 'role', name: n.summary.name }, s.region);
+      if (awsSettings().endpoint) log.warn('resources', `the AWS endpoint setting points elsewhere (${awsSettings().endpoint}); the console shows real AWS`);
+      // Passed as a string on purpose: a vscode.Uri would re-encode the console's #/... route
+      // (%3A, slashes) and break it; openExternal keeps a string's text as it is.
+      await vscode.env.openExternal(url as unknown as vscode.Uri);
+      return url;
+    }),
+
+    register(Commands.resourcesShowDetails, (arg) => showDetails(arg)),
+
+    register(Commands.resourcesCheckThumbprint, async (arg) => {
+      const n = await target(arg, ['provider'], vscode.l10n.t('Check the thumbprint of…'));
+      const s = n?.kind === 'provider' ? await session() : undefined;
+      if (n?.kind !== 'provider' || !s) return undefined;
+      try {
+        const check = await inView(() => s.checkThumbprint(n.summary.arn));
+        view.setThumbprintCheck(n.summary.arn, check);
+        log.info('resources', `thumbprint check ${n.summary.url}: ${check.status} (${check.current})`);
+        if (check.status === 'drift') {
+          const update = vscode.l10n.t('Update Thumbprints…');
+          void vscode.window.showWarningMessage(check.message, update).then((p) => {
+            if (p === update) void vscode.commands.executeCommand(Commands.resourcesUpdateThumbprint, n);
+          });
+        }
+        return check;
+      } catch (e) {
+        const d = describeError(e);
+        if (!isCancelled(e)) view.setThumbprintCheck(n.summary.arn, { error: d.message });
+        showError(e, `thumbprint check ${n.summary.url}`);
+        return undefined;
+      }
+    }),
+
+    register(Commands.resourcesUpdateThumbprint, async (arg) => {
+      const n = await target(arg, ['provider'], vscode.l10n.t('Update the thumbprints of…'));
+      if (n?.kind !== 'provider') return undefined;
+      return planAndApply({ kind: 'updateThumbprint', providerArn: n.summary.arn }, {
+        question: (r) => vscode.l10n.t('Update the thumbprints of {0}?', r),
+        button: vscode.l10n.t('Update'),
+        applying: (r) => vscode.l10n.t('Updating the thumbprints of {0}…', r),
+      }, () => view.refresh(n));
+    }),
+
+    register(Commands.resourcesAddClientId, async (arg, clientIdArg) => {
+      const n = await target(arg, ['provider'], vscode.l10n.t('Add a client ID to…'));
+      if (n?.kind !== 'provider') return undefined;
+      const clientId = typeof clientIdArg === 'string' ? clientIdArg : await vscode.window.showInputBox({
+        title: vscode.l10n.t('Add a client ID to {0}', n.summary.url),
+        prompt: vscode.l10n.t('The Auth0 application\'s Client ID (Dashboard > Applications > your application > Settings)'),
+        ignoreFocusOut: true,
+        validateInput: (v) => (v.trim().length >= 1 && v.trim().length <= 255 ? undefined : vscode.l10n.t('1 to 255 characters')),
+      });
+      if (!clientId?.trim()) return undefined;
+      const id = clientId.trim();
+      return planAndApply({ kind: 'addClientId', providerArn: n.summary.arn, clientId: id }, {
+        question: (r) => vscode.l10n.t('Add the client ID {0} to {1}?', id, r),
+        button: vscode.l10n.t('Add'),
+        applying: (r) => vscode.l10n.t('Adding the client ID to {0}…', r),
+      }, () => view.refresh(n));
+    }),
+
+    register(Commands.resourcesDelete, async (arg) => {
+      const n = await target(arg, ['provider', 'pool', 'role'], vscode.l10n.t('Delete…'));
+      if (!n) return undefined;
+      const action: ResourceAction = n.kind === 'provider' ? { kind: 'deleteProvider', providerArn: n.summary.arn }
+        : n.kind === 'pool' ? { kind: 'deletePool', poolId: n.summary.id } : { kind: 'deleteRole', roleName: n.summary.name };
+      return planAndApply(action, {
+        question: (r) => vscode.l10n.t('Delete {0}?', r),
+        button: vscode.l10n.t('Delete'),
+        applying: (r) => vscode.l10n.t('Deleting {0}…', r),
+      }, () => view.refresh(n.parent));
+    }),
+
+    register(Commands.resourcesUseInWizard, async (arg) => {
+      const n = await target(arg, ['provider', 'pool', 'role'], vscode.l10n.t('Use in the setup wizard…'));
+      if (!n) return undefined;
+      const prev = context.workspaceState.get<WizardSelection>(WIZARD_SELECTION_KEY) ?? {};
+      const s = awsSettings();
+      const next: WizardSelection = {
+        ...prev,
+        ...(n.kind === 'provider' ? { providerArn: n.summary.arn } : n.kind === 'pool' ? { poolId: n.summary.id } : { roleArn: n.summary.arn }),
+        region: s.region,
+        profile: s.profile,
+        updatedAt: new Date().toISOString(),
+      };
+      await context.workspaceState.update(WIZARD_SELECTION_KEY, next);
+      log.info('resources', `wizard selection: ${n.id}`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('The setup wizard will use the {0} {1}.', KIND_LABEL[n.kind], view.labelOf(n)));
+      return next;
+    }),
+
+    register(Commands.resourcesDebugSnapshot, (opts) => {
+      const expand = typeof opts === 'object' && opts !== null && Array.isArray((opts as { expand?: unknown }).expand)
+        ? ((opts as { expand: unknown[] }).expand.filter((x): x is string => typeof x === 'string')) : [];
+      return view.snapshot(expand);
+    }),
+  ];
+}
+
+/** Writes a setting where it is set now: the workspace when it overrides the user setting, else the user settings. */
+async function writeSetting(key: string, value: string): Promise<void> {
+  const cfg = vscode.workspace.getConfiguration(Settings.section);
+  const i = cfg.inspect(key);
+  const target = i?.workspaceFolderValue !== undefined ? vscode.ConfigurationTarget.WorkspaceFolder
+    : i?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  await cfg.update(key, value, target);
+}

@@ -1,0 +1,391 @@
+import * as vscode from 'vscode';
+import { SETUP_STEPS, inspectAll, setupStep, snippets, createSetupCache, type SetupConfig, type SetupContext, type SetupOutputs, type StepId, type StepPlan } from '../engine/setup';
+import { startSignIn, planAddCallbackUrl, applyAddCallbackUrl, SignInError } from '../engine/signin';
+import { decodeToken, normalizeTokenInput } from '../engine/token';
+import { normalizeAuth0Domain } from '../engine/auth0';
+import { describeError, isCancelled } from '../engine/errors';
+import { Commands, WIZARD_STEP_PREFIX } from '../shared/commands';
+import { parseWizardViewMessage, type WizardForm, type WizardViewState } from '../shared/protocol';
+import { Logger } from './logger';
+import { Secrets, askManagementCredentials } from './secrets';
+import { awsSettings, timeoutMs, trustSettings } from './settings';
+import { webviewHtml, webviewOptions } from './webviewHtml';
+
+const FORM_KEY = 'auth0Cognito.wizard.form';
+const STATE_KEY = 'auth0Cognito.wizard.state';
+/** The loopback port of the sign-in callback: fixed, because Auth0 matches callback URLs exactly. */
+export const SIGNIN_PORT = 53682;
+
+const EMPTY_FORM: WizardForm = { domain: '', clientId: '', poolName: 'auth0-cognito', roleName: '' };
+
+/**
+ * The setup wizard in the sidebar: the host owns the state machine (engine: src/engine/setup),
+ * the webview renders it and collects input. Nothing is changed without a plan shown first and
+ * a click on Apply.
+ */
+export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable {
+  static readonly viewId = 'auth0Cognito.wizard';
+  private view: vscode.WebviewView | undefined;
+  private ready = false;
+  private state: WizardViewState;
+  private idToken: string | undefined;
+  private running: AbortController | undefined;
+  private cache = createSetupCache();
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: Logger,
+    private readonly secrets: Secrets,
+  ) {
+    const saved = context.workspaceState.get<WizardViewState>(STATE_KEY);
+    const form = { ...EMPTY_FORM, ...context.workspaceState.get<WizardForm>(FORM_KEY) };
+    this.state = {
+      form,
+      aws: this.awsView(),
+      management: 'none',
+      steps: SETUP_STEPS.map((s) => {
+        const old = saved?.steps.find((x) => x.id === s.id);
+        return { id: s.id, title: s.title, description: s.description, inspection: old?.inspection, plan: undefined, outcome: undefined, error: undefined };
+      }),
+      outputs: saved?.outputs ?? {},
+      token: undefined,
+      callbackPlan: undefined,
+      snippets: saved?.snippets,
+      busy: undefined,
+      error: undefined,
+    };
+    this.disposables.push(vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('auth0Cognito')) {
+        this.state.aws = this.awsView();
+        this.cache = createSetupCache();
+        this.post();
+      }
+    }));
+    void this.refreshManagement();
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    this.ready = false;
+    view.webview.options = webviewOptions(this.context.extensionUri);
+    view.webview.html = webviewHtml(view.webview, this.context.extensionUri, 'wizard', 'Setup wizard');
+    this.disposables.push(
+      view.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)),
+      // Hidden views lose their page; the page says "ready" again when shown and gets the state.
+      view.onDidChangeVisibility(() => { if (!view.visible) this.ready = false; }),
+      view.onDidDispose(() => { this.view = undefined; this.ready = false; }),
+    );
+  }
+
+  /** The current state (commands return it; tests read it). */
+  snapshot(): WizardViewState {
+    return this.state;
+  }
+
+  private awsView(): WizardViewState['aws'] {
+    const a = awsSettings();
+    return { profile: a.profile ?? '', region: a.region, endpoint: a.endpoint ?? '' };
+  }
+
+  private domainOrUndefined(): string | undefined {
+    try {
+      return this.state.form.domain.trim() ? normalizeAuth0Domain(this.state.form.domain) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async refreshManagement(): Promise<void> {
+    const domain = this.domainOrUndefined();
+    const creds = domain ? await this.secrets.getManagement(domain) : undefined;
+    this.state.management = creds?.kind ?? 'none';
+    this.post();
+  }
+
+  private config(): SetupConfig {
+    const f = this.state.form;
+    const a = awsSettings();
+    return {
+      aws: { profile: a.profile, region: a.region, endpoint: a.endpoint },
+      auth0: { domain: f.domain.trim(), clientId: f.clientId.trim() },
+      names: { poolName: f.poolName.trim() || EMPTY_FORM.poolName, roleName: f.roleName.trim() || undefined },
+    };
+  }
+
+  private async ctx(signal: AbortSignal, outputs?: SetupOutputs): Promise<SetupContext> {
+    const domain = this.domainOrUndefined();
+    return {
+      config: this.config(),
+      management: domain ? await this.secrets.getManagement(domain) : undefined,
+      trust: await trustSettings(),
+      timeoutMs: timeoutMs(),
+      signal,
+      cache: this.cache,
+      outputs: outputs ?? this.state.outputs,
+      idToken: this.idToken,
+    };
+  }
+
+  private post(): void {
+    void this.context.workspaceState.update(STATE_KEY, { ...this.state, busy: undefined, callbackPlan: undefined });
+    if (this.view && this.ready) void this.view.webview.postMessage({ type: 'state', state: this.state });
+  }
+
+  /** Runs `fn` with progress in the view and a cancellable notification; errors land in the view. */
+  private async busy(label: string, fn: (signal: AbortSignal) => Promise<void>): Promise<void> {
+    this.running?.abort();
+    const controller = new AbortController();
+    this.running = controller;
+    this.state.busy = label;
+    this.state.error = undefined;
+    this.post();
+    try {
+      await vscode.window.withProgress({ location: { viewId: WizardView.viewId }, title: label }, () =>
+        vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: label, cancellable: true }, async (_p, token) => {
+          const sub = token.onCancellationRequested(() => controller.abort());
+          try {
+            await fn(controller.signal);
+          } finally {
+            sub.dispose();
+          }
+        }));
+    } catch (e) {
+      if (!isCancelled(e)) {
+        const d = describeError(e);
+        this.state.error = { message: d.message, hint: d.hint };
+        this.log.error('wizard', d.message, d.code === 'INTERNAL' ? e : undefined);
+      }
+    } finally {
+      if (this.running === controller) this.running = undefined;
+      this.state.busy = undefined;
+      this.post();
+    }
+  }
+
+  async saveForm(form: WizardForm): Promise<void> {
+    const changedTenant = form.domain.trim() !== this.state.form.domain.trim() || form.clientId.trim() !== this.state.form.clientId.trim();
+    this.state.form = form;
+    await this.context.workspaceState.update(FORM_KEY, form);
+    if (changedTenant) {
+      this.cache = createSetupCache();
+      for (const s of this.state.steps) Object.assign(s, { inspection: undefined, plan: undefined, outcome: undefined, error: undefined });
+      this.state.outputs = {};
+      this.state.snippets = undefined;
+    }
+    await this.refreshManagement();
+  }
+
+  /** Inspects every step in order (read-only). */
+  async checkAll(): Promise<WizardViewState> {
+    await this.busy(vscode.l10n.t('Checking the setup…'), async (signal) => {
+      this.cache = createSetupCache();
+      const r = await inspectAll(await this.ctx(signal, {}));
+      for (const s of this.state.steps) {
+        const ins = r.inspections.find((i) => i.step === s.id);
+        s.inspection = ins;
+        if (ins) s.error = undefined;
+        if (ins?.status === 'done') s.plan = undefined;
+      }
+      this.state.outputs = r.outputs;
+      this.updateSnippets();
+      this.log.info('wizard', `checked: ${r.inspections.map((i) => `${i.step}=${i.status}`).join(', ')}`);
+    });
+    return this.state;
+  }
+
+  private updateSnippets(): void {
+    this.state.snippets = this.state.outputs.poolId ? snippets(this.config(), this.state.outputs) : undefined;
+  }
+
+  /** Plans one step: the exact calls it would make. Changes nothing. */
+  async plan(step: StepId): Promise<WizardViewState> {
+    const view = this.state.steps.find((s) => s.id === step);
+    if (!view) return this.state;
+    await this.busy(vscode.l10n.t('Planning "{0}"…', view.title), async (signal) => {
+      try {
+        view.plan = await setupStep(step).plan(await this.ctx(signal));
+        view.outcome = undefined;
+        view.error = undefined;
+      } catch (e) {
+        if (isCancelled(e)) throw e;
+        const d = describeError(e);
+        view.error = { message: d.message, hint: d.hint };
+      }
+    });
+    return this.state;
+  }
+
+  /** Applies the plan the user has seen, then re-checks every step. */
+  async apply(step: StepId | 'callbackUrl'): Promise<WizardViewState> {
+    if (step === 'callbackUrl') {
+      const cb = this.state.callbackPlan;
+      if (!cb) return this.state;
+      await this.busy(vscode.l10n.t('Adding the callback URL…'), async (signal) => {
+        cb.outcome = await applyAddCallbackUrl(await this.ctx(signal), cb.plan, cb.redirectUri);
+        this.log.info('wizard', `callback URL: ${cb.outcome.message}`);
+      });
+      return this.state;
+    }
+    const view = this.state.steps.find((s) => s.id === step);
+    const plan: StepPlan | undefined = view?.plan;
+    if (!view || !plan) return this.state;
+    await this.busy(vscode.l10n.t('Applying "{0}"…', view.title), async (signal) => {
+      const outcome = await setupStep(step).apply(await this.ctx(signal), plan);
+      view.outcome = outcome;
+      view.plan = outcome.newPlan;
+      this.state.outputs = { ...this.state.outputs, ...outcome.outputs };
+      this.log.info('wizard', `${step}: ${outcome.ok ? 'applied' : 'failed'} (${outcome.writeCalls} write calls)`);
+    });
+    if (view.outcome?.ok) {
+      await this.checkAll();
+      view.plan = undefined;
+    }
+    return this.state;
+  }
+
+  async setManagement(): Promise<void> {
+    const domain = this.domainOrUndefined();
+    if (!domain) {
+      this.state.error = { message: vscode.l10n.t('Enter the Auth0 domain first.'), hint: vscode.l10n.t('Management API access is stored per tenant domain.') };
+      this.post();
+      return;
+    }
+    await askManagementCredentials(this.secrets, domain);
+    this.cache = createSetupCache();
+    await this.refreshManagement();
+  }
+
+  async clearManagement(): Promise<void> {
+    const domain = this.domainOrUndefined();
+    if (domain) await this.secrets.deleteManagement(domain);
+    this.cache = createSetupCache();
+    await this.refreshManagement();
+  }
+
+  /** Uses a pasted ID token for "Try it" (argument, or an input box). */
+  async useToken(text?: string): Promise<WizardViewState> {
+    const input = text ?? await vscode.window.showInputBox({
+      title: vscode.l10n.t('ID token for "Try it"'), password: true, ignoreFocusOut: true,
+      prompt: vscode.l10n.t('Paste an ID token issued by the Auth0 application (a "Bearer " prefix and quotes are fine)'),
+    });
+    if (input === undefined) return this.state;
+    const d = decodeToken(input);
+    if (!d.ok) {
+      this.state.error = { message: d.problem, hint: d.hint };
+      this.post();
+      return this.state;
+    }
+    this.setToken(normalizeTokenInput(input), 'pasted');
+    return this.plan('tryIt');
+  }
+
+  private setToken(token: string, source: 'sign-in' | 'pasted'): void {
+    this.idToken = token;
+    const d = decodeToken(token);
+    this.state.token = { source, summary: d.ok ? [d.kind === 'id' ? 'ID token' : d.kind === 'access' ? 'access token' : 'JWT', d.alg, d.times.exp?.text].filter(Boolean).join(' · ') : d.problem };
+    const tryIt = this.state.steps.find((s) => s.id === 'tryIt');
+    if (tryIt) Object.assign(tryIt, { plan: undefined, outcome: undefined, error: undefined });
+  }
+
+  /** Signs in with Auth0 in the browser (authorization code + PKCE, loopback redirect). */
+  async signIn(): Promise<WizardViewState> {
+    const cfg = this.config();
+    await this.busy(vscode.l10n.t('Signing in with Auth0 (finish in the browser)…'), async (signal) => {
+      const session = await startSignIn({ domain: cfg.auth0.domain, clientId: cfg.auth0.clientId, trust: await trustSettings(), port: SIGNIN_PORT, timeoutMs: 5 * 60_000, signal, requestTimeoutMs: timeoutMs() });
+      if (session.callbackAllowed === false) {
+        session.cancel();
+        const plan = await planAddCallbackUrl(await this.ctx(signal), session.redirectUri);
+        this.state.callbackPlan = { redirectUri: session.redirectUri, plan, outcome: undefined };
+        this.state.error = { message: vscode.l10n.t('Auth0 does not allow the callback URL {0} for this application.', session.redirectUri), hint: vscode.l10n.t('Apply the plan below (Management API) or add it in the Auth0 Dashboard, then sign in again.') };
+        return;
+      }
+      this.state.callbackPlan = undefined;
+      await vscode.env.openExternal(vscode.Uri.parse(session.authorizeUrl));
+      try {
+        const r = await session.result;
+        this.setToken(r.idToken, 'sign-in');
+        this.log.info('wizard', 'signed in; got an ID token');
+      } catch (e) {
+        if (e instanceof SignInError && e.reason === 'callback-not-allowed') {
+          const plan = await planAddCallbackUrl(await this.ctx(signal), session.redirectUri);
+          this.state.callbackPlan = { redirectUri: session.redirectUri, plan, outcome: undefined };
+        }
+        throw e;
+      }
+    });
+    if (this.idToken && this.state.token?.source === 'sign-in') await this.plan('tryIt');
+    return this.state;
+  }
+
+  private onMessage(raw: unknown): void {
+    const m = parseWizardViewMessage(raw);
+    if (!m) {
+      this.log.warn('wizard', 'ignored an unexpected message from the webview');
+      return;
+    }
+    switch (m.type) {
+      case 'ready':
+        this.ready = true;
+        this.post();
+        return;
+      case 'saveForm': void this.saveForm(m.form); return;
+      case 'checkAll': void this.checkAll(); return;
+      case 'plan': void this.plan(m.step); return;
+      case 'apply': void this.apply(m.step); return;
+      case 'setManagement': void this.setManagement(); return;
+      case 'clearManagement': void this.clearManagement(); return;
+      case 'signIn': void this.signIn(); return;
+      case 'pasteToken': void this.useToken(); return;
+      case 'openSettings': void vscode.commands.executeCommand('workbench.action.openSettings', 'auth0Cognito.aws'); return;
+      case 'cancel': this.running?.abort(); return;
+      case 'copy': {
+        let text: string | undefined;
+        if (m.text.startsWith('snippet-')) text = this.state.snippets?.[m.text.slice('snippet-'.length) as 'typescript' | 'swift' | 'kotlin'];
+        else {
+          const key = m.text.slice('value:'.length);
+          const v = (this.state.outputs as Record<string, unknown>)[key];
+          text = typeof v === 'string' ? v : undefined;
+        }
+        if (text) void vscode.env.clipboard.writeText(text).then(() => vscode.window.setStatusBarMessage(vscode.l10n.t('Copied to the clipboard.'), 3000));
+        return;
+      }
+    }
+  }
+
+  /** Registers the view and the palette commands for every step. */
+  register(): vscode.Disposable {
+    const reveal = () => vscode.commands.executeCommand(`${WizardView.viewId}.focus`);
+    const stepCommands = SETUP_STEPS.map((s) => vscode.commands.registerCommand(`${WIZARD_STEP_PREFIX}${s.id}`, async () => {
+      await reveal();
+      if (s.id === 'tryIt' && !this.idToken) {
+        const signIn = vscode.l10n.t('Sign in with Auth0');
+        const paste = vscode.l10n.t('Paste an ID token');
+        const pick = await vscode.window.showQuickPick([signIn, paste], { title: s.title });
+        if (pick === signIn) return this.signIn();
+        if (pick === paste) return this.useToken();
+        return this.state;
+      }
+      return this.plan(s.id);
+    }));
+    return vscode.Disposable.from(
+      vscode.window.registerWebviewViewProvider(WizardView.viewId, this),
+      vscode.commands.registerCommand(Commands.openWizard, () => reveal()),
+      vscode.commands.registerCommand(Commands.wizardCheckAll, async (form?: unknown) => {
+        await reveal();
+        // Scripts and tests may pass the form; the webview sends it through its own message.
+        const parsed = form ? parseWizardViewMessage({ type: 'saveForm', form }) : undefined;
+        if (parsed?.type === 'saveForm') await this.saveForm(parsed.form);
+        return this.checkAll();
+      }),
+      vscode.commands.registerCommand(Commands.wizardSignIn, async () => { await reveal(); return this.signIn(); }),
+      vscode.commands.registerCommand(Commands.wizardState, () => this.snapshot()),
+      ...stepCommands,
+    );
+  }
+
+  dispose(): void {
+    this.running?.abort();
+    while (this.disposables.length) this.disposables.pop()?.dispose();
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * UI: walk the setup wizard in the sidebar by clicking, from an HS256 Auth0 application and an
+ * empty AWS account (moto) to credentials from the pool, with a screenshot of each step
+ * (.test-artifacts/ui/wizard-*.png).
+ */
+import type { Frame } from 'playwright-core';
+import type { UiTest } from './run';
+
+async function status(frame: Frame, step: string): Promise<string> {
+  return (await frame.locator(`#step-${step} .badge`).first().getAttribute('data-status')) ?? '';
+}
+
+async function waitIdle(frame: Frame): Promise<void> {
+  await frame.locator('p.busy').waitFor({ state: 'detached', timeout: 60_000 });
+}
+
+/** Polls until the step's status is not 'not-started' (the check ran) and the view is idle. */
+async function waitChecked(frame: Frame, step: string): Promise<string> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const st = await status(frame, step).catch(() => '');
+    if (st && st !== 'not-started' && (await frame.locator('p.busy').count()) === 0) return st;
+    if (Date.now() > deadline) throw new Error(`step ${step} was not checked in time (status ${st})`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+export const tests: UiTest[] = [
+  {
+    name: 'fill the form, check, plan and apply every step, paste a token, exchange, copy a snippet',
+    timeoutMs: 240_000,
+    fn: async ({ page, standins, runCommand, answerInput, pickItem, frames, screenshot }) => {
+      const { tenant } = standins;
+      // A fresh HS256 application, as Auth0 used to create them, and a machine-to-machine client.
+      const app = tenant.addClient({ name: 'Wizard UI app', app_type: 'native', jwt_configuration: { alg: 'HS256' } });
+      await runCommand('Auth0 Cognito: Open Setup Wizard');
+      const frame = await frames.find('#setup-form', { timeoutMs: 30_000 });
+      await frame.locator('#f-domain').fill(tenant.domain);
+      await frame.locator('#f-clientId').fill(app.client_id);
+      await frame.locator('#f-poolName').fill('wizard-ui-pool');
+      await screenshot('wizard-0-form');
+
+      await frame.locator('#check-all').click();
+      if ((await waitChecked(frame, 'connections')) !== 'done') throw new Error(`connections: ${await frame.locator('#step-connections').innerText()}`);
+      await screenshot('wizard-1-connections');
+
+      // Management API access, stored in SecretStorage through the quick pick and input boxes.
+      await frame.locator('#set-management').click();
+      await pickItem('Use a machine-to-machine application (client ID + secret)');
+      await answerInput(tenant.mgmt.clientId);
+      await answerInput(tenant.mgmt.clientSecret);
+      await frame.locator('#management', { hasText: 'client credentials stored' }).waitFor({ timeout: 20_000 });
+
+      for (const step of ['auth0App', 'oidcProvider', 'identityPool', 'authenticatedRole']) {
+        const n = ['auth0App', 'oidcProvider', 'identityPool', 'authenticatedRole'].indexOf(step) + 2;
+        await frame.locator(`#plan-${step}`).click();
+        await frame.locator(`#step-${step} .plan`).waitFor({ timeout: 60_000 });
+        await waitIdle(frame);
+        await screenshot(`wizard-${n}-${step}-plan`);
+        const plan = await frame.locator(`#step-${step} .plan`).innerText();
+        if (!/Plan:/.test(plan)) throw new Error(`no plan for ${step}: ${plan}`);
+        await frame.locator(`#apply-${step}`).click();
+        await frame.locator(`#outcome-${step}`).waitFor({ timeout: 60_000 });
+        await waitIdle(frame);
+        const outcome = await frame.locator(`#outcome-${step}`).innerText();
+        if (!/^Done\./.test(outcome)) throw new Error(`${step} failed: ${outcome}`);
+        if ((await status(frame, step)) !== 'done') throw new Error(`${step} is ${await status(frame, step)} after apply: ${await frame.locator(`#step-${step}`).innerText()}`);
+        await screenshot(`wizard-${n}-${step}-done`);
+      }
+      if (tenant.clients.get(app.client_id)?.jwt_configuration.alg !== 'RS256') throw new Error('the application was not switched to RS256');
+
+      // Try it: paste a token the tenant issued to the app, then exchange it.
+      await frame.locator('#paste-token').click();
+      await answerInput(tenant.mintIdToken({ clientId: app.client_id }));
+      await frame.locator('#step-tryIt .plan').waitFor({ timeout: 60_000 });
+      await waitIdle(frame);
+      await frame.locator('#apply-tryIt').click();
+      await frame.locator('#try-result').waitFor({ timeout: 60_000 });
+      const result = await frame.locator('#try-result').innerText();
+      if (!/us-east-1:/.test(result)) throw new Error(`try it: ${result}`);
+      await screenshot('wizard-6-tryit');
+
+      await frame.locator('#snippets').waitFor({ timeout: 30_000 });
+      const snippet = await frame.locator('#snippet').innerText();
+      if (!/fromCognitoIdentityPool/.test(snippet) || !snippet.includes(tenant.domain)) throw new Error(`snippet: ${snippet}`);
+      await frame.locator('#snippets').scrollIntoViewIfNeeded();
+      await screenshot('wizard-7-snippets');
+      void page;
+    },
+  },
+];

@@ -1,0 +1,263 @@
+/**
+ * Inside a real VS Code: the Resources view against moto (a provider for the local tenant, an
+ * identity pool using it with its role, 60 more pools, a role without an aud condition), read
+ * through the view's own TreeDataProvider (the test-only command auth0Cognito.resources.debugSnapshot
+ * walks getChildren/getTreeItem), and its actions: reveal, load more, copy ARN, check thumbprint,
+ * show details, use in wizard; one group failing while the others work.
+ */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { CreateAccessKeyCommand, CreateRoleCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
+import { CognitoIdentityClient, CreateIdentityPoolCommand } from '@aws-sdk/client-cognito-identity';
+import { startTenant, type Tenant } from '../../standins/tenant';
+import { awsClientConfig, startMoto, type Moto } from '../../standins/moto';
+import { buildWorld, cognitoTrustPolicy, type World } from '../../standins/world';
+import { listAwsProfiles } from '../../../src/engine/resources';
+
+interface SnapshotNode {
+  id: string;
+  kind: string;
+  label: string;
+  description?: string;
+  tooltip?: string;
+  contextValue?: string;
+  command?: { command: string; arguments?: unknown[] };
+  icon?: string;
+  children?: SnapshotNode[];
+}
+interface Snapshot {
+  description: string;
+  state: string;
+  stats: { calls: number; byAction: Record<string, number>; maxInFlight: number } | undefined;
+  selection: string[];
+  /** How often VS Code itself (not the snapshot) asked for a node's children. */
+  fetchedByVsCode: Record<string, number>;
+  nodes: SnapshotNode[];
+}
+
+/** Waits until VS Code itself has asked for the children of `id` (it drops the request when it lost the node's handle). */
+async function fetchedByVsCode(id: string): Promise<number> {
+  for (let i = 0; i < 50; i++) {
+    const n = (await snapshot()).fetchedByVsCode[id] ?? 0;
+    if (n > 0) return n;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return 0;
+}
+
+const snapshot = (expand: string[] = []) => vscode.commands.executeCommand<Snapshot>('auth0Cognito.resources.debugSnapshot', { expand });
+const group = (s: Snapshot, label: string) => {
+  const g = s.nodes.find((n) => n.label === label);
+  assert.ok(g, `group ${label} in ${JSON.stringify(s.nodes.map((n) => n.label))}`);
+  return g;
+};
+const child = (n: SnapshotNode | undefined, label: string) => {
+  const c = n?.children?.find((x) => x.label === label);
+  assert.ok(c, `${label} under ${n?.id}: ${JSON.stringify(n?.children?.map((x) => x.label))}`);
+  return c;
+};
+
+describe('Resources view (tree of providers, pools and roles)', function () {
+  this.timeout(120_000);
+  let tenant: Tenant;
+  let moto: Moto;
+  let world: World;
+  const cfg = () => vscode.workspace.getConfiguration('auth0Cognito');
+  const env = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+
+  before(async () => {
+    [tenant, moto] = await Promise.all([startTenant(), startMoto()]);
+    world = await buildWorld(moto, tenant, { name: 'resources' });
+    const iam = new IAMClient(awsClientConfig(moto));
+    const ci = new CognitoIdentityClient(awsClientConfig(moto));
+    await iam.send(new CreateRoleCommand({ RoleName: 'loose-role', AssumeRolePolicyDocument: cognitoTrustPolicy(world.poolId, false) }));
+    for (let i = 0; i < 60; i++) await ci.send(new CreateIdentityPoolCommand({ IdentityPoolName: `extra_${i}`, AllowUnauthenticatedIdentities: false }));
+    iam.destroy();
+    ci.destroy();
+    process.env.AWS_ACCESS_KEY_ID = moto.credentials.accessKeyId;
+    process.env.AWS_SECRET_ACCESS_KEY = moto.credentials.secretAccessKey;
+    await cfg().update('aws.endpoint', moto.endpoint, vscode.ConfigurationTarget.Global);
+    await cfg().update('aws.region', moto.region, vscode.ConfigurationTarget.Global);
+    await cfg().update('extraCaCertificates', [tenant.certs.rootPath], vscode.ConfigurationTarget.Global);
+    await vscode.extensions.getExtension('auth0-cognito-bridge.auth0-cognito-bridge')?.activate();
+    await vscode.commands.executeCommand('auth0Cognito.resources.refresh');
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    for (const k of ['aws.endpoint', 'aws.region', 'extraCaCertificates']) await cfg().update(k, undefined, vscode.ConfigurationTarget.Global);
+    process.env.AWS_ACCESS_KEY_ID = env.id;
+    process.env.AWS_SECRET_ACCESS_KEY = env.secret;
+    if (env.id === undefined) delete process.env.AWS_ACCESS_KEY_ID;
+    if (env.secret === undefined) delete process.env.AWS_SECRET_ACCESS_KEY;
+    await vscode.commands.executeCommand('auth0Cognito.resources.refresh');
+    await Promise.allSettled([tenant?.stop(), moto?.stop()]);
+  });
+
+  it('shows the three groups for "profile · region", each listed with one AWS call', async () => {
+    const s = await snapshot();
+    assert.equal(s.state, 'ready');
+    assert.deepEqual(s.nodes.map((n) => n.label), ['OIDC providers', 'Identity pools', 'Roles trusting Cognito']);
+    assert.equal(s.description, `default · ${moto.region} · 127.0.0.1:${moto.port}`);
+    const providers = group(s, 'OIDC providers');
+    const p = child(providers, tenant.domain);
+    assert.equal(p.id, `provider:${world.providerArn}`);
+    assert.match(p.description ?? '', new RegExp(world.providerArn.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    assert.equal(p.contextValue, 'provider');
+    const pools = group(s, 'Identity pools');
+    assert.equal(pools.children?.filter((n) => n.kind === 'pool').length, 50, 'first page');
+    assert.equal(pools.children?.at(-1)?.kind, 'loadMore');
+    assert.equal(pools.children?.at(-1)?.command?.command, 'auth0Cognito.resources.loadMore');
+    const roles = group(s, 'Roles trusting Cognito');
+    const good = child(roles, 'resources-auth');
+    assert.equal(good.icon, 'shield');
+    assert.equal(good.description, `pool ${world.poolId} · authenticated identities`);
+    const loose = child(roles, 'loose-role');
+    assert.equal(loose.icon, 'warning');
+    assert.match(loose.description ?? '', /^⚠ no aud · any identity pool/);
+    assert.match(loose.tooltip ?? '', /ANY identity pool/);
+    assert.deepEqual(s.stats?.byAction, { ListOpenIDConnectProviders: 1, ListIdentityPools: 1, ListRoles: 1 });
+  });
+
+  it('expands a pool (its provider, roles, guest access, classic flow) and reveals the provider node from it', async () => {
+    const poolNode = `pool:${world.poolId}`;
+    const s = await snapshot([poolNode]);
+    const pool = child(group(s, 'Identity pools'), 'resources');
+    assert.equal(pool.id, poolNode);
+    assert.equal(pool.description, world.poolId);
+    const providers = child(pool, 'OIDC providers');
+    const p = child(providers, tenant.domain);
+    assert.deepEqual(p.command, { command: 'auth0Cognito.resources.reveal', arguments: ['provider', world.providerArn] });
+    assert.equal(child(pool, 'Authenticated role').description, 'resources-auth');
+    assert.equal(child(pool, 'Unauthenticated role').description, '(none)');
+    assert.equal(child(pool, 'Unauthenticated (guest) access').description, 'off');
+    assert.equal(child(pool, 'Basic (classic) flow').description, 'not reported', 'moto does not return AllowClassicFlow');
+    assert.equal(s.stats?.byAction.DescribeIdentityPool, 1);
+    assert.equal(s.stats?.byAction.GetIdentityPoolRoles, 1);
+
+    const shown = await vscode.commands.executeCommand<boolean>(p.command!.command, ...(p.command!.arguments ?? []));
+    assert.equal(shown, true);
+    const after = await snapshot();
+    assert.deepEqual(after.selection, [`provider:${world.providerArn}`], 'TreeView.reveal selected the provider node');
+  });
+
+  it('expands a provider: client IDs, thumbprints, creation date', async () => {
+    const id = `provider:${world.providerArn}`;
+    const s = await snapshot([id]);
+    const p = child(group(s, 'OIDC providers'), tenant.domain);
+    const ids = child(p, 'Client IDs');
+    assert.deepEqual(ids.children?.map((c) => c.label), [tenant.app.client_id]);
+    assert.equal(ids.children?.[0]?.contextValue, 'value');
+    assert.deepEqual(child(p, 'Thumbprints').children?.map((c) => c.label), [tenant.certs.fingerprints.intermediate]);
+    assert.match(child(p, 'Created').description ?? '', /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
+  });
+
+  it('"Load more" loads the next page of pools with one more call', async () => {
+    await vscode.commands.executeCommand('auth0Cognito.resources.loadMore', 'pools');
+    const s = await snapshot();
+    const pools = group(s, 'Identity pools');
+    assert.equal(pools.children?.filter((n) => n.kind === 'pool').length, 61);
+    assert.ok(!pools.children?.some((n) => n.kind === 'loadMore'));
+    assert.equal(pools.description, '61');
+    assert.equal(s.stats?.byAction.ListIdentityPools, 2);
+  });
+
+  it('the real tree (not only the provider) expands nodes: revealed with expand, VS Code asks for their children, also after "Load more"', async () => {
+    assert.equal(await vscode.commands.executeCommand('auth0Cognito.resources.reveal', 'role', 'loose-role', { expand: true }), true);
+    assert.ok(await fetchedByVsCode('role:loose-role'), 'VS Code fetched the role\'s children');
+    // A pool from the second page, after the group was redrawn by "Load more".
+    const s = await snapshot();
+    const last = group(s, 'Identity pools').children?.filter((n) => n.kind === 'pool').at(-1);
+    assert.ok(last);
+    assert.equal(await vscode.commands.executeCommand('auth0Cognito.resources.reveal', 'pool', last.id.slice('pool:'.length), { expand: true }), true);
+    assert.ok(await fetchedByVsCode(last.id), `VS Code fetched the children of ${last.id}`);
+  });
+
+  it('copies a provider\'s ARN to the clipboard', async () => {
+    const copied = await vscode.commands.executeCommand<string>('auth0Cognito.resources.copyArn', `provider:${world.providerArn}`);
+    assert.equal(copied, world.providerArn);
+    assert.equal(await vscode.env.clipboard.readText(), world.providerArn);
+  });
+
+  it('checks the provider\'s thumbprint against the host (badge in the description)', async () => {
+    const check = await vscode.commands.executeCommand<{ status: string; current: string }>('auth0Cognito.resources.checkThumbprint', `provider:${world.providerArn}`);
+    assert.equal(check?.status, 'current');
+    assert.equal(check.current, tenant.certs.fingerprints.intermediate);
+    const s = await snapshot([`provider:${world.providerArn}`]);
+    const p = child(group(s, 'OIDC providers'), tenant.domain);
+    assert.match(p.description ?? '', /^✓ thumbprint current · /);
+    assert.equal(child(child(p, 'Thumbprints'), tenant.certs.fingerprints.intermediate).description, 'current');
+  });
+
+  it('shows a pool\'s details as a read-only JSON document', async () => {
+    const r = await vscode.commands.executeCommand<{ uri: string }>('auth0Cognito.resources.showDetails', `pool:${world.poolId}`);
+    assert.ok(r?.uri.startsWith('auth0-cognito-resource:'), r?.uri);
+    const doc = vscode.window.activeTextEditor?.document;
+    assert.equal(doc?.uri.scheme, 'auth0-cognito-resource');
+    assert.equal(doc.languageId, 'json');
+    const json = JSON.parse(doc.getText());
+    assert.equal(json.poolId, world.poolId);
+    assert.deepEqual(json.openIdConnectProviderArns, [world.providerArn]);
+    assert.equal(json.roles.authenticated, world.roleArn);
+    assert.match(json.console, /^https:\/\/us-east-1\.console\.aws\.amazon\.com\/cognito\/v2\/identity\/identity-pools\//);
+  });
+
+  it('"Use in Setup Wizard" stores the selection', async () => {
+    const sel = await vscode.commands.executeCommand<{ poolId?: string; providerArn?: string; region?: string }>('auth0Cognito.resources.useInWizard', `pool:${world.poolId}`);
+    assert.equal(sel?.poolId, world.poolId);
+    const sel2 = await vscode.commands.executeCommand<{ poolId?: string; providerArn?: string }>('auth0Cognito.resources.useInWizard', `provider:${world.providerArn}`);
+    assert.deepEqual([sel2?.poolId, sel2?.providerArn], [world.poolId, world.providerArn]);
+  });
+
+  it('one failing group (no Cognito permission) shows an error node; the other groups still list', async () => {
+    const iam = new IAMClient(awsClientConfig(moto));
+    await iam.send(new CreateUserCommand({ UserName: 'iam-only' }));
+    await iam.send(new PutUserPolicyCommand({ UserName: 'iam-only', PolicyName: 'iam', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['iam:Get*', 'iam:List*'], Resource: '*' }] }) }));
+    const key = await iam.send(new CreateAccessKeyCommand({ UserName: 'iam-only' }));
+    iam.destroy();
+    const auth = (n: string) => fetch(`${moto.endpoint}/moto-api/reset-auth`, { method: 'POST', body: n });
+    process.env.AWS_ACCESS_KEY_ID = key.AccessKey!.AccessKeyId;
+    process.env.AWS_SECRET_ACCESS_KEY = key.AccessKey!.SecretAccessKey;
+    await auth('0');
+    try {
+      await vscode.commands.executeCommand('auth0Cognito.resources.refresh');
+      const s = await snapshot();
+      const pools = group(s, 'Identity pools');
+      assert.equal(pools.children?.length, 1);
+      const err = pools.children?.[0];
+      assert.equal(err?.kind, 'error');
+      assert.equal(err?.label, 'Failed to load identity pools (click to retry)');
+      assert.match(err?.description ?? '', /ListIdentityPools/);
+      assert.equal(err?.command?.command, 'auth0Cognito.resources.refresh');
+      assert.ok(child(group(s, 'OIDC providers'), tenant.domain));
+      assert.ok(child(group(s, 'Roles trusting Cognito'), 'loose-role'));
+    } finally {
+      await auth('inf');
+      process.env.AWS_ACCESS_KEY_ID = moto.credentials.accessKeyId;
+      process.env.AWS_SECRET_ACCESS_KEY = moto.credentials.secretAccessKey;
+      await vscode.commands.executeCommand('auth0Cognito.resources.refresh');
+    }
+    const again = await snapshot();
+    assert.equal(group(again, 'Identity pools').children?.filter((n) => n.kind === 'pool').length, 50, 'usable again after refresh');
+  });
+
+  it('without any AWS credentials the tree is empty and the "not configured" welcome shows', async function () {
+    if ((await listAwsProfiles()).length) this.skip(); // a developer machine with ~/.aws profiles
+    process.env.AWS_ACCESS_KEY_ID = '';
+    process.env.AWS_SECRET_ACCESS_KEY = '';
+    delete process.env.AWS_PROFILE;
+    await cfg().update('aws.endpoint', undefined, vscode.ConfigurationTarget.Global);
+    try {
+      await vscode.commands.executeCommand('auth0Cognito.resources.refresh');
+      const s = await snapshot();
+      assert.equal(s.state, 'notConfigured');
+      assert.deepEqual(s.nodes, []);
+    } finally {
+      process.env.AWS_ACCESS_KEY_ID = moto.credentials.accessKeyId;
+      process.env.AWS_SECRET_ACCESS_KEY = moto.credentials.secretAccessKey;
+      await cfg().update('aws.endpoint', moto.endpoint, vscode.ConfigurationTarget.Global);
+    }
+    const pkg = vscode.extensions.getExtension('auth0-cognito-bridge.auth0-cognito-bridge')!.packageJSON as { contributes: { viewsWelcome: { view: string; when?: string }[] } };
+    assert.ok(pkg.contributes.viewsWelcome.some((w) => w.view === 'auth0Cognito.resources' && w.when === 'auth0Cognito.resources.state == notConfigured'));
+  });
+});
