@@ -106,6 +106,8 @@ export class ResourcesView implements vscode.TreeDataProvider<Node>, vscode.File
   private readonly checks = new Map<string, ThumbprintCheck | { error: string }>();
   private current: { session: ResourceSession; controller: AbortController } | { error: { message: string; hint: string } } | undefined;
   private starting: Promise<void> | undefined;
+  /** Bumped by a full refresh: a session started for older settings is dropped. */
+  private generation = 0;
   private state: 'ready' | 'notConfigured' | undefined;
 
   constructor(private readonly context: vscode.ExtensionContext, readonly log: Logger) {
@@ -124,36 +126,49 @@ export class ResourcesView implements vscode.TreeDataProvider<Node>, vscode.File
       ...registerResourcesCommands(this, context, log),
     );
     this.updateDescription();
+    // The palette's item commands and the welcome content depend on the state: know it without
+    // waiting for the view to be shown (reads the settings and ~/.aws file names only; no SDK).
+    this.isConfigured().then(async (ok) => {
+      if (!this.state) await this.setState(ok ? 'ready' : 'notConfigured');
+    }).then(undefined, () => undefined);
   }
 
   // ---- session ----------------------------------------------------------------------------------
 
   /** The session for the current settings (created on first use and after a full refresh). */
   async session(): Promise<ResourceSession | undefined> {
-    if (!this.current) {
-      this.starting ??= this.start().finally(() => {
-        this.starting = undefined;
-      });
+    while (!this.current) {
+      const gen = this.generation;
+      if (!this.starting) {
+        const p: Promise<void> = this.start(gen).finally(() => {
+          if (this.starting === p) this.starting = undefined;
+        });
+        this.starting = p;
+      }
       await this.starting;
+      if (gen === this.generation) break; // else the settings changed meanwhile: start again
     }
     return this.current && 'session' in this.current ? this.current.session : undefined;
   }
 
-  private async start(): Promise<void> {
+  private async start(gen: number): Promise<void> {
     this.updateDescription();
     const configured = await this.isConfigured();
+    if (gen !== this.generation) return;
     await this.setState(configured ? 'ready' : 'notConfigured');
     if (!configured) return;
+    let current: NonNullable<typeof this.current>;
     try {
       const cfg = await awsConfigFromSettings();
       validateAwsConfig(cfg);
-      this.current = { session: new ResourceSession(cfg), controller: new AbortController() };
+      current = { session: new ResourceSession(cfg), controller: new AbortController() };
       this.log.info('resources', `listing for ${this.describeTarget()}`);
     } catch (e) {
       const d = describeError(e);
       this.log.error('resources', `cannot list resources: ${d.message}`);
-      this.current = { error: { message: d.message, hint: d.hint } };
+      current = { error: { message: d.message, hint: d.hint } };
     }
+    if (gen === this.generation) this.current = current;
   }
 
   /** Credentials can be found: a profile or endpoint setting, AWS_* variables, or a profile in the shared files. */
@@ -203,6 +218,8 @@ export class ResourcesView implements vscode.TreeDataProvider<Node>, vscode.File
     if (!node) {
       if (this.current && 'controller' in this.current) this.current.controller.abort();
       this.current = undefined;
+      this.starting = undefined;
+      this.generation++;
       this.items.clear();
       this.groupErrors.clear();
       this.checks.clear();
@@ -312,6 +329,8 @@ export class ResourcesView implements vscode.TreeDataProvider<Node>, vscode.File
     const s = await this.session();
     if (!s) return [];
     const lister = this.lister(s, g.group);
+    // Never fire a change for this group from here: VS Code (1.100) then drops the handles of the
+    // children it is being given and their expansion fails ("No tree item with id ... found").
     if (!lister.items.length && !lister.done && !this.groupErrors.has(g.group)) await this.loadPage(s, g);
     const out: Node[] = lister.items.map((x) => this.itemNode(g, x));
     const err = this.groupErrors.get(g.group);

@@ -351,6 +351,8 @@ describe('resources: lists, details and actions (moto seeded with 300 pools, 300
       // The failed page is not remembered: the next try asks again.
       assert.equal(s.pools.items.length, 0);
       assert.equal(s.pools.done, false);
+      s.clients.iam.destroy();
+      s.clients.cognito.destroy();
     } finally {
       await setAuth('inf');
     }
