@@ -3,6 +3,7 @@ import { h, vscodeApi } from './lib/vscodeApi';
 
 const vscode = vscodeApi<WizardViewState, WizardViewMessage>();
 const app = document.getElementById('app')!;
+document.body.classList.add('sidebar');
 let snippetLang: 'typescript' | 'swift' | 'kotlin' = 'typescript';
 let last: WizardViewState | undefined;
 

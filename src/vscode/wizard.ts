@@ -10,6 +10,7 @@ import { Logger } from './logger';
 import { Secrets, askManagementCredentials } from './secrets';
 import { awsSettings, timeoutMs, trustSettings } from './settings';
 import { webviewHtml, webviewOptions } from './webviewHtml';
+import { WIZARD_SELECTION_KEY, type WizardSelection } from './resourcesCommands';
 
 const FORM_KEY = 'auth0Cognito.wizard.form';
 const STATE_KEY = 'auth0Cognito.wizard.state';
@@ -106,10 +107,13 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
   private config(): SetupConfig {
     const f = this.state.form;
     const a = awsSettings();
+    // "Use in wizard" in the Resources tree picks an existing pool or role (same region only).
+    const sel = this.context.workspaceState.get<WizardSelection>(WIZARD_SELECTION_KEY);
+    const picked = sel && (!sel.region || sel.region === a.region) ? sel : undefined;
     return {
       aws: { profile: a.profile, region: a.region, endpoint: a.endpoint },
       auth0: { domain: f.domain.trim(), clientId: f.clientId.trim() },
-      names: { poolName: f.poolName.trim() || EMPTY_FORM.poolName, roleName: f.roleName.trim() || undefined },
+      names: { poolName: f.poolName.trim() || EMPTY_FORM.poolName, poolId: picked?.poolId, roleName: f.roleName.trim() || picked?.roleArn || undefined },
     };
   }
 
@@ -165,6 +169,10 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
 
   async saveForm(form: WizardForm): Promise<void> {
     const changedTenant = form.domain.trim() !== this.state.form.domain.trim() || form.clientId.trim() !== this.state.form.clientId.trim();
+    // Typing another pool or role name replaces what "Use in wizard" picked in the Resources tree.
+    if (form.poolName.trim() !== this.state.form.poolName.trim() || form.roleName.trim() !== this.state.form.roleName.trim()) {
+      await this.context.workspaceState.update(WIZARD_SELECTION_KEY, undefined);
+    }
     this.state.form = form;
     await this.context.workspaceState.update(FORM_KEY, form);
     if (changedTenant) {
