@@ -48,14 +48,9 @@ import type { TrustSettings } from '../../src/engine/trust';
 import { expectEngineError } from '../helpers/errors';
 import { awsClientConfig, findOrInstallMoto, MOTO_ACCOUNT_ID, startMoto, type Moto } from '../standins/moto';
 import { startTenant, type Tenant } from '../standins/tenant';
+import { isWrite, recordRequests, type SentRequest } from '../helpers/awsCalls';
 
-interface Sent {
-  service: 'iam' | 'cognito-identity' | 'sts';
-  action: string;
-  body: string;
-}
 
-const isWrite = (s: Sent): boolean => s.service !== 'sts' && !/^(Get|List|Describe)/.test(s.action);
 
 describe('fixes: plan, apply, apply again (moto + local tenant)', function () {
   this.timeout(120_000);
@@ -68,34 +63,18 @@ describe('fixes: plan, apply, apply again (moto + local tenant)', function () {
   let clients: AwsClients;
   let clientId: string;
   /** Every request the engine's clients sent, in order. */
-  const sent: Sent[] = [];
+  const sent: SentRequest[] = [];
   /** Runs before a request of the engine's clients is sent (to make something happen in between). */
-  let beforeSend: ((s: Sent) => Promise<void>) | undefined;
+  let beforeSend: ((s: SentRequest) => Promise<void>) | undefined;
   let roleCounter = 0;
 
   /** Counts the requests an AWS SDK client really sends (one per command, after serialization). */
+  /** Counts the requests the engine's clients really send; beforeSend runs before each goes out. */
   function instrument(c: AwsClients): void {
-    const add = (client: { middlewareStack: { add: (mw: any, opts: any) => void } }, service: Sent['service']) => {
-      client.middlewareStack.add(
-        (next: any) => async (args: any) => {
-          const req = args.request as { headers: Record<string, string>; body?: unknown };
-          const body = typeof req.body === 'string' ? req.body : req.body instanceof Uint8Array ? new TextDecoder().decode(req.body) : '';
-          const target = req.headers['x-amz-target'] ?? req.headers['X-Amz-Target'] ?? '';
-          const action = service === 'cognito-identity' ? (target.split('.').pop() ?? '') : (new URLSearchParams(body).get('Action') ?? '');
-          const s = { service, action, body };
-          if (beforeSend) await beforeSend(s);
-          sent.push(s);
-          return next(args);
-        },
-        { step: 'build', name: `fixesTestCount-${service}` },
-      );
-    };
-    add(c.iam, 'iam');
-    add(c.cognito, 'cognito-identity');
-    add(c.sts, 'sts');
+    recordRequests(c, sent, () => (beforeSend ? async (req, send) => { await beforeSend?.(req); return send(); } : undefined));
   }
 
-  const writes = (from = 0): Sent[] => sent.slice(from).filter(isWrite);
+  const writes = (from = 0): SentRequest[] => sent.slice(from).filter(isWrite);
 
   before(async function () {
     this.timeout(15 * 60_000); // a first run installs moto

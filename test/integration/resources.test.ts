@@ -40,11 +40,8 @@ import { recommendedTrustPolicy } from '../../src/engine/preflight';
 import { expectEngineError } from '../helpers/errors';
 import { awsClientConfig, findOrInstallMoto, MOTO_ACCOUNT_ID, startMoto, type Moto } from '../standins/moto';
 import { startTenant, type Tenant } from '../standins/tenant';
+import { recordRequests, type SentRequest } from '../helpers/awsCalls';
 
-interface Sent {
-  service: 'iam' | 'cognito-identity' | 'sts';
-  action: string;
-}
 
 const N_POOLS = 300;
 const N_ROLES = 300;
@@ -102,7 +99,7 @@ describe('resources: lists, details and actions (moto seeded with 300 pools, 300
   let ci: CognitoIdentityClient;
   let aws: AwsConfig;
   let clients: AwsClients;
-  const sent: Sent[] = [];
+  const sent: SentRequest[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
   /** ms each request is held before it is sent (0: none). */
@@ -114,29 +111,16 @@ describe('resources: lists, details and actions (moto seeded with 300 pools, 300
   let poolZero = '';
 
   function instrument(c: AwsClients): void {
-    const add = (client: { middlewareStack: { add: (mw: any, opts: any) => void } }, service: Sent['service']) => {
-      client.middlewareStack.add(
-        (next: any) => async (args: any) => {
-          const req = args.request as { headers: Record<string, string>; body?: unknown };
-          const body = typeof req.body === 'string' ? req.body : req.body instanceof Uint8Array ? new TextDecoder().decode(req.body) : '';
-          const target = req.headers['x-amz-target'] ?? req.headers['X-Amz-Target'] ?? '';
-          const action = service === 'cognito-identity' ? (target.split('.').pop() ?? '') : (new URLSearchParams(body).get('Action') ?? '');
-          sent.push({ service, action });
-          inFlight++;
-          maxInFlight = Math.max(maxInFlight, inFlight);
-          try {
-            if (holdMs) await new Promise((r) => setTimeout(r, holdMs));
-            return await next(args);
-          } finally {
-            inFlight--;
-          }
-        },
-        { step: 'build', name: `resourcesTestCount-${service}` },
-      );
-    };
-    add(c.iam, 'iam');
-    add(c.cognito, 'cognito-identity');
-    add(c.sts, 'sts');
+    recordRequests(c, sent, () => async (_req, send) => {
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      try {
+        if (holdMs) await new Promise((r) => setTimeout(r, holdMs));
+        return await send();
+      } finally {
+        inFlight--;
+      }
+    });
   }
 
   const count = (action: string, from = 0) => sent.slice(from).filter((s) => s.action === action).length;

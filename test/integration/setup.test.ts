@@ -56,13 +56,9 @@ import type { TrustSettings } from '../../src/engine/trust';
 import { setupCommand } from '../../src/cli/setup';
 import { awsClientConfig, findOrInstallMoto, MOTO_ACCOUNT_ID, startMoto, type Moto } from '../standins/moto';
 import { startTenant, type Tenant } from '../standins/tenant';
+import { isWrite, recordRequests, type SentRequest } from '../helpers/awsCalls';
 
-interface Sent {
-  service: 'iam' | 'cognito-identity' | 'sts';
-  action: string;
-}
 
-const isWrite = (s: Sent): boolean => s.service !== 'sts' && !/^(Get|List|Describe)/.test(s.action);
 
 describe('setup wizard engine: plan, apply, apply again (moto + local tenant)', function () {
   this.timeout(60_000);
@@ -73,24 +69,10 @@ describe('setup wizard engine: plan, apply, apply again (moto + local tenant)', 
   let trust: TrustSettings;
   let aws: AwsConfig;
   let clients: AwsClients;
-  const sent: Sent[] = [];
+  const sent: SentRequest[] = [];
 
   function instrument(c: AwsClients): void {
-    const add = (client: { middlewareStack: { add: (mw: any, opts: any) => void } }, service: Sent['service']) => {
-      client.middlewareStack.add(
-        (next: any) => async (args: any) => {
-          const req = args.request as { headers: Record<string, string>; body?: unknown };
-          const body = typeof req.body === 'string' ? req.body : req.body instanceof Uint8Array ? new TextDecoder().decode(req.body) : '';
-          const target = req.headers['x-amz-target'] ?? req.headers['X-Amz-Target'] ?? '';
-          sent.push({ service, action: service === 'cognito-identity' ? (target.split('.').pop() ?? '') : (new URLSearchParams(body).get('Action') ?? '') });
-          return next(args);
-        },
-        { step: 'build', name: `setupTestCount-${service}` },
-      );
-    };
-    add(c.iam, 'iam');
-    add(c.cognito, 'cognito-identity');
-    add(c.sts, 'sts');
+    recordRequests(c, sent);
   }
   const writes = (from = 0): string[] => sent.slice(from).filter(isWrite).map((s) => s.action);
 
