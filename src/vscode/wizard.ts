@@ -168,19 +168,20 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
   }
 
   async saveForm(form: WizardForm): Promise<void> {
+    // Every state change happens before the first await: the webview sends "checkAll" right
+    // after "saveForm", and the check must see the new form.
     const changedTenant = form.domain.trim() !== this.state.form.domain.trim() || form.clientId.trim() !== this.state.form.clientId.trim();
-    // Typing another pool or role name replaces what "Use in wizard" picked in the Resources tree.
-    if (form.poolName.trim() !== this.state.form.poolName.trim() || form.roleName.trim() !== this.state.form.roleName.trim()) {
-      await this.context.workspaceState.update(WIZARD_SELECTION_KEY, undefined);
-    }
+    const changedNames = form.poolName.trim() !== this.state.form.poolName.trim() || form.roleName.trim() !== this.state.form.roleName.trim();
     this.state.form = form;
-    await this.context.workspaceState.update(FORM_KEY, form);
     if (changedTenant) {
       this.cache = createSetupCache();
       for (const s of this.state.steps) Object.assign(s, { inspection: undefined, plan: undefined, outcome: undefined, error: undefined });
       this.state.outputs = {};
       this.state.snippets = undefined;
     }
+    // Typing another pool or role name replaces what "Use in wizard" picked in the Resources tree.
+    if (changedNames) await this.context.workspaceState.update(WIZARD_SELECTION_KEY, undefined);
+    await this.context.workspaceState.update(FORM_KEY, form);
     await this.refreshManagement();
   }
 
