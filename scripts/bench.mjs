@@ -35,31 +35,32 @@ for (const f of files(dist).sort()) {
 const probe = String.raw`
 const Module = require('node:module');
 const path = require('node:path');
-const disposable = { dispose() {} };
-const event = () => disposable;
+// Anything not listed answers with a callable, constructible stand-in (disposables, events,
+// classes), so the stub keeps up as activate() grows.
+const any = () => new Proxy(function () {}, {
+  get: (_t, k) => (k === 'then' ? undefined : k === Symbol.toPrimitive ? () => '' : any()),
+  apply: () => any(),
+  construct: () => any(),
+});
+const ns = (o = {}) => new Proxy(o, { get: (t, k) => (k in t ? t[k] : any()) });
 const vscodeStub = {
-  version: 'bench', l10n: { t: (s) => s },
-  commands: { registerCommand: () => disposable, executeCommand: async () => undefined },
-  window: { createOutputChannel: () => ({ info() {}, warn() {}, error() {}, debug() {}, show() {}, dispose() {} }),
-            registerWebviewViewProvider: () => disposable, registerTreeDataProvider: () => disposable,
-            createTreeView: () => ({ ...disposable, onDidChangeVisibility: event, onDidExpandElement: event }),
-            registerUriHandler: () => disposable },
-  languages: { registerHoverProvider: () => disposable, registerCodeLensProvider: () => disposable },
-  workspace: { getConfiguration: () => ({ get: (_k, d) => d }), onDidChangeConfiguration: event },
-  Uri: { joinPath: (...a) => a.join('/'), file: (p) => p, parse: (p) => p },
-  EventEmitter: class { constructor() { this.event = event; } fire() {} dispose() {} },
-  Disposable: class { static from() { return disposable; } dispose() {} },
-  TreeItem: class {}, ThemeIcon: class {}, ThemeColor: class {},
-  TreeItemCollapsibleState: { None: 0, Collapsed: 1, Expanded: 2 },
-  ProgressLocation: { Notification: 15, Window: 10 }, ViewColumn: { Active: -1 },
+  version: 'bench',
+  l10n: ns({ t: (s) => s }),
+  workspace: ns({ getConfiguration: () => ({ get: (_k, d) => d }), workspaceFolders: undefined }),
+  Uri: ns({ joinPath: (...a) => a.join('/'), file: (p) => p, parse: (p) => p }),
+  env: ns({ uiKind: 1 }),
+  UIKind: { Desktop: 1, Web: 2 },
 };
+for (const k of ['window', 'commands', 'languages', 'extensions', 'debug', 'tasks', 'authentication', 'EventEmitter', 'Disposable', 'TreeItem',
+  'ThemeIcon', 'ThemeColor', 'MarkdownString', 'TreeItemCollapsibleState', 'ProgressLocation', 'ViewColumn', 'ConfigurationTarget', 'Range',
+  'Position', 'CodeLens', 'Hover', 'FileDecoration', 'StatusBarAlignment', 'TreeItemCheckboxState', 'CancellationTokenSource']) vscodeStub[k] = any();
 const load = Module._load;
 Module._load = function (request, ...rest) { return request === 'vscode' ? vscodeStub : load.call(this, request, ...rest); };
 const before = new Set(Object.keys(require.cache));
 const t0 = process.hrtime.bigint();
 const ext = require(process.argv[1]);
 const t1 = process.hrtime.bigint();
-ext.activate({ subscriptions: [], extensionUri: process.argv[1], globalState: { get() {}, update() {} }, workspaceState: { get() {}, update() {} }, secrets: { get() {}, store() {}, delete() {}, onDidChange: event } });
+ext.activate({ subscriptions: [], extensionUri: process.argv[1], globalState: { get() {}, update: async () => {} }, workspaceState: { get() {}, update: async () => {} }, secrets: { get: async () => undefined, store: async () => {}, delete: async () => {}, onDidChange: () => ({ dispose() {} }) } });
 const t2 = process.hrtime.bigint();
 const loaded = Object.keys(require.cache).filter((k) => !before.has(k));
 process.stdout.write(JSON.stringify({ requireMs: Number(t1 - t0) / 1e6, activateMs: Number(t2 - t1) / 1e6, loaded }));
