@@ -85,7 +85,15 @@ export const tests: UiTest[] = [
       if (!/fromCognitoIdentityPool/.test(snippet) || !snippet.includes(tenant.domain)) throw new Error(`snippet: ${snippet}`);
       await frame.locator('#snippets').scrollIntoViewIfNeeded();
       await screenshot('wizard-7-snippets');
-      void page;
+
+      // Hide the view (another sidebar container) and come back: the state is still there.
+      await page.locator('.activitybar .action-item a[aria-label^="Explorer"]').first().click();
+      await page.locator('.activitybar .action-item a[aria-label^="Auth0 Cognito"]').first().click();
+      const back = await frames.find('#step-authenticatedRole', { timeoutMs: 30_000 });
+      for (const step of ['connections', 'auth0App', 'oidcProvider', 'identityPool', 'authenticatedRole']) {
+        if ((await status(back, step)) !== 'done') throw new Error(`${step} lost its state after hiding the view`);
+      }
+      await back.locator('#try-result').waitFor({ timeout: 10_000 });
     },
   },
 ];
