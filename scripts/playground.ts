@@ -49,9 +49,11 @@ async function main(): Promise<void> {
     `- Local Auth0 tenant: \`${tenant.issuer}\` (domain \`${tenant.domain}\`)`,
     `- Application client ID: \`${tenant.app.client_id}\` (signing algorithm ${tenant.app.jwt_configuration.alg})`,
     `- AWS: moto at \`${moto.endpoint}\`, region ${moto.region}, account 123456789012`,
+    `- Management API (throw-away local machine-to-machine app): client ID \`${tenant.mgmt.clientId}\`, secret \`${tenant.mgmt.clientSecret}\``,
     '',
-    'Try: F1 > **Auth0 Cognito: Compute OIDC Thumbprint** with `' + tenant.domain + '`, or',
-    'the Auth0 Cognito icon in the activity bar.',
+    'Try the setup wizard: the Auth0 Cognito icon in the activity bar, enter the domain and client ID above,',
+    '"Save and check", then "Add access…" with the machine-to-machine app, and Plan / Apply each step.',
+    'Or F1 > **Auth0 Cognito: Compute OIDC Thumbprint** with `' + tenant.domain + '`, or **Auth0 Cognito: Inspect ID Token**.',
     '',
   ].join('\n'));
 
