@@ -792,29 +792,53 @@ export async function applyFix(planned: FixPlan, ctx: FixContext): Promise<FixOu
       newPlan: fresh.plan,
     };
   }
+  const { notDone, ...run } = await runPlannedSteps(fresh.steps, {}, ctx.signal, { unit: 'step', retry: 'Planning the fix again', explain: explainFailure });
+  return run.ok ? run : { ...run, notDone };
+}
+
+/** What runPlannedSteps did: the shape every apply (fixes, setup steps, resource actions) reports. */
+export interface StepsRun {
+  ok: boolean;
+  done: string[];
+  notDone: string[];
+  /** Calls made (attempted), whether they succeeded or not. */
+  writeCalls: number;
+  error?: { code: ErrorCode; message: string; hint: string } | undefined;
+  message: string;
+}
+
+/**
+ * Makes the calls of a freshly re-read plan in order, stopping at the first failure: the result
+ * says what was done, what was not, and the error with its hint. Shared by applyFix, the setup
+ * steps and the resource actions, so all three report a half-done apply the same way.
+ */
+export async function runPlannedSteps<S>(
+  steps: ReadonlyArray<{ call: FixCall; pending: string; run(state: S): Promise<string> }>,
+  state: S,
+  signal: AbortSignal | undefined,
+  words: { unit: 'step' | 'call'; retry: string; explain?: (e: unknown) => unknown },
+): Promise<StepsRun> {
   const done: string[] = [];
-  const state: RunState = {};
   let writeCalls = 0;
-  for (const [i, step] of fresh.steps.entries()) {
+  for (const [i, step] of steps.entries()) {
     try {
-      if (ctx.signal?.aborted) throw cancelledError();
+      if (signal?.aborted) throw cancelledError();
       writeCalls++; // counted when made, whether it succeeds or not
       done.push(await step.run(state));
     } catch (err) {
-      const d = describeError(explainFailure(err));
-      const notDone = fresh.steps.slice(i).map((s) => s.pending);
-      const where = fresh.steps.length > 1 ? ` (step ${i + 1} of ${fresh.steps.length}, ${step.call.service}:${step.call.action})` : ` (${step.call.service}:${step.call.action})`;
+      const d = describeError(words.explain ? words.explain(err) : err);
+      const where = steps.length > 1 ? ` (${words.unit} ${i + 1} of ${steps.length}, ${step.call.service}:${step.call.action})` : ` (${step.call.service}:${step.call.action})`;
       return {
         ok: false,
         done,
-        notDone,
+        notDone: steps.slice(i).map((s) => s.pending),
         writeCalls,
         error: d,
-        message: `${isCancelled(err) ? 'Cancelled' : 'Failed'}${where}: ${d.message} ${d.hint} ${done.length ? `Done before that: ${done.join(' ')} Planning the fix again continues from there.` : 'Nothing was changed.'}`.trim(),
+        message: `${isCancelled(err) ? 'Cancelled' : 'Failed'}${where}: ${d.message} ${d.hint} ${done.length ? `Done before that: ${done.join(' ')} ${words.retry} continues from there.` : 'Nothing was changed.'}`.trim(),
       };
     }
   }
-  return { ok: true, done, writeCalls, message: done.join(' ') };
+  return { ok: true, done, notDone: [], writeCalls, message: done.join(' ') };
 }
 
 function explainFailure(e: unknown): unknown {
@@ -825,7 +849,7 @@ function explainFailure(e: unknown): unknown {
 }
 
 /** The plan as text: title, summary, changes, calls (masked), warnings, manual steps. */
-export function formatPlan(p: FixPlan): string {
+export function formatPlan(p: Pick<FixPlan, 'title' | 'summary' | 'changes' | 'calls' | 'warnings' | 'manual' | 'alreadyDone'>): string {
   const lines = [p.title, '', p.summary];
   if (p.alreadyDone) return [...lines, '', 'Nothing to change.'].join('\n');
   if (p.changes.length) {

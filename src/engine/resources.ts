@@ -38,7 +38,7 @@ import type {
   RoleDetails,
 } from './chunks/aws';
 import { EngineError, cancelledError, describeError, isCancelled, throwIfAborted, type ErrorCode } from './errors';
-import { applyFix, planFix, type FixCall, type FixChange, type FixPlan } from './fixes';
+import { applyFix, canonicalJson, formatPlan, planFix, runPlannedSteps, type FixCall, type FixChange, type FixPlan, type FixStep } from './fixes';
 import { parseTrustPolicy, providerName, providerNameFromArn, type FixAction } from './preflight';
 import { computeThumbprint } from './thumbprint';
 
@@ -523,11 +523,7 @@ export interface PlanOptions {
   onProgress?: (message: string) => void;
 }
 
-interface Step {
-  call: FixCall;
-  pending: string;
-  run(): Promise<string>;
-}
+type Step = FixStep;
 
 interface Built {
   plan: ResourcePlan;
@@ -548,11 +544,6 @@ function isNotFound(e: unknown): boolean {
   return e instanceof EngineError && /\b(NoSuchEntity(Exception)?|ResourceNotFoundException)\b/.test(e.message);
 }
 
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (isObj(v)) return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}`;
-  return JSON.stringify(v) ?? 'null';
-}
 
 function built(action: ResourceAction, resource: string, p: { summary: string; alreadyDone: boolean; changes?: FixChange[]; warnings?: string[] }, steps: Step[] = []): Built {
   return {
@@ -851,7 +842,7 @@ export async function applyResourceAction(planned: ResourcePlan, s: ResourceSess
   if (fresh.plan.alreadyDone) {
     return { ok: true, done: [], writeCalls: 0, alreadyDone: true, message: `Nothing to do, nothing was changed: ${fresh.plan.summary}` };
   }
-  if (canonical(planned.calls) !== canonical(fresh.plan.calls)) {
+  if (canonicalJson(planned.calls) !== canonicalJson(fresh.plan.calls)) {
     return {
       ok: false,
       done: [],
@@ -861,45 +852,12 @@ export async function applyResourceAction(planned: ResourcePlan, s: ResourceSess
       newPlan: (await build(action, s, o, false)).plan,
     };
   }
-  const done: string[] = [];
-  let writeCalls = 0;
-  for (const [i, step] of fresh.steps.entries()) {
-    try {
-      if (o.signal?.aborted) throw cancelledError();
-      writeCalls++;
-      done.push(await step.run());
-    } catch (err) {
-      const d = describeError(err);
-      const where = fresh.steps.length > 1 ? ` (step ${i + 1} of ${fresh.steps.length}, ${step.call.service}:${step.call.action})` : ` (${step.call.service}:${step.call.action})`;
-      return {
-        ok: false,
-        done,
-        notDone: fresh.steps.slice(i).map((x) => x.pending),
-        writeCalls,
-        error: d,
-        message: `${isCancelled(err) ? 'Cancelled' : 'Failed'}${where}: ${d.message} ${d.hint} ${done.length ? `Done before that: ${done.join(' ')} Planning again continues from there.` : 'Nothing was changed.'}`.trim(),
-      };
-    }
-  }
-  return { ok: true, done, writeCalls, message: done.join(' ') };
+  const { notDone, ...run } = await runPlannedSteps(fresh.steps, {}, o.signal, { unit: 'step', retry: 'Planning again' });
+  return run.ok ? run : { ...run, notDone };
 }
 
-/** The plan as text: title, summary, changes, calls, warnings. */
-export function formatResourcePlan(p: ResourcePlan): string {
-  const lines = [p.title, '', p.summary];
-  if (p.alreadyDone) return [...lines, '', 'Nothing to change.'].join('\n');
-  if (p.changes.length) {
-    lines.push('', 'Changes:');
-    for (const c of p.changes) lines.push(`- ${c.what}:`, `    from: ${c.from}`, `    to:   ${c.to}`);
-  }
-  if (p.calls.length) {
-    lines.push('', 'Calls:');
-    p.calls.forEach((c, i) => lines.push(`${i + 1}. ${c.service} ${c.action} ${JSON.stringify(c.params)}`));
-  }
-  if (p.warnings.length) lines.push('', 'Note:', ...p.warnings.map((w) => `- ${w}`));
-  if (p.manual) lines.push('', 'To do by hand:', p.manual);
-  return lines.join('\n');
-}
+/** The plan as text: title, summary, changes, calls, warnings (the same layout as a fix's plan). */
+export const formatResourcePlan = (p: ResourcePlan): string => formatPlan(p);
 
 // ---------------------------------------------------------------------------------------------
 // AWS console links

@@ -18,7 +18,7 @@ import { loadAws, validateAwsConfig, type AwsConfig, type AwsModule } from '../a
 import type { AwsClients, CallerIdentity, IdentityPoolConfig, OidcProviderDescription } from '../chunks/aws';
 import type { ManagementSession } from '../chunks/auth0';
 import { EngineError, cancelledError, describeError, isCancelled, type ErrorCode } from '../errors';
-import { canonicalJson, type FixCall, type FixChange, type FixContext } from '../fixes';
+import { canonicalJson, runPlannedSteps, type FixCall, type FixChange, type FixContext } from '../fixes';
 import { getJson } from '../http';
 import { providerName, providerNameFromArn } from '../preflight';
 import { regionOfPoolId } from '../preflightRead';
@@ -502,30 +502,10 @@ export async function applyWith(id: PlanId, title: string, builder: Builder, ctx
       message: 'Nothing was changed: the current state differs from when the plan was made, so other calls are needed. Review the new plan and apply it.',
     };
   }
-  const done: string[] = [];
   const state: RunState = {};
-  let writeCalls = 0;
-  for (const [i, step] of fresh.steps.entries()) {
-    try {
-      if (ctx.signal?.aborted) throw cancelledError();
-      writeCalls++;
-      done.push(await step.run(state));
-    } catch (err) {
-      const d = describeError(err);
-      const where = fresh.steps.length > 1 ? ` (call ${i + 1} of ${fresh.steps.length}, ${step.call.service}:${step.call.action})` : ` (${step.call.service}:${step.call.action})`;
-      return {
-        step: id,
-        ok: false,
-        done,
-        notDone: fresh.steps.slice(i).map((s) => s.pending),
-        writeCalls,
-        outputs: { ...fresh.outputs, ...stateOutputs(state) },
-        error: d,
-        message: `${isCancelled(err) ? 'Cancelled' : 'Failed'}${where}: ${d.message} ${d.hint} ${done.length ? `Done before that: ${done.join(' ')} Applying again continues from there.` : 'Nothing was changed.'}`.trim(),
-      };
-    }
-  }
-  return { step: id, ok: true, done, notDone: [], writeCalls, outputs: { ...fresh.plan.outputs, ...stateOutputs(state) }, message: done.join(' ') };
+  const run = await runPlannedSteps(fresh.steps, state, ctx.signal, { unit: 'call', retry: 'Applying again' });
+  if (!run.ok) return { step: id, ...run, outputs: { ...fresh.outputs, ...stateOutputs(state) } };
+  return { step: id, ...run, outputs: { ...fresh.plan.outputs, ...stateOutputs(state) } };
 }
 
 function stateOutputs(s: RunState): SetupOutputs {
