@@ -43,6 +43,7 @@ function ruleRow(r: RuleResult, s: InspectorViewState): HTMLElement {
 }
 
 function render(s: InspectorViewState): void {
+  // The state holds no token (the host keeps it; see InspectorTokenView): safe to persist.
   vscode.setState(s);
   const parts: Array<Node> = [h('h1', {}, 'Token Inspector')];
   if (s.busy) parts.push(h('p', { class: 'busy', role: 'status' }, s.busy));
@@ -86,7 +87,8 @@ function render(s: InspectorViewState): void {
 
   const rep = s.preflight;
   if (rep) {
-    parts.push(h('p', { id: 'summary', class: rep.ok ? 'ok' : 'not-ok' }, h('strong', {}, rep.ok ? 'Pass' : 'Would be rejected'), ` (${s.reportTarget}): ${rep.summary}`));
+    parts.push(h('p', { id: 'summary', class: rep.verdict === 'pass' ? 'ok' : rep.verdict === 'fail' ? 'not-ok' : 'unconfirmed' },
+      h('strong', {}, rep.verdict === 'pass' ? 'Pass' : rep.verdict === 'fail' ? 'Would be rejected' : 'Cannot confirm'), ` (${s.reportTarget}): ${rep.summary}`));
     if (rep.predictedError) parts.push(h('p', { id: 'predicted' }, 'Predicted answer from Cognito: ', h('code', {}, rep.predictedError)));
     if (rep.expectedLoginsKey) parts.push(h('p', {}, 'Logins key for your app: ', h('code', { id: 'logins-key' }, rep.expectedLoginsKey)));
     for (const n of s.notes) parts.push(h('p', { class: 'warn-text' }, n));

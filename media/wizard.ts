@@ -48,6 +48,31 @@ function planBlock(s: WizardViewState, stepId: WizardStepView['id'] | 'callbackU
   return box;
 }
 
+/** True when `endpoint` is an AWS host (a regional or VPC endpoint of amazonaws.com). */
+function isAwsHost(endpoint: string): boolean {
+  try {
+    return /(^|\.)amazonaws\.com(\.cn)?$/i.test(new URL(endpoint).hostname);
+  } catch {
+    return false;
+  }
+}
+
+/** Where the AWS calls go and which extra CAs are trusted, shown whenever they differ from plain AWS. */
+function connectionTargets(s: WizardViewState): HTMLElement[] {
+  const out: HTMLElement[] = [];
+  const endpoint = s.aws.endpoint;
+  if (endpoint) {
+    out.push(h('p', { class: 'warn-text', id: 'aws-endpoint' }, `AWS endpoint: ${endpoint} ${isAwsHost(endpoint) ? '(custom AWS endpoint)' : '(not AWS)'}`));
+  }
+  const cas = s.aws.extraCaCertificates ?? [];
+  if (cas.length) out.push(h('p', { class: 'warn-text', id: 'extra-cas' }, `Extra CA certificates trusted: ${cas.join(', ')}`));
+  const ignored = s.aws.ignoredWorkspaceSettings ?? [];
+  if (ignored.length) {
+    out.push(h('p', { class: 'muted', id: 'ignored-settings' }, `Ignored from this workspace's settings (read from your user settings only): ${ignored.join(', ')}`));
+  }
+  return out;
+}
+
 function stepSection(s: WizardViewState, st: WizardStepView, index: number): HTMLElement {
   const ins = st.inspection;
   const status = ins?.status ?? 'not-started';
@@ -55,6 +80,7 @@ function stepSection(s: WizardViewState, st: WizardStepView, index: number): HTM
   const sec = h('section', { class: `step ${status}`, id: `step-${st.id}`, 'aria-label': st.title },
     h('h3', {}, `${index + 1}. ${st.title} `, h('span', { class: `badge ${BADGE[status]}`, 'data-status': status }, STATUS[status] ?? status)),
     h('p', { class: 'muted' }, ins?.summary ?? st.description));
+  if (st.id === 'connections') sec.append(...connectionTargets(s));
   if (ins) {
     const found = list(ins.found, 'found');
     if (found) sec.append(found);

@@ -34,6 +34,8 @@ async function main(): Promise<void> {
   const caPath = path.join(dir, 'tenant-root-ca.pem');
   fs.writeFileSync(caPath, tenant.caPem);
 
+  // The AWS endpoint and the extra CAs are user-only settings (machine scope): they go in the
+  // profile's User/settings.json, never in the workspace's settings (VS Code ignores them there).
   const settings = {
     'security.workspace.trust.enabled': false,
     'workbench.startupEditor': 'none',

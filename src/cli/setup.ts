@@ -5,11 +5,11 @@
  * AUTH0_MGMT_CLIENT_SECRET. AWS credentials: the profile in the config, else the default chain.
  *
  * Exit codes: 0 done (--plan: every step planned; --apply: every step applied), 1 a step failed
- * (the step and the fix on stderr), 2 usage or config error.
+ * (the step and the fix on stderr), 2 usage or config error, 130 interrupted (Ctrl+C).
  */
-import * as fs from 'node:fs/promises';
+import { jsonDepth, MAX_JSON_DEPTH, readFileAtMost } from '../engine/bounds';
 import type { ManagementCredentials } from '../engine/auth0';
-import { describeError, EngineError } from '../engine/errors';
+import { describeError, EngineError, isCancelled } from '../engine/errors';
 import { maskJwts } from '../engine/setup/format';
 import {
   applyAll,
@@ -32,12 +32,14 @@ application (RS256), the IAM OIDC provider, the identity pool, the authenticated
 
   --plan                Show what exists and the exact calls each step would make (reads only).
   --apply               Make the calls, step by step; stops at the first failure.
-  --config FILE         JSON: { "aws": { "region", "profile"?, "endpoint"? },
+  --config FILE         JSON (at most 1 MB; no other fields, no secrets):
+                              { "aws": { "region", "profile"?, "endpoint"? },
                                 "auth0": { "domain", "clientId" },
                                 "names": { "poolName", "poolId"?, "roleName"? } }
   --id-token TOKEN      Also try the setup with this ID token (or AUTH0_ID_TOKEN).
   --ca FILE             Trust this extra CA certificate (PEM); repeatable.
-  --timeout SECONDS     Network timeout (default 15).
+  --timeout SECONDS     Network timeout (default 15). An AWS call ends within it, its
+                        retries included; the message names a call that did not answer.
   --json                Print the result as JSON.
 
 Environment:
@@ -46,7 +48,17 @@ Environment:
                         the Auth0 changes are printed as Dashboard steps.
   AWS_ENDPOINT_URL      AWS endpoint when the config has none (LocalStack, moto).
   AWS_PROFILE, AWS_ACCESS_KEY_ID, ...   the AWS default credential chain.
+
+Exit codes: 0 done, 1 a step failed (the step and the fix on stderr), 2 usage or config error
+(unknown option or config field, unreadable or invalid --config / --ca file), 130 interrupted
+(Ctrl+C).
 `;
+
+/** What a usage error of setup prints after its one line. */
+export const SETUP_SEE_HELP = 'Run "auth0-cognito setup --help" for usage.';
+
+/** The largest config file read (a real one is a few hundred bytes). */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
 
 class UsageError extends Error {}
 
@@ -106,12 +118,22 @@ export function managementFromEnv(env: NodeJS.ProcessEnv = process.env): Managem
   return undefined;
 }
 
-async function readConfig(file: string): Promise<unknown> {
-  let text: string;
+/** The config file parsed: at most MAX_CONFIG_BYTES, nested at most MAX_JSON_DEPTH levels. INVALID_INPUT errors. */
+export async function readConfig(file: string): Promise<unknown> {
+  let bytes: Buffer;
   try {
-    text = await fs.readFile(file, 'utf8');
+    bytes = await readFileAtMost(file, MAX_CONFIG_BYTES);
   } catch (e) {
     throw new EngineError('INVALID_INPUT', `Cannot read the config file ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'}).`, 'Check the path given with --config.');
+  }
+  if (bytes.length > MAX_CONFIG_BYTES) {
+    throw new EngineError('INVALID_INPUT', `The config file ${file} is larger than ${MAX_CONFIG_BYTES / (1024 * 1024)} MB.`,
+      'Give a setup config with --config (a few hundred bytes of JSON: see auth0-cognito setup --help).');
+  }
+  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
+  if (jsonDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+    throw new EngineError('INVALID_INPUT', `The config file ${file} nests deeper than ${MAX_JSON_DEPTH} levels.`,
+      'A setup config is two levels deep: see auth0-cognito setup --help for its shape.');
   }
   try {
     return JSON.parse(text) as unknown;
@@ -132,7 +154,7 @@ export async function setupCommand(args: string[], out: NodeJS.WritableStream, e
   try {
     a = parse(args);
   } catch (e) {
-    err.write(`${(e as Error).message}\n\n${SETUP_USAGE}`);
+    err.write(`${(e as Error).message}\n${SETUP_SEE_HELP}\n`);
     return 2;
   }
   let ctx: SetupContext;
@@ -154,6 +176,7 @@ export async function setupCommand(args: string[], out: NodeJS.WritableStream, e
     const d = describeError(e);
     if (a.json) err.write(`${JSON.stringify({ error: d })}\n`);
     else err.write(`Error: ${d.message}${d.hint ? `\n${d.hint}` : ''}\n`);
+    if (signal.aborted || isCancelled(e)) return 130;
     return d.code === 'INVALID_INPUT' || d.code === 'CA_FILE' ? 2 : 1;
   }
 
@@ -171,7 +194,7 @@ export async function setupCommand(args: string[], out: NodeJS.WritableStream, e
       }
       if (!r.ok && r.failed) {
         if (!a.json) err.write(maskJwts(`Step "${r.failed.title}" cannot be planned: ${r.failed.message}\nFix: ${r.failed.hint}\n`));
-        return 1;
+        return signal.aborted ? 130 : 1;
       }
       if (!a.json) out.write('Nothing was changed. Run with --apply to make these calls.\n');
       return 0;
@@ -188,13 +211,13 @@ export async function setupCommand(args: string[], out: NodeJS.WritableStream, e
     }
     if (!r.ok && r.failed) {
       if (!a.json) err.write(maskJwts(`Step "${r.failed.title}" failed: ${r.failed.message}\nFix: ${r.failed.hint}\n`));
-      return 1;
+      return signal.aborted ? 130 : 1;
     }
     return 0;
   } catch (e) {
     const d = describeError(e);
     if (a.json) err.write(`${JSON.stringify({ error: d })}\n`);
     else err.write(maskJwts(`Error: ${d.message}${d.hint ? `\n${d.hint}` : ''}\n`));
-    return 1;
+    return signal.aborted || isCancelled(e) ? 130 : 1;
   }
 }

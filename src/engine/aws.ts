@@ -15,6 +15,10 @@ export interface AwsConfig {
   /** Explicit credentials (tests, CI); otherwise the profile or default chain. */
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | undefined;
   trust?: TrustSettings | undefined;
+  /**
+   * Timeout of each AWS call, in ms (default 15 s): each attempt's connection, answer and idle
+   * socket, and the whole call (credential lookup and retries included) end within it.
+   */
   timeoutMs?: number | undefined;
 }
 

@@ -17,7 +17,21 @@ export type ErrorCode =
   | 'AUTH0'
   | 'INTERNAL';
 
+/**
+ * The brand every EngineError carries. Each lazy chunk (dist/chunks/*.js) bundles its own copy
+ * of this module, so an error thrown inside a chunk is not an `instanceof` the EngineError class
+ * of extension.js or cli.js. `Symbol.for` is shared by every bundle in the process, so the brand
+ * is how any copy recognises an engine error: use `isEngineError`, never `instanceof EngineError`.
+ */
+export const ENGINE_ERROR_BRAND: unique symbol = Symbol.for('auth0-cognito-bridge.EngineError');
+
+const ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>([
+  'INVALID_INPUT', 'DNS', 'REFUSED', 'UNREACHABLE', 'TIMEOUT', 'TLS', 'CANCELLED', 'HTTP', 'CA_FILE', 'AWS', 'AUTH0', 'INTERNAL',
+]);
+
 export class EngineError extends Error {
+  readonly [ENGINE_ERROR_BRAND] = true;
+
   constructor(
     readonly code: ErrorCode,
     message: string,
@@ -28,8 +42,20 @@ export class EngineError extends Error {
   }
 }
 
+/**
+ * True for an EngineError made by any bundle's copy of this module (lazy chunk, extension, CLI).
+ * Recognised by the shared brand; the shape (an Error with a known code and a string hint) must
+ * hold too, so a stray object carrying the symbol is not taken for one.
+ */
+export function isEngineError(e: unknown): e is EngineError {
+  if (typeof e !== 'object' || e === null) return false;
+  const o = e as Partial<Record<typeof ENGINE_ERROR_BRAND, unknown>> & { code?: unknown; hint?: unknown; message?: unknown };
+  return o[ENGINE_ERROR_BRAND] === true && typeof o.code === 'string' && ERROR_CODES.has(o.code)
+    && typeof o.hint === 'string' && typeof o.message === 'string';
+}
+
 export function isCancelled(e: unknown): boolean {
-  return e instanceof EngineError && e.code === 'CANCELLED';
+  return isEngineError(e) && e.code === 'CANCELLED';
 }
 
 export function cancelledError(): EngineError {
@@ -46,7 +72,7 @@ export function throwIfAborted(signal: AbortSignal | undefined): void {
  * Anything already an EngineError passes through.
  */
 export function networkError(e: unknown, where: string): EngineError {
-  if (e instanceof EngineError) return e;
+  if (isEngineError(e)) return e;
   const err = e as NodeJS.ErrnoException & { reason?: string };
   const code = err?.code ?? '';
   const host = where.replace(/:\d+$/, '');
@@ -85,7 +111,7 @@ export function networkError(e: unknown, where: string): EngineError {
 
 /** A one-paragraph text for anything thrown: message, then the hint. */
 export function describeError(e: unknown): { message: string; hint: string; code: ErrorCode } {
-  if (e instanceof EngineError) return { message: e.message, hint: e.hint, code: e.code };
+  if (isEngineError(e)) return { message: e.message, hint: e.hint, code: e.code };
   const msg = e instanceof Error ? e.message : String(e);
   return { message: `Unexpected error: ${msg}`, hint: 'Please report this with the log output.', code: 'INTERNAL' };
 }

@@ -25,8 +25,9 @@ import { loadAuth0, normalizeAuth0Domain, type Auth0Connection, type ManagementC
 import { loadAws, type AwsConfig, type AwsModule } from './aws';
 import type { AwsClients, IdentityPoolConfig } from './chunks/aws';
 import type { ManagementSession } from './chunks/auth0';
-import { EngineError, cancelledError, describeError, isCancelled, type ErrorCode } from './errors';
-import { parseTrustPolicy, providerName, providerNameFromArn, recommendedTrustPolicy, type FixAction } from './preflight';
+import { EngineError, cancelledError, describeError, isCancelled, type ErrorCode, isEngineError } from './errors';
+import { providerName, providerNameFromArn, type FixAction } from './preflight';
+import { evaluateTrustPolicy, parseTrustPolicy, recommendedTrustPolicy } from './trustPolicy';
 import { regionOfPoolId } from './preflightRead';
 import { mask } from './redact';
 import { computeThumbprint } from './thumbprint';
@@ -214,7 +215,7 @@ export const canonicalJson = canonical;
 const listText = (xs: readonly string[]): string => (xs.length ? xs.join(', ') : '(none)');
 
 function isNotFound(e: unknown): boolean {
-  return e instanceof EngineError && /\b(NoSuchEntity(Exception)?|ResourceNotFoundException)\b/.test(e.message);
+  return isEngineError(e) && /\b(NoSuchEntity(Exception)?|ResourceNotFoundException)\b/.test(e.message);
 }
 
 /** Reads that name a resource: "does not exist" instead of the generic AWS failure. */
@@ -623,21 +624,6 @@ function roleNameOf(arnOrName: string): string {
   return arnOrName.includes(':role/') ? arnOrName.slice(arnOrName.lastIndexOf('/') + 1) : arnOrName;
 }
 
-/** Pool ids named in the aud conditions of a trust policy. */
-function trustedPools(policy: unknown): string[] {
-  const out = new Set<string>();
-  const walk = (v: unknown, key: string): void => {
-    if (key.toLowerCase() === 'cognito-identity.amazonaws.com:aud') {
-      for (const x of Array.isArray(v) ? v : [v]) if (typeof x === 'string') out.add(x);
-      return;
-    }
-    if (Array.isArray(v)) v.forEach((x) => walk(x, ''));
-    else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, k);
-  };
-  walk(policy, '');
-  return [...out];
-}
-
 async function planRoleTrust(e: Env, fix: Extract<FixAction, { kind: 'fixRoleTrust' }>): Promise<Built> {
   const iam = e.clients();
   const name = roleNameOf(fix.roleArn);
@@ -647,25 +633,27 @@ async function planRoleTrust(e: Env, fix: Extract<FixAction, { kind: 'fixRoleTru
   if (samePolicy(role.assumeRolePolicyDocument, policy)) {
     return plan(fix, { alreadyDone: true, summary: `The trust policy of ${name} already trusts only the signed-in identities of the pool ${fix.poolId}.` });
   }
-  const parsed = parseTrustPolicy(role.assumeRolePolicyDocument);
+  // Judged by ./trustPolicy, the same evaluation as the preflight's role.trust.* rules.
+  const ev = evaluateTrustPolicy(role.assumeRolePolicyDocument, fix.poolId);
   let from: string;
   const warnings: string[] = [];
-  if ('policy' in parsed) {
-    from = JSON.stringify(parsed.policy, null, 2);
-    const st = (parsed.policy as { Statement?: unknown }).Statement;
-    const list = Array.isArray(st) ? st : st ? [st] : [];
-    const others = list.filter((s) => !JSON.stringify(s).includes('cognito-identity.amazonaws.com'));
-    if (others.length) warnings.push(`The current trust policy has ${others.length} statement${others.length > 1 ? 's' : ''} that do${others.length > 1 ? '' : 'es'} not concern Cognito (e.g. ${JSON.stringify(others[0])}); the new policy does not keep ${others.length > 1 ? 'them' : 'it'}.`);
-    const pools = trustedPools(parsed.policy).filter((p) => p !== fix.poolId && !/^\*+$/.test(p));
+  const today = [ev.principal, ev.aud, ev.amr].filter((v) => v.status === 'fail').map((v) => v.message);
+  if (ev.policy !== undefined) {
+    from = JSON.stringify(ev.policy, null, 2);
+    const st = (ev.policy as { Statement?: unknown }).Statement;
+    const raw = Array.isArray(st) ? st : st ? [st] : [];
+    const others = ev.statements.filter((s) => s.principal === 'other');
+    if (others.length) warnings.push(`The current trust policy has ${others.length} statement${others.length > 1 ? 's' : ''} that do${others.length > 1 ? '' : 'es'} not concern Cognito (e.g. ${others[0]?.label}: ${JSON.stringify(raw[(others[0]?.index ?? 1) - 1])}); the new policy does not keep ${others.length > 1 ? 'them' : 'it'}.`);
+    const pools = [...new Set(ev.allows.flatMap((s) => s.aud.pools))].filter((p) => p !== fix.poolId && !/[*?]/.test(p));
     if (pools.length) warnings.push(`The role is currently trusted by the identity pool${pools.length > 1 ? 's' : ''} ${pools.join(', ')}, which will no longer be able to use it.`);
   } else {
-    let raw = role.assumeRolePolicyDocument;
+    let text = role.assumeRolePolicyDocument;
     try {
-      raw = decodeURIComponent(raw);
+      text = decodeURIComponent(text);
     } catch {
       // shown as it is
     }
-    from = raw || '(none)';
+    from = text || '(none)';
   }
   const step: Step = {
     call: call('iam', 'UpdateAssumeRolePolicy', { RoleName: name, PolicyDocument: policy }),
@@ -677,7 +665,7 @@ async function planRoleTrust(e: Env, fix: Extract<FixAction, { kind: 'fixRoleTru
   };
   return plan(fix, {
     alreadyDone: false,
-    summary: `Replace the trust policy of the role ${name} with the one for Cognito identity pools: cognito-identity.amazonaws.com may assume it for the pool ${fix.poolId} (aud) and signed-in identities only (amr = authenticated).`,
+    summary: `Replace the trust policy of the role ${name} with the one for Cognito identity pools: cognito-identity.amazonaws.com may assume it for the pool ${fix.poolId} (aud) and signed-in identities only (amr = authenticated).${today.length ? ` Today: ${today.join(' ')}` : ''}`,
     changes: [{ what: `Trust policy of the role ${name}`, from, to: policy }],
     warnings,
   }, [step]);
@@ -842,7 +830,7 @@ export async function runPlannedSteps<S>(
 }
 
 function explainFailure(e: unknown): unknown {
-  if (isNotFound(e) && e instanceof EngineError) {
+  if (isNotFound(e) && isEngineError(e)) {
     return new EngineError('AWS', `${e.message} (it was deleted after the plan was made?)`, 'Run the preflight again to see the current state.');
   }
   return e;

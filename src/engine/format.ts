@@ -24,6 +24,7 @@ export function formatThumbprintText(r: ThumbprintResult): string {
   return lines.join('\n');
 }
 
+const VERDICT: Record<PreflightReport['verdict'], string> = { pass: 'PASS', fail: 'WOULD BE REJECTED', 'cannot-confirm': 'CANNOT CONFIRM' };
 const MARK: Record<string, string> = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', skip: 'skip' };
 
 /** Plain-text rendering of a token inspection and preflight (CLI). Never prints the token itself. */
@@ -35,7 +36,7 @@ export function formatPreflightText(d: DecodedToken, sig: SignatureResult | unde
   for (const k of ['iss', 'aud', 'azp', 'sub'] as const) if (c[k] !== undefined) lines.push(`  ${k.padEnd(4)} ${typeof c[k] === 'string' ? c[k] : JSON.stringify(c[k])}`);
   for (const t of [d.times.exp, d.times.iat]) if (t) lines.push(`  ${t.claim.padEnd(4)} ${t.iso} (${t.text})`);
   if (sig) lines.push(`Signature: ${sig.status}: ${sig.message}${sig.status === 'valid' ? '' : ` ${sig.hint}`}`);
-  lines.push('', `Preflight${pool ? ` against ${pool}` : ' (token only; add --pool to check a pool)'}: ${r.ok ? 'PASS' : 'WOULD BE REJECTED'}: ${r.summary}`);
+  lines.push('', `Preflight${pool ? ` against ${pool}` : ' (token only; add --pool to check a pool)'}: ${VERDICT[r.verdict]}: ${r.summary}`);
   if (r.predictedError) lines.push(`Cognito would answer: ${r.predictedError}`);
   if (r.expectedLoginsKey) lines.push(`Logins key: ${r.expectedLoginsKey}`);
   for (const n of notes) lines.push(`Note: ${n}`);

@@ -1,5 +1,5 @@
 import * as https from 'node:https';
-import { EngineError, cancelledError, networkError } from './errors';
+import { EngineError, cancelledError, networkError, isEngineError } from './errors';
 import { TrustSettings, httpsAgent } from './trust';
 
 export interface HttpOptions {
@@ -43,7 +43,7 @@ export function httpsRequest(url: string, opts: HttpOptions = {}): Promise<HttpR
       opts.signal?.removeEventListener('abort', onAbort);
       if (err) {
         req.destroy();
-        reject(err instanceof EngineError ? err : networkError(err, where));
+        reject(isEngineError(err) ? err : networkError(err, where));
       } else resolve(res!);
     };
     const onAbort = () => done(cancelledError());

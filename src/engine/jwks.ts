@@ -56,6 +56,8 @@ export interface JwksSnapshot {
   keys: Jwk[];
   fetchedAt: number;
   expiresAt: number;
+  /** The discovery document's jwks_uri is on another origin than the issuer (said in the result). */
+  jwksOtherOrigin: boolean;
 }
 
 export interface JwksEntry extends JwksSnapshot {
@@ -172,11 +174,20 @@ export class JwksCache {
     this.fetches++;
     const dUrl = discoveryUrl(issuer);
     const doc = await fetchJsonObject(dUrl, opts, 'OpenID Connect discovery document');
+    // OpenID Connect Discovery 1.0 section 4.3: the issuer in the document MUST be identical to
+    // the issuer it was fetched for; otherwise its keys say nothing about this issuer's tokens.
+    const docIssuer = doc.body.issuer;
+    if (docIssuer !== issuer) {
+      throw new EngineError('HTTP',
+        `The discovery document ${dUrl} names the issuer ${typeof docIssuer === 'string' ? JSON.stringify(docIssuer.slice(0, 200)) : 'nothing'}, not ${JSON.stringify(issuer)}: its keys cannot vouch for this token (OpenID Connect Discovery requires them to be identical).`,
+        'Check the token\'s iss: an Auth0 ID token has iss = https://TENANT.auth0.com/ (with the trailing slash), exactly as the discovery document says. A different value means the token was not issued by this domain, or a proxy rewrites the document.');
+    }
     const jwksUri = doc.body.jwks_uri;
     if (typeof jwksUri !== 'string' || !jwksUri) {
       throw new EngineError('HTTP', `${dUrl} has no jwks_uri.`, 'The issuer does not publish signing keys through discovery: check that iss is the Auth0 domain.');
     }
     checkIssuer(jwksUri);
+    const otherOrigin = new URL(jwksUri).origin !== new URL(issuer).origin;
     const jwks = await fetchJsonObject(jwksUri, opts, 'JWKS');
     const keys = jwks.body.keys;
     if (!Array.isArray(keys)) {
@@ -192,6 +203,7 @@ export class JwksCache {
       keys: keys.filter((k): k is Jwk => k !== null && typeof k === 'object' && !Array.isArray(k)),
       fetchedAt: t,
       expiresAt: t + ttl,
+      jwksOtherOrigin: otherOrigin,
       imported: new Map(),
     };
     this.entries.set(issuer, entry);
@@ -263,6 +275,8 @@ export interface SignatureResult {
   fromCache?: boolean | undefined;
   /** An unknown kid made us refetch the keys. */
   refreshed?: boolean | undefined;
+  /** The keys came from a jwks_uri on another origin than the issuer. */
+  jwksOtherOrigin?: boolean | undefined;
 }
 
 export interface VerifyOptions extends JwksFetchOptions {
@@ -391,7 +405,8 @@ export async function verifySignature(token: string | DecodeResult, opts: Verify
     }
   }
   const where = jwksUri ?? 'the given key set';
-  const more = { ...base, issuer, jwksUri, fromCache, refreshed };
+  const jwksOtherOrigin = entry?.jwksOtherOrigin ?? false;
+  const more = { ...base, issuer, jwksUri, fromCache, refreshed, ...(jwksOtherOrigin ? { jwksOtherOrigin } : {}) };
   if (!jwk) {
     return {
       ...more,
@@ -436,7 +451,10 @@ export async function verifySignature(token: string | DecodeResult, opts: Verify
       entry?.imported.set(cacheKey, key);
     }
     await j.compactVerify(decoded.raw, key as Parameters<Jose['compactVerify']>[1], { algorithms: [alg] });
-    return { ...withAlg, status: 'valid', message: `The signature is valid (${alg}, key ${JSON.stringify(kid ?? '')} from ${where}).`, hint: '' };
+    const origin = jwksOtherOrigin && issuer
+      ? ` Note: the discovery document of ${issuer} points to keys on another origin (${new URL(where).origin}); Auth0 serves them from the tenant's own domain, so check that this is intended.`
+      : '';
+    return { ...withAlg, status: 'valid', message: `The signature is valid (${alg}, key ${JSON.stringify(kid ?? '')} from ${where}).${origin}`, hint: '' };
   } catch (e) {
     const code = (e as { code?: string }).code ?? '';
     if (code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED') {

@@ -16,6 +16,7 @@ import {
   type DecodeResult,
   type DecodedToken,
 } from './token';
+import { evaluateTrustPolicy, recommendedTrustPolicy } from './trustPolicy';
 
 // ---------------------------------------------------------------------------------------------
 // Target description
@@ -111,11 +112,26 @@ export interface RuleResult {
   hint?: string | undefined;
   /** A fix the extension can apply. */
   fix?: FixAction | undefined;
+  /**
+   * The check was needed but could not be made (keys unreachable, role unreadable, ...): the
+   * report's verdict is then "cannot-confirm", never "pass".
+   */
+  unverified?: boolean | undefined;
 }
 
+/**
+ * pass: every check that matters was made and passed. fail: a check failed (Cognito or STS
+ * would refuse). cannot-confirm: nothing failed, but something needed could not be verified
+ * (above all the signature), so a forged or broken token cannot be ruled out.
+ */
+export type PreflightVerdict = 'pass' | 'fail' | 'cannot-confirm';
+
 export interface PreflightReport {
-  /** No rule failed. */
+  /** The verdict is "pass": nothing failed and everything needed was verified. */
   ok: boolean;
+  verdict: PreflightVerdict;
+  /** What could not be verified (the messages of the unverified rules), when the verdict is cannot-confirm. */
+  unconfirmed: string[];
   summary: string;
   counts: Record<RuleStatus, number>;
   rules: RuleResult[];
@@ -235,102 +251,9 @@ function hostOf(name: string): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Trust policy
+// Trust policy: judged in ./trustPolicy (one module for the preflight, the wizard, the fixes and the tree).
 
-/** Parses a trust policy as IAM returns it (URL-encoded JSON) or as plain JSON text or an object. */
-export function parseTrustPolicy(doc: unknown): { policy: unknown } | { error: string } {
-  if (doc !== null && typeof doc === 'object') return { policy: doc };
-  if (typeof doc !== 'string' || !doc.trim()) return { error: 'The role has no trust policy document.' };
-  const attempts = [doc];
-  if (doc.includes('%')) {
-    try {
-      attempts.unshift(decodeURIComponent(doc));
-    } catch {
-      // not URL-encoded after all
-    }
-  }
-  for (const text of attempts) {
-    try {
-      const v: unknown = JSON.parse(text);
-      if (v !== null && typeof v === 'object' && !Array.isArray(v)) return { policy: v };
-    } catch {
-      // try the next form
-    }
-  }
-  return { error: 'The role\'s trust policy is not a JSON object (neither plain nor URL-encoded).' };
-}
-
-/** The trust policy the authenticated role needs (AWS docs, role-trust-and-permissions). */
-export function recommendedTrustPolicy(poolId: string): string {
-  return JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Effect: 'Allow',
-        Principal: { Federated: 'cognito-identity.amazonaws.com' },
-        Action: 'sts:AssumeRoleWithWebIdentity',
-        Condition: {
-          StringEquals: { 'cognito-identity.amazonaws.com:aud': poolId },
-          'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'authenticated' },
-        },
-      },
-    ],
-  }, null, 2);
-}
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
-const strings = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
-
-function statements(policy: unknown): Obj[] {
-  if (!isObj(policy)) return [];
-  const s = policy.Statement;
-  return Array.isArray(s) ? s.filter(isObj) : isObj(s) ? [s] : [];
-}
-
-function federated(st: Obj): string[] {
-  const p = st.Principal;
-  if (p === '*') return ['*'];
-  if (!isObj(p)) return [];
-  return strings(p.Federated);
-}
-
-function actionAllows(st: Obj): boolean {
-  return strings(st.Action).some((a) => {
-    const l = a.toLowerCase();
-    return l === '*' || l === 'sts:*' || l === 'sts:assumerolewithwebidentity';
-  });
-}
-
-/** Values of a condition key under positive string operators (keys are case-insensitive in IAM). */
-function conditionValues(st: Obj, key: string): { op: string; values: string[] }[] {
-  const out: { op: string; values: string[] }[] = [];
-  const cond = st.Condition;
-  if (!isObj(cond)) return out;
-  for (const [op, body] of Object.entries(cond)) {
-    const base = op.replace(/^(ForAnyValue|ForAllValues):/i, '').replace(/IfExists$/i, '');
-    if (!/^String(Equals|Like|EqualsIgnoreCase)$/i.test(base) || !isObj(body)) continue;
-    for (const [k, v] of Object.entries(body)) {
-      if (k.toLowerCase() === key) out.push({ op, values: strings(v) });
-    }
-  }
-  return out;
-}
-
-function globMatch(pattern: string, value: string, like: boolean, ignoreCase: boolean): boolean {
-  if (!like) return ignoreCase ? pattern.toLowerCase() === value.toLowerCase() : pattern === value;
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, ignoreCase ? 'is' : 's');
-  return re.test(value);
-}
-
-function conditionMatches(c: { op: string; values: string[] }, value: string): boolean {
-  const like = /Like/i.test(c.op);
-  const ic = /IgnoreCase/i.test(c.op);
-  return c.values.some((p) => globMatch(p, value, like, ic));
-}
-
-const AUD_KEY = 'cognito-identity.amazonaws.com:aud';
-const AMR_KEY = 'cognito-identity.amazonaws.com:amr';
+export { parseTrustPolicy, recommendedTrustPolicy } from './trustPolicy';
 
 // ---------------------------------------------------------------------------------------------
 // The rules
@@ -353,6 +276,8 @@ type Outcome = Omit<RuleResult, 'id' | 'title'>;
 
 const pass = (message: string, extra: Omit<Outcome, 'status' | 'message'> = {}): Outcome => ({ status: 'pass', message, ...extra });
 const skip = (message: string): Outcome => ({ status: 'skip', message });
+/** A check that was needed and could not be made: the verdict cannot be "pass". */
+const unverified = (message: string): Outcome => ({ status: 'skip', message, unverified: true });
 
 function tokenClientId(ctx: Ctx): string | undefined {
   if (ctx.clientId) return ctx.clientId;
@@ -360,6 +285,15 @@ function tokenClientId(ctx: Ctx): string | undefined {
   if (!c) return undefined;
   if (typeof c.azp === 'string') return c.azp;
   return audiences(c)[0];
+}
+
+/**
+ * Fixes that copy a value out of the token (its iss into a new provider, its aud into a
+ * provider's client IDs) are offered only for a token whose signature was verified: for an
+ * unsigned or forged token they would open the pool to whoever wrote it.
+ */
+function claimsTrusted(ctx: Ctx): boolean {
+  return ctx.signature?.status === 'valid';
 }
 
 function noToken(ctx: Ctx): Outcome | undefined {
@@ -451,10 +385,19 @@ const RULES: Record<RuleId, (ctx: Ctx) => Outcome> = {
     const alg = d.alg;
     const fix: FixAction = { kind: 'switchAppToRS256', clientId: tokenClientId(ctx) };
     const hint = 'Set the Auth0 application\'s signing algorithm to RS256 (Applications > your app > Settings > Advanced Settings > OAuth > JsonWebToken Signature Algorithm), then sign in again.';
-    if (alg === 'RS256') return pass('RS256: an RSA signature, which Cognito verifies with the issuer\'s published key.');
+    // A signature must exist before the header's alg means anything: "RS256" over an empty
+    // third part is an unsigned token that anyone could have written.
     if (alg === undefined || alg.toLowerCase() === 'none' || !d.hasSignature) {
-      return { status: 'fail', message: `The token is not signed (${alg === undefined ? 'no alg' : `alg ${JSON.stringify(alg)}`}${d.hasSignature ? '' : ', no signature'}).`, hint, fix, ...awsErr('cantVerify') };
+      return {
+        status: 'fail',
+        message: `The token is not signed (${alg === undefined ? 'no alg' : `alg ${JSON.stringify(alg)}`}${d.hasSignature ? '' : ', empty signature part'}): anyone could have written it.`,
+        // Auth0 never issues unsigned tokens, so switching the application's algorithm would not
+        // help: the token was cut or forged.
+        hint: 'Send the ID token exactly as Auth0 issued it (header.payload.signature, three non-empty parts); Auth0 never issues unsigned tokens, so this one was cut or made by hand.',
+        ...awsErr('cantVerify'),
+      };
     }
+    if (alg === 'RS256') return pass('RS256: an RSA signature, which Cognito verifies with the issuer\'s published key.');
     if (/^HS/i.test(alg)) {
       return { status: 'fail', message: `${alg}: signed with the application's client secret, which Cognito does not have. Cognito verifies only RSA signatures from the JWKS.`, hint, fix, ...awsErr('cantVerify') };
     }
@@ -468,7 +411,8 @@ const RULES: Record<RuleId, (ctx: Ctx) => Outcome> = {
     const d = ctx.decoded;
     if (!d) return noToken(ctx) as Outcome;
     const s = ctx.signature;
-    if (!s) return skip('Not checked (offline): the signature was not verified against the issuer\'s keys.');
+    // Only 'valid' passes: anything else leaves the verdict at "cannot confirm" at best.
+    if (!s) return unverified('Not verified: the signature was not checked against the issuer\'s keys (no network or no issuer), so the token may be forged.');
     switch (s.status) {
       case 'valid':
         return pass(s.message);
@@ -476,12 +420,12 @@ const RULES: Record<RuleId, (ctx: Ctx) => Outcome> = {
       case 'key-not-found':
         return { status: 'fail', message: s.message, hint: s.hint, ...awsErr('cantVerify') };
       case 'jwks-unreachable':
-        return { status: 'warn', message: `${s.message} (from this machine; AWS fetches the keys itself).`, hint: `${s.hint} If AWS cannot read them either, Cognito cannot verify the token.`, ...awsErr('jwksUnreachable') };
+        return { status: 'warn', unverified: true, message: `Not verified: ${s.message} (from this machine; AWS fetches the keys itself).`, hint: `${s.hint} Until the keys can be read, the signature is unverified and the token may be forged; if AWS cannot read them either, Cognito cannot verify the token.`, ...awsErr('jwksUnreachable') };
       case 'unsupported-alg':
-        return skip(`Not checkable: ${s.message}`);
+        return { ...unverified(`Not verifiable: ${s.message}`), hint: s.hint };
       case 'not-checked':
       default:
-        return skip(s.message);
+        return { ...unverified(`Not verified: ${s.message}`), hint: s.hint };
     }
   },
 
@@ -547,7 +491,7 @@ const RULES: Record<RuleId, (ctx: Ctx) => Outcome> = {
     if (!t) return skip(`Issuer ${iss}: not compared, no identity pool given. The IAM provider URL must be https://${issuerName(iss)}.`);
     const want = issuerName(iss);
     const p = ctx.provider;
-    const createFix: FixAction = { kind: 'createProvider', url: `https://${want}`, clientId: tokenClientId(ctx), poolId: t.poolId };
+    const createFix: FixAction | undefined = claimsTrusted(ctx) ? { kind: 'createProvider', url: `https://${want}`, clientId: tokenClientId(ctx), poolId: t.poolId } : undefined;
     const knownUrls = t.providers.map((x) => `https://${providerName(x.url)}`);
     if (!p || ctx.providerMatch === 'loginsKey' || ctx.providerMatch === 'only') {
       const others = p ? ` The pool's provider is https://${providerName(p.url)}` : knownUrls.length ? ` Known providers: ${knownUrls.join(', ')}` : ' The pool has no OpenID Connect provider';
@@ -650,7 +594,7 @@ const RULES: Record<RuleId, (ctx: Ctx) => Outcome> = {
         status: 'fail',
         message: `The token has azp ${JSON.stringify(azp)}, which Cognito checks instead of aud, and it is not in the provider's client IDs: ${shown}.${typeof azp === 'string' && auds.some((a) => list.includes(a)) ? ' (aud would match, but azp wins when present.)' : ''}`,
         hint: `Add ${JSON.stringify(azp)} to the client IDs (audiences) of the IAM provider ${providerName(p.url)}, or sign in with the application whose client ID is listed.`,
-        ...(typeof azp === 'string' ? { fix: { kind: 'addClientIdToProvider' as const, providerArn: p.arn, clientId: azp } } : {}),
+        ...(typeof azp === 'string' && claimsTrusted(ctx) ? { fix: { kind: 'addClientIdToProvider' as const, providerArn: p.arn, clientId: azp } } : {}),
         ...awsErr('notSupportedProvider'),
       };
     }
@@ -661,7 +605,7 @@ const RULES: Record<RuleId, (ctx: Ctx) => Outcome> = {
       status: 'fail',
       message: auds.length ? `aud ${auds.join(', ')} is not in the provider's client IDs: ${shown}.` : 'The token has no aud claim to check against the provider\'s client IDs.',
       hint: first ? `Add ${first} (the Auth0 application's client ID) to the client IDs (audiences) of the IAM provider ${providerName(p.url)}.` : 'Send the ID token: its aud is the application\'s client ID.',
-      ...(first ? { fix: { kind: 'addClientIdToProvider' as const, providerArn: p.arn, clientId: first } } : {}),
+      ...(first && claimsTrusted(ctx) ? { fix: { kind: 'addClientIdToProvider' as const, providerArn: p.arn, clientId: first } } : {}),
       ...(auds.length ? awsErr('notSupportedProvider') : awsErr('missingAud')),
     };
   },
@@ -699,7 +643,7 @@ const RULES: Record<RuleId, (ctx: Ctx) => Outcome> = {
   'role.attached': (ctx) => {
     const t = ctx.target;
     if (!t) return noTarget(ctx) as Outcome;
-    if (t.rolesError) return skip(`Not checked: the pool's roles could not be read (${t.rolesError}).`);
+    if (t.rolesError) return unverified(`Not verified: the pool's roles could not be read (${t.rolesError}).`);
     const r = t.authenticatedRole;
     if (!r) {
       return {
@@ -727,79 +671,25 @@ function trustRule(ctx: Ctx, which: 'principal' | 'aud' | 'amr'): Outcome {
   if (t.rolesError) return skip('Not checked: the pool\'s roles could not be read.');
   const r = t.authenticatedRole;
   if (!r) return skip('Not checked: no authenticated role.');
-  const fix: FixAction = { kind: 'fixRoleTrust', roleArn: r.arn, poolId: t.poolId, policy: recommendedTrustPolicy(t.poolId) };
-  const hint = 'Replace the role\'s trust policy with the one for Cognito identity pools: Principal Federated cognito-identity.amazonaws.com, Action sts:AssumeRoleWithWebIdentity, aud = this pool id, amr = authenticated.';
+  const policy = recommendedTrustPolicy(t.poolId);
+  const fix: FixAction = { kind: 'fixRoleTrust', roleArn: r.arn, poolId: t.poolId, policy };
+  const hint = `Replace the role's trust policy with exactly this one (the fix shows the planned change before applying it): ${JSON.stringify(JSON.parse(policy))}`;
   if (r.error) return skip('Not checked: the role cannot be read.');
   if (r.trustPolicy === undefined) {
     if (which !== 'principal') return skip('Not checked: the trust policy could not be read.');
     return { status: 'fail', message: `The trust policy of ${r.arn} could not be read${r.trustPolicyError ? `: ${r.trustPolicyError}` : '.'}`, hint, fix, ...awsErr('badRoleConfig') };
   }
-  const all = statements(r.trustPolicy);
-  const allows = all.filter((s) => s.Effect === 'Allow');
-  const cognito = allows.filter((s) => federated(s).some((f) => f === 'cognito-identity.amazonaws.com' || f === '*'));
-  const usable = cognito.filter(actionAllows);
-  if (which === 'principal') {
-    if (usable.length) return pass('A statement allows cognito-identity.amazonaws.com to call sts:AssumeRoleWithWebIdentity.');
-    let why: string;
-    if (all.length === 0) why = 'it has no statements';
-    else if (cognito.length) why = `its cognito-identity.amazonaws.com statement allows ${strings(cognito[0]?.Action).join(', ') || 'no action'}, not sts:AssumeRoleWithWebIdentity`;
-    else {
-      const feds = allows.flatMap(federated);
-      why = feds.length
-        ? `it trusts ${feds.join(', ')} instead of cognito-identity.amazonaws.com (a trust for the OIDC provider itself is for direct STS calls, not for identity pools)`
-        : 'no Allow statement names the federated principal cognito-identity.amazonaws.com';
-    }
-    return { status: 'fail', message: `The trust policy of ${r.arn} does not let Cognito assume the role: ${why}.`, hint, fix, ...awsErr('badRoleConfig') };
-  }
-  if (!usable.length) return skip('Not checked: no statement trusts cognito-identity.amazonaws.com.');
-
-  if (which === 'aud') {
-    const conds = usable.map((s) => conditionValues(s, AUD_KEY));
-    const matching = conds.some((cs) => cs.some((c) => conditionMatches(c, t.poolId) && !c.values.every((v) => /^\*+$/.test(v))));
-    if (matching) return pass(`The aud condition names this pool (${t.poolId}).`);
-    const withAud = conds.filter((cs) => cs.length > 0);
-    const unrestricted = conds.some((cs) => cs.length === 0 || cs.every((c) => c.values.some((v) => /^\*+$/.test(v))));
-    if (unrestricted) {
-      return {
-        status: 'warn',
-        message: `Security: the trust policy of ${r.arn} has no "cognito-identity.amazonaws.com:aud" condition: any identity pool, in any account, can assume this role.`,
-        hint: `Add "StringEquals": { "cognito-identity.amazonaws.com:aud": "${t.poolId}" } to the trust policy's Condition.`,
-        fix,
-      };
-    }
-    const others = withAud.flatMap((cs) => cs.flatMap((c) => c.values));
-    return {
-      status: 'fail',
-      message: `The trust policy of ${r.arn} allows only the identity pool${others.length > 1 ? 's' : ''} ${others.join(', ')}, not ${t.poolId}.`,
-      hint: `Set the aud condition to this pool: "cognito-identity.amazonaws.com:aud": "${t.poolId}".`,
-      fix,
-      ...awsErr('badRoleConfig'),
-    };
-  }
-
-  // amr
-  const conds = usable.map((s) => conditionValues(s, AMR_KEY));
-  if (conds.some((cs) => cs.some((c) => conditionMatches(c, 'authenticated')))) {
-    const wildcard = conds.some((cs) => cs.some((c) => conditionMatches(c, 'unauthenticated')));
-    return wildcard
-      ? { status: 'warn', message: 'The amr condition also matches "unauthenticated": guest identities can assume this role too.', hint: 'Use "ForAnyValue:StringLike": { "cognito-identity.amazonaws.com:amr": "authenticated" }.', fix }
-      : pass('The amr condition requires "authenticated".');
-  }
-  if (conds.every((cs) => cs.length === 0)) {
-    return {
-      status: 'warn',
-      message: `The trust policy of ${r.arn} has no "cognito-identity.amazonaws.com:amr" condition: ${t.allowUnauthenticated ? 'guest (unauthenticated) identities of the pool can assume this role too' : 'if guest access is ever turned on, guests can assume this role too'}.`,
-      hint: 'Add "ForAnyValue:StringLike": { "cognito-identity.amazonaws.com:amr": "authenticated" } to the trust policy\'s Condition.',
-      fix,
-    };
-  }
-  const vals = conds.flatMap((cs) => cs.flatMap((c) => c.values));
+  // Every Allow statement IAM would evaluate is judged (one loose statement is enough to let others in).
+  const v = evaluateTrustPolicy(r.trustPolicy, t.poolId)[which];
+  if (v.status === 'skip') return skip(v.message);
+  if (v.status === 'pass') return pass(v.message);
   return {
     status: 'fail',
-    message: `The amr condition of ${r.arn} allows ${vals.map((v) => JSON.stringify(v)).join(', ')}, not "authenticated": signed-in users cannot assume it.`,
-    hint: 'Set "ForAnyValue:StringLike": { "cognito-identity.amazonaws.com:amr": "authenticated" }.',
+    message: `The trust policy of ${r.arn}: ${v.message}`,
+    hint,
     fix,
-    ...awsErr('badRoleConfig'),
+    // Cognito refuses only when the role cannot be used; a loose policy is a security finding.
+    ...(v.blocks ? awsErr('badRoleConfig') : {}),
   };
 }
 
@@ -846,11 +736,23 @@ export function runPreflight(input: PreflightInput): PreflightReport {
   for (const r of rules) counts[r.status]++;
   const failing = rules.filter((r) => r.status === 'fail');
   const predictedError = failing.find((r) => r.awsError)?.awsError;
-  const ok = failing.length === 0;
+  const unconfirmedRules = rules.filter((r) => r.unverified && r.status !== 'pass' && r.status !== 'fail');
+  const verdict: PreflightVerdict = failing.length ? 'fail' : unconfirmedRules.length ? 'cannot-confirm' : 'pass';
+  const ok = verdict === 'pass';
   const warnText = counts.warn ? `, ${counts.warn} warning${counts.warn > 1 ? 's' : ''}` : '';
   const skipText = counts.skip ? `, ${counts.skip} not checked` : '';
-  const summary = ok
-    ? `Preflight passed: ${counts.pass} check${counts.pass === 1 ? '' : 's'} passed${warnText}${skipText}.${input.target ? '' : ' No identity pool given: only the token was checked.'}`
-    : `Cognito would reject this token: ${failing.length} check${failing.length > 1 ? 's' : ''} failed (${failing.map((r) => r.id).join(', ')})${warnText}.${predictedError ? ` Expected error: "${predictedError}"` : ''}`;
-  return { ok, summary, counts, rules, predictedError, provider: chosen.provider, expectedLoginsKey: expectedKey };
+  const tokenOnly = input.target ? '' : ' No identity pool given: only the token was checked.';
+  const summary = verdict === 'pass'
+    ? `Preflight passed: ${counts.pass} check${counts.pass === 1 ? '' : 's'} passed${warnText}${skipText}.${tokenOnly}`
+    : verdict === 'cannot-confirm'
+      ? `Cannot confirm: no check failed, but ${unconfirmedRules.map((r) => r.id).join(', ')} could not be verified (${counts.pass} passed${warnText}${skipText}). ${unconfirmedRules[0]?.message ?? ''}${tokenOnly}`
+      : failing.some((r) => r.awsError)
+        ? `Cognito would reject this token: ${failing.length} check${failing.length > 1 ? 's' : ''} failed (${failing.map((r) => r.id).join(', ')})${warnText}.${predictedError ? ` Expected error: "${predictedError}"` : ''}`
+        // Failures with no AWS error are security findings (a role trust that lets in more than
+        // this pool's signed-in users): Cognito would hand out credentials, which is the problem.
+        : `Cognito would accept this token, but the setup is not safe: ${failing.length} check${failing.length > 1 ? 's' : ''} failed (${failing.map((r) => r.id).join(', ')})${warnText}. ${failing[0]?.message ?? ''}`;
+  return {
+    ok, verdict, unconfirmed: unconfirmedRules.map((r) => `${r.title}: ${r.message}`),
+    summary, counts, rules, predictedError, provider: chosen.provider, expectedLoginsKey: expectedKey,
+  };
 }

@@ -37,9 +37,10 @@ import type {
   OidcProviderDetails,
   RoleDetails,
 } from './chunks/aws';
-import { EngineError, cancelledError, describeError, isCancelled, throwIfAborted, type ErrorCode } from './errors';
+import { EngineError, cancelledError, describeError, isCancelled, throwIfAborted, type ErrorCode, isEngineError } from './errors';
 import { applyFix, canonicalJson, formatPlan, planFix, runPlannedSteps, type FixCall, type FixChange, type FixPlan, type FixStep } from './fixes';
-import { parseTrustPolicy, providerName, providerNameFromArn, type FixAction } from './preflight';
+import { providerName, providerNameFromArn, type FixAction } from './preflight';
+import { AMR_KEY, AUD_KEY, evaluateTrustPolicy, type TrustStatement } from './trustPolicy';
 import { computeThumbprint } from './thumbprint';
 
 // ---------------------------------------------------------------------------------------------
@@ -102,41 +103,17 @@ export interface CallStats {
 // ---------------------------------------------------------------------------------------------
 // Trust policies
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
-const strings = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
-const COGNITO_PRINCIPAL = /^cognito-identity\.amazonaws\.com(\.cn)?$/i;
-const AUD_KEY = 'cognito-identity.amazonaws.com:aud';
-const AMR_KEY = 'cognito-identity.amazonaws.com:amr';
-
-function statementsOf(policy: unknown): Obj[] {
-  if (!isObj(policy)) return [];
-  const s = policy.Statement;
-  return Array.isArray(s) ? s.filter(isObj) : isObj(s) ? [s] : [];
-}
-
-/** Values of `key` under positive string operators (StringEquals/Like/EqualsIgnoreCase, any set prefix, IfExists). */
-function conditionValues(st: Obj, key: string): string[] | undefined {
-  const cond = st.Condition;
-  if (!isObj(cond)) return undefined;
-  let found: string[] | undefined;
-  for (const [op, body] of Object.entries(cond)) {
-    const base = op.replace(/^(ForAnyValue|ForAllValues):/i, '').replace(/IfExists$/i, '');
-    if (!/^String(Equals|Like|EqualsIgnoreCase)$/i.test(base) || !isObj(body)) continue;
-    for (const [k, v] of Object.entries(body)) if (k.toLowerCase() === key) found = [...(found ?? []), ...strings(v)];
-  }
-  return found;
-}
-
 /**
  * Reads a trust policy (as IAM returns it: URL-encoded JSON; or plain JSON, or an object) and says
- * whether it trusts cognito-identity.amazonaws.com and how tightly: undefined when no Allow
- * statement names cognito-identity.amazonaws.com as its federated principal. A policy that does
- * not parse but mentions cognito-identity is returned with a 'notParsed' warning.
+ * whether it trusts cognito-identity.amazonaws.com and how tightly, judged by ./trustPolicy (every
+ * Allow statement IAM would evaluate, not just the first that matches): undefined when no Allow
+ * statement names cognito-identity.amazonaws.com or lets any principal call
+ * sts:AssumeRoleWithWebIdentity. A policy that does not parse but mentions cognito-identity is
+ * returned with a 'notParsed' warning.
  */
 export function analyzeCognitoTrust(doc: unknown): CognitoTrust | undefined {
-  const parsed = parseTrustPolicy(doc);
-  if (!('policy' in parsed)) {
+  const ev = evaluateTrustPolicy(doc);
+  if (ev.error !== undefined) {
     let raw = typeof doc === 'string' ? doc : '';
     try {
       raw = decodeURIComponent(raw);
@@ -144,43 +121,33 @@ export function analyzeCognitoTrust(doc: unknown): CognitoTrust | undefined {
       // as it is
     }
     if (!/cognito-identity\.amazonaws\.com/i.test(raw)) return undefined;
-    return { statements: 0, audPools: [], amr: [], summary: 'trust policy not readable', policy: undefined, warnings: [{ kind: 'notParsed', message: parsed.error }] };
+    return { statements: 0, audPools: [], amr: [], summary: 'trust policy not readable', policy: undefined, warnings: [{ kind: 'notParsed', message: ev.error }] };
   }
-  const ours = statementsOf(parsed.policy).filter((st) => {
-    if (String(st.Effect ?? '').toLowerCase() !== 'allow') return false;
-    const p = st.Principal;
-    return isObj(p) && strings(p.Federated).some((f) => COGNITO_PRINCIPAL.test(f));
-  });
+  const ours = ev.statements.filter((st) => st.effect === 'Allow' && (st.counts || st.principal === 'cognito'));
   if (!ours.length) return undefined;
-  const audPools = new Set<string>();
-  const amr = new Set<string>();
-  let noAud = 0;
-  let audWildcard = 0;
-  let noAmr = 0;
-  for (const st of ours) {
-    const aud = conditionValues(st, AUD_KEY);
-    const am = conditionValues(st, AMR_KEY);
-    if (!aud?.length) noAud++;
-    else if (aud.every((v) => /^[*?]+$/.test(v.trim()))) audWildcard++;
-    if (!am?.length) noAmr++;
-    for (const v of aud ?? []) audPools.add(v);
-    for (const v of am ?? []) amr.add(v);
-  }
+  const counted = ours.filter((st) => st.counts);
+  const names = (ss: TrustStatement[]) => ss.map((st) => st.label).join(', ');
+  const noAud = counted.filter((st) => st.aud.unrestricted);
+  const audLoose = counted.filter((st) => !st.aud.unrestricted && !st.aud.pinned && st.aud.exactPools === undefined);
+  const amrLoose = counted.filter((st) => st.amr.unrestricted || st.amr.admitsEmpty || (st.amr.admitsGuests && st.amr.admitsAuthenticated));
   const warnings: TrustWarning[] = [];
-  const which = (n: number) => (ours.length > 1 ? `${n} of its ${ours.length} Cognito statements` : 'its Cognito statement');
-  if (noAud) {
-    warnings.push({ kind: 'noAud', message: `No aud condition in ${which(noAud)}: ANY identity pool, in any account, can get credentials for this role. Add "StringEquals": { "${AUD_KEY}": "<identity pool id>" }.` });
+  if (noAud.length) {
+    warnings.push({ kind: 'noAud', message: `No aud condition in ${names(noAud)} (${noAud.map((st) => st.admits).join('; ')}): ANY identity pool, in any account, can get credentials for this role. Add "StringEquals": { "${AUD_KEY}": "<identity pool id>" }.` });
   }
-  if (audWildcard) {
-    warnings.push({ kind: 'audWildcard', message: `The aud condition in ${which(audWildcard)} is a wildcard: it matches any identity pool. Name the identity pool id instead.` });
+  if (audLoose.length) {
+    warnings.push({ kind: 'audWildcard', message: `The aud condition in ${names(audLoose)} is not an exact pin (${audLoose.map((st) => st.aud.text).join('; ')}): it can match other identity pools. Use "StringEquals" with the identity pool id.` });
   }
-  if (noAmr) {
-    warnings.push({ kind: 'noAmr', message: `No amr condition in ${which(noAmr)}: guest (unauthenticated) identities can assume the role as well as signed-in ones. Add "ForAnyValue:StringLike": { "${AMR_KEY}": "authenticated" }.` });
+  if (amrLoose.length) {
+    warnings.push({ kind: 'noAmr', message: `No usable amr condition in ${names(amrLoose)} (${amrLoose.map((st) => st.amr.text).join('; ')}): guest (unauthenticated) identities can assume the role as well as signed-in ones. Add "ForAnyValue:StringLike": { "${AMR_KEY}": "authenticated" }.` });
   }
-  const pools = [...audPools];
-  const who = amr.size ? [...amr].join(' or ') : 'any';
-  const poolText = noAud ? 'any identity pool' : pools.length === 1 ? `pool ${pools[0]}` : `${pools.length} pools`;
-  return { statements: ours.length, audPools: pools, amr: [...amr], policy: parsed.policy, warnings, summary: `${poolText} · ${who} identities` };
+  const pools = [...new Set(ours.flatMap((st) => st.aud.pools))];
+  const amr = [...new Set(ours.flatMap((st) => st.amr.values))];
+  if (!counted.length) {
+    return { statements: ours.length, audPools: pools, amr, policy: ev.policy, warnings, summary: 'names cognito-identity.amazonaws.com, but no statement allows sts:AssumeRoleWithWebIdentity' };
+  }
+  const who = amr.length ? amr.join(' or ') : 'any';
+  const poolText = noAud.length ? 'any identity pool' : pools.length === 1 ? `pool ${pools[0]}` : `${pools.length} pools`;
+  return { statements: ours.length, audPools: pools, amr, policy: ev.policy, warnings, summary: `${poolText} · ${who} identities` };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -541,7 +508,7 @@ const TITLES: Record<ResourceAction['kind'], string> = {
 const listText = (xs: readonly string[]): string => (xs.length ? xs.join(', ') : '(none)');
 
 function isNotFound(e: unknown): boolean {
-  return e instanceof EngineError && /\b(NoSuchEntity(Exception)?|ResourceNotFoundException)\b/.test(e.message);
+  return isEngineError(e) && /\b(NoSuchEntity(Exception)?|ResourceNotFoundException)\b/.test(e.message);
 }
 
 

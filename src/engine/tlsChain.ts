@@ -1,6 +1,6 @@
 import * as tls from 'node:tls';
 import { X509Certificate } from 'node:crypto';
-import { EngineError, cancelledError, networkError } from './errors';
+import { EngineError, cancelledError, networkError, isEngineError } from './errors';
 import { HostTarget, formatTarget } from './target';
 
 export interface ConnectOptions {
@@ -37,7 +37,7 @@ export function fetchPresentedChain(target: HostTarget, opts: ConnectOptions = {
       clearTimeout(timer);
       opts.signal?.removeEventListener('abort', onAbort);
       socket.destroy();
-      if (err) reject(err instanceof EngineError ? err : networkError(err, where));
+      if (err) reject(isEngineError(err) ? err : networkError(err, where));
       else resolve(chain ?? []);
     };
     const onAbort = () => finish(cancelledError());

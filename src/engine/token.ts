@@ -7,6 +7,9 @@
  * This is on the hot path of the inspector (hover, CodeLens, CLI): keep it allocation-light.
  */
 
+import { MAX_JSON_DEPTH, jsonDepth, limitDepth } from './bounds';
+import { containsJwt } from './tokenScan';
+
 /** Cognito's limit for one value of the `Logins` map (GetId / GetCredentialsForIdentity). */
 export const MAX_LOGINS_TOKEN_LENGTH = 50_000;
 /** Above this, the input is not decoded at all (nobody pastes a 2 MB token on purpose). */
@@ -95,7 +98,6 @@ export interface DecodeOptions {
 // ---------------------------------------------------------------------------------------------
 // Input cleaning
 
-const JWT_IN_TEXT = /eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*){0,3}/;
 const TOKEN_FIELDS = ['id_token', 'idToken', 'IdToken', 'ID_TOKEN', 'idtoken', 'token', 'jwt', 'access_token', 'accessToken'];
 const QUOTES = new Set(['"', "'", '`']);
 const INVISIBLE = /[\u200B-\u200D\u2060\uFEFF\u00AD]/;
@@ -108,7 +110,7 @@ function findTokenInJson(value: unknown, depth: number): { token: string; field:
   if (depth > 6 || value === null || typeof value !== 'object') return undefined;
   if (Array.isArray(value)) {
     for (const v of value) {
-      const found = typeof v === 'string' ? (JWT_IN_TEXT.test(v) ? { token: v, field: 'an array element' } : undefined) : findTokenInJson(v, depth + 1);
+      const found = typeof v === 'string' ? (containsJwt(v) ? { token: v, field: 'an array element' } : undefined) : findTokenInJson(v, depth + 1);
       if (found) return found;
     }
     return undefined;
@@ -119,7 +121,7 @@ function findTokenInJson(value: unknown, depth: number): { token: string; field:
     if (typeof v === 'string' && v.trim()) return { token: v, field: f };
   }
   for (const [k, v] of Object.entries(o)) {
-    if (typeof v === 'string' && JWT_IN_TEXT.test(v)) return { token: v, field: k };
+    if (typeof v === 'string' && containsJwt(v)) return { token: v, field: k };
     const found = findTokenInJson(v, depth + 1);
     if (found) return found;
   }
@@ -136,6 +138,8 @@ function findTokenInJson(value: unknown, depth: number): { token: string; field:
 export function normalizeTokenInputDetailed(text: string): { token: string; cleaned: string[] } {
   const cleaned: string[] = [];
   if (typeof text !== 'string') return { token: '', cleaned };
+  // Too large to be a token: no cleaning, no scanning (decodeToken says TOO_LARGE).
+  if (text.length > MAX_DECODE_LENGTH) return { token: text, cleaned };
   let s = text;
   if (INVISIBLE.test(s)) {
     s = s.replace(INVISIBLE_ALL, '');
@@ -199,7 +203,7 @@ export function normalizeTokenInputDetailed(text: string): { token: string; clea
     s = s.replace(WHITESPACE, '');
     cleaned.push('removed whitespace and line breaks');
   }
-  if (s.includes('\\') && JWT_IN_TEXT.test(s)) {
+  if (s.includes('\\') && containsJwt(s)) {
     s = s.replace(LEFTOVER, '');
     cleaned.push('removed escape sequences');
   }
@@ -243,12 +247,24 @@ function badBase64(part: string, i: number, raw: string, cleaned: string[], part
   return undefined;
 }
 
-function parseJsonPart(part: string): { value: unknown; ok: boolean } {
+/**
+ * Decodes and parses one part. JSON.parse is iterative, so any depth parses; what nests deeper
+ * than MAX_JSON_DEPTH (measured in one pass first) is replaced by a marker, so that printing,
+ * rendering and posting the claims never recurse without end.
+ */
+function parseJsonPart(part: string): { value: unknown; ok: boolean; tooDeep: boolean } {
   try {
-    return { value: JSON.parse(Buffer.from(part, 'base64url').toString('utf8')), ok: true };
+    const text = Buffer.from(part, 'base64url').toString('utf8');
+    const value: unknown = JSON.parse(text);
+    if (jsonDepth(text, MAX_JSON_DEPTH) <= MAX_JSON_DEPTH) return { value, ok: true, tooDeep: false };
+    return { value: limitDepth(value, MAX_JSON_DEPTH).value, ok: true, tooDeep: true };
   } catch {
-    return { value: undefined, ok: false };
+    return { value: undefined, ok: false, tooDeep: false };
   }
+}
+
+function tooDeepWarning(part: 'header' | 'payload'): string {
+  return `The ${part} nests deeper than ${MAX_JSON_DEPTH} levels; the deeper parts are shown as "nested deeper than ${MAX_JSON_DEPTH} levels" and not read.`;
 }
 
 function typeName(v: unknown): string {
@@ -354,6 +370,8 @@ export function classifyToken(header: Record<string, unknown>, claims: Record<st
  * flagged (`tooLong`).
  */
 export function decodeToken(text: string, opts: DecodeOptions = {}): DecodeResult {
+  // The size cap comes before any cleaning or scanning (normalizeTokenInputDetailed returns
+  // an over-long text untouched).
   const { token: raw, cleaned } = normalizeTokenInputDetailed(typeof text === 'string' ? text : '');
   if (!raw) return problem('EMPTY', 'No token given.', PASTE_HINT, raw, cleaned);
   if (raw.length > MAX_DECODE_LENGTH) {
@@ -407,6 +425,8 @@ export function decodeToken(text: string, opts: DecodeOptions = {}): DecodeResul
   const nowMs = opts.now === undefined ? Date.now() : typeof opts.now === 'number' ? opts.now : opts.now.getTime();
   const nowSeconds = nowMs / 1000;
   const warnings: string[] = [];
+  if (hj.tooDeep) warnings.push(tooDeepWarning('header'));
+  if (pj.tooDeep) warnings.push(tooDeepWarning('payload'));
   const times: DecodedToken['times'] = {};
   for (const c of ['exp', 'iat', 'auth_time', 'nbf'] as const) {
     const v = claims[c];

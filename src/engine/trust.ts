@@ -1,8 +1,11 @@
-import * as fs from 'node:fs/promises';
 import * as tls from 'node:tls';
 import * as https from 'node:https';
 import { X509Certificate } from 'node:crypto';
+import { readFileAtMost } from './bounds';
 import { EngineError } from './errors';
+
+/** Largest CA file read (a full system bundle is about 200 KB). */
+export const MAX_CA_FILE_BYTES = 5 * 1024 * 1024;
 
 /**
  * Extra CA certificates: added to the system roots for every HTTPS call the engine makes
@@ -35,14 +38,19 @@ export function parsePemBundle(text: string, source: string): string[] {
 export async function loadCaFiles(paths: readonly string[]): Promise<string[]> {
   const out: string[] = [];
   for (const p of paths) {
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = await fs.readFile(p, 'utf8');
+      bytes = await readFileAtMost(p, MAX_CA_FILE_BYTES);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       throw new EngineError('CA_FILE', `Cannot read the CA certificate file ${p}${code ? ` (${code})` : ''}.`,
         'Fix or remove the path in the extra CA certificates setting.');
     }
+    if (bytes.length > MAX_CA_FILE_BYTES) {
+      throw new EngineError('CA_FILE', `The CA certificate file ${p} is larger than ${MAX_CA_FILE_BYTES / (1024 * 1024)} MB: it is not a PEM bundle.`,
+        'Point the extra CA certificates setting (or --ca) at a PEM file with the CA certificates only.');
+    }
+    const text = bytes.toString('utf8');
     out.push(...parsePemBundle(text, p));
   }
   return out;

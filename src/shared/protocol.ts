@@ -4,7 +4,7 @@
  * functions here before acting on it.
  */
 import type { ThumbprintResult } from '../engine/thumbprint';
-import type { DecodeResult } from '../engine/token';
+import type { DecodeResult, DecodedToken, TokenProblem } from '../engine/token';
 import type { SignatureResult } from '../engine/jwks';
 import type { PreflightReport, RuleId } from '../engine/preflight';
 import type { ExchangeResult } from '../engine/preflightRead';
@@ -47,9 +47,22 @@ export function parseThumbprintViewMessage(m: unknown): ThumbprintViewMessage | 
 // ---- Token inspector ----
 
 
-/** Everything the inspector view shows; the host owns it and posts it whole. */
+/**
+ * The decoded token as the inspector view sees it: everything but the token itself (`raw`,
+ * hence also its signature). The token stays in the extension host, which needs it for the
+ * signature check and the exchange; the webview, and the state it persists, never hold it.
+ */
+export type InspectorTokenView = Omit<DecodedToken, 'raw'> | Omit<TokenProblem, 'raw'>;
+
+/** What the view gets of a decode result (see InspectorTokenView). Claims are already depth-bounded by decodeToken. */
+export function inspectorTokenView(d: DecodeResult): InspectorTokenView {
+  const { raw: _raw, ...view } = d;
+  return view;
+}
+
+/** Everything the inspector view shows; the host owns it and posts it whole. Holds no token. */
 export interface InspectorViewState {
-  decoded: DecodeResult;
+  decoded: InspectorTokenView;
   signature: SignatureResult | { status: 'checking' } | undefined;
   /** The identity pool the preflight runs against (typed or picked). */
   poolId: string;
@@ -123,10 +136,25 @@ export interface WizardStepView {
   error: { message: string; hint: string } | undefined;
 }
 
+/**
+ * The AWS side as the settings give it. The endpoint and the extra CAs are shown whenever they
+ * are set (they send calls, and the ID token, somewhere other than AWS, or trust another CA).
+ */
+export interface WizardAwsView {
+  profile: string;
+  region: string;
+  /** Empty: the real AWS endpoints. */
+  endpoint: string;
+  /** Extra CA certificate files trusted for every HTTPS call (resolved paths). */
+  extraCaCertificates: string[];
+  /** Settings a workspace tried to set and that were ignored (user settings only), e.g. `auth0Cognito.aws.endpoint`. */
+  ignoredWorkspaceSettings: string[];
+}
+
 export interface WizardViewState {
   form: WizardForm;
   /** From the extension settings (changed there). */
-  aws: { profile: string; region: string; endpoint: string };
+  aws: WizardAwsView;
   /** Management API access stored in SecretStorage for this domain. */
   management: 'none' | 'token' | 'clientCredentials';
   steps: WizardStepView[];

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { normalizeAuth0Domain } from '../engine/auth0';
 import { describeError, isCancelled } from '../engine/errors';
 import { expectedLoginsKey, parseTrustPolicy, providerNameFromArn } from '../engine/preflight';
 import {
@@ -16,11 +17,15 @@ import {
 } from '../engine/resources';
 import { Commands, Settings } from '../shared/commands';
 import type { Logger } from './logger';
-import { awsSettings } from './settings';
+import { awsSettings, MACHINE_SETTINGS } from './settings';
 import { VIEW_ID, type GroupKind, type Node, type ResourceKind, type ResourceNode, type ResourcesView } from './resourcesView';
 
 /** Where "use in wizard" stores the chosen resources (the setup wizard reads it). */
 export const WIZARD_SELECTION_KEY = 'auth0Cognito.wizard.selection';
+/** Where the setup wizard keeps its form (the configured Auth0 domain and client ID). */
+export const WIZARD_FORM_KEY = 'auth0Cognito.wizard.form';
+/** The tag key the extension puts on what it creates ("setup as code"); its presence marks a resource as ours. */
+export const SETUP_TAG_KEY = 'auth0-cognito-bridge:setup';
 /** Scheme of the read-only JSON documents of "Show Details". */
 export const DETAILS_SCHEME = 'auth0-cognito-resource';
 
@@ -188,6 +193,82 @@ export function registerResourcesCommands(view: ResourcesView, context: vscode.E
     button: string;
     /** Progress title while applying, given the resource. */
     applying: (resource: string) => string;
+    /**
+     * For a delete: when the resource is not one this extension made, what to say in the
+     * confirmation and the name the user must type before anything is deleted.
+     */
+    guard?: (s: ResourceSession) => Promise<{ notice: string; name: string } | undefined>;
+  }
+
+  /** The configured Auth0 domain (normalised) and client ID of the setup wizard, if any. */
+  function configuredAuth0(): { domain: string | undefined; clientId: string | undefined } {
+    const form = context.workspaceState.get<{ domain?: unknown; clientId?: unknown }>(WIZARD_FORM_KEY);
+    let domain: string | undefined;
+    try {
+      domain = typeof form?.domain === 'string' && form.domain.trim() ? normalizeAuth0Domain(form.domain).toLowerCase() : undefined;
+    } catch {
+      domain = undefined;
+    }
+    const clientId = typeof form?.clientId === 'string' && form.clientId.trim() ? form.clientId.trim() : undefined;
+    return { domain, clientId };
+  }
+
+  /**
+   * Whether the extension made the resource: it carries the setup tag, or (a provider) it is the
+   * configured Auth0 domain's or lists the configured client ID. Reads what the plan has just read
+   * (the session caches it): no extra call. When that cannot be read, the answer is "not ours".
+   */
+  async function ownership(n: ResourceNode, s: ResourceSession): Promise<{ ours: boolean; name: string }> {
+    try {
+      switch (n.kind) {
+        case 'provider': {
+          const p = await s.providerDetails(n.summary.arn);
+          const url = (p.url || n.summary.url).replace(/^https:\/\//i, '').replace(/\/+$/, '').toLowerCase();
+          const { domain, clientId } = configuredAuth0();
+          const ours = SETUP_TAG_KEY in p.tags || (domain !== undefined && url === domain) || (clientId !== undefined && p.clientIds.includes(clientId));
+          return { ours, name: p.url || n.summary.url };
+        }
+        case 'pool': {
+          const d = await s.describePool(n.summary.id);
+          return { ours: SETUP_TAG_KEY in d.tags, name: d.poolName || n.summary.name || n.summary.id };
+        }
+        case 'role': {
+          const r = await s.roleDetails(n.summary.name);
+          return { ours: SETUP_TAG_KEY in r.tags, name: n.summary.name };
+        }
+      }
+    } catch (e) {
+      if (isCancelled(e)) throw e;
+      log.warn('resources', `could not tell whether ${n.id} was made by this extension (${describeError(e).message}): asking for its name`);
+    }
+    return { ours: false, name: n.kind === 'provider' ? n.summary.url : n.kind === 'pool' ? (n.summary.name || n.summary.id) : n.summary.name };
+  }
+
+  /** For a delete: the notice and the name to type when `n` is not one this extension made. */
+  function notOursGuard(n: ResourceNode): (s: ResourceSession) => Promise<{ notice: string; name: string } | undefined> {
+    return async (s) => {
+      const o = await ownership(n, s);
+      if (o.ours) return undefined;
+      const why = n.kind === 'provider'
+        ? vscode.l10n.t('It has no {0} tag and is not the provider of the Auth0 domain or client ID configured in the setup wizard.', SETUP_TAG_KEY)
+        : vscode.l10n.t('It has no {0} tag.', SETUP_TAG_KEY);
+      return {
+        name: o.name,
+        notice: vscode.l10n.t('This {0} was not created by this extension. {1} Something else in the account may depend on it. To delete it anyway, you will be asked to type its name, {2}.', KIND_LABEL[n.kind], why, o.name),
+      };
+    };
+  }
+
+  /** Asks for the exact name; true only when it was typed. */
+  async function typedName(resource: string, name: string): Promise<boolean> {
+    const typed = await vscode.window.showInputBox({
+      title: vscode.l10n.t('Delete {0}', resource),
+      prompt: vscode.l10n.t('Not created by this extension. Type {0} to delete it.', name),
+      placeHolder: name,
+      ignoreFocusOut: true,
+      validateInput: (v) => (v === name ? undefined : vscode.l10n.t('Type {0} exactly to delete it.', name)),
+    });
+    return typed === name;
   }
 
   async function planAndApply(action: ResourceAction, words: Wording, refreshAfter: () => void): Promise<string | undefined> {
@@ -211,6 +292,7 @@ export function registerResourcesCommands(view: ResourcesView, context: vscode.E
       showError(e, `plan ${action.kind}`);
       return undefined;
     }
+    let nameConfirmed = false;
     for (let attempt = 0; attempt < 2; attempt++) {
       log.info('resources', `plan ${action.kind}: ${plan.summary} Calls: ${plan.calls.map((c) => c.action).join(', ') || 'none'}`);
       if (plan.alreadyDone) {
@@ -218,8 +300,26 @@ export function registerResourcesCommands(view: ResourcesView, context: vscode.E
         refreshAfter();
         return plan.summary;
       }
-      const answer = await vscode.window.showWarningMessage(words.question(plan.resource), { modal: true, detail: formatResourcePlan(plan) }, words.button);
+      let guard: { notice: string; name: string } | undefined;
+      if (words.guard && !nameConfirmed) {
+        try {
+          guard = await words.guard(s);
+        } catch (e) {
+          showError(e, `check ${action.kind}`);
+          return undefined;
+        }
+      }
+      const question = guard ? `${words.question(plan.resource)} ${vscode.l10n.t('It was not created by this extension.')}` : words.question(plan.resource);
+      const detail = guard ? `${guard.notice}\n\n${formatResourcePlan(plan)}` : formatResourcePlan(plan);
+      const answer = await vscode.window.showWarningMessage(question, { modal: true, detail }, words.button);
       if (answer !== words.button) return undefined;
+      if (guard) {
+        if (!(await typedName(plan.resource, guard.name))) {
+          log.info('resources', `${action.kind}: not done, the name ${guard.name} was not typed`);
+          return undefined;
+        }
+        nameConfirmed = true;
+      }
       const out = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: words.applying(plan.resource), cancellable: true },
         async (_p, token): Promise<ResourceOutcome> => {
@@ -416,6 +516,7 @@ export function registerResourcesCommands(view: ResourcesView, context: vscode.E
         question: (r) => vscode.l10n.t('Delete {0}?', r),
         button: vscode.l10n.t('Delete'),
         applying: (r) => vscode.l10n.t('Deleting {0}…', r),
+        guard: notOursGuard(n),
       }, () => view.refresh(n.parent));
     }),
 
@@ -448,6 +549,8 @@ export function registerResourcesCommands(view: ResourcesView, context: vscode.E
 /** Writes a setting where it is set now: the workspace when it overrides the user setting, else the user settings. */
 async function writeSetting(key: string, value: string): Promise<void> {
   const cfg = vscode.workspace.getConfiguration(Settings.section);
+  // The profile (like the endpoint and the extra CAs) lives in the user settings only.
+  if (MACHINE_SETTINGS.includes(key)) return cfg.update(key, value, vscode.ConfigurationTarget.Global);
   const i = cfg.inspect(key);
   const target = i?.workspaceFolderValue !== undefined ? vscode.ConfigurationTarget.WorkspaceFolder
     : i?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { decodeToken, type DecodedToken } from '../engine/token';
+import { MAX_DECODE_LENGTH, decodeToken, type DecodeResult } from '../engine/token';
+import { containsJwt } from '../engine/tokenScan';
 import { verifySignature } from '../engine/jwks';
 import { runPreflight, type RuleId } from '../engine/preflight';
 import { exchangeToken, readPoolTarget, regionOfPoolId } from '../engine/preflightRead';
@@ -8,7 +9,7 @@ import { loadAws } from '../engine/aws';
 import { normalizeAuth0Domain } from '../engine/auth0';
 import { describeError, isCancelled } from '../engine/errors';
 import { Commands } from '../shared/commands';
-import { InspectorViewState, parseInspectorViewMessage } from '../shared/protocol';
+import { InspectorViewState, inspectorTokenView, parseInspectorViewMessage } from '../shared/protocol';
 import { awsConfigFromSettings } from './awsConnection';
 import { Logger } from './logger';
 import { Secrets, askManagementCredentials } from './secrets';
@@ -16,14 +17,18 @@ import { timeoutMs, trustSettings } from './settings';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
 const LAST_POOL = 'auth0Cognito.inspector.lastPoolId';
-const JWT_SHAPED = /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*/;
+/** Where the wizard keeps its form (src/vscode/wizard.ts): the Auth0 domain the user set up. */
+const WIZARD_FORM_KEY = 'auth0Cognito.wizard.form';
 
 /** "Inspect ID Token": decode, verify, preflight against a pool, fix, and try the real exchange. */
 export class TokenInspector implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private ready = false;
+  /** What the view shows; never the token itself (see InspectorTokenView). */
   private state: InspectorViewState | undefined;
+  /** The token being inspected, with `raw`: it stays here, in the extension host. */
+  private token: DecodeResult | undefined;
   private running: AbortController | undefined;
 
   constructor(
@@ -52,7 +57,7 @@ export class TokenInspector implements vscode.Disposable {
       vscode.env.clipboard.readText().then((t) => t, () => ''),
       new Promise<string>((r) => setTimeout(() => r(''), 1500)),
     ]);
-    if (JWT_SHAPED.test(clip)) {
+    if (clip.length <= MAX_DECODE_LENGTH && containsJwt(clip, { minParts: 3 })) {
       const useClip = vscode.l10n.t('Inspect the token on the clipboard');
       const paste = vscode.l10n.t('Paste another token…');
       const d = decodeToken(clip);
@@ -73,8 +78,9 @@ export class TokenInspector implements vscode.Disposable {
   async inspect(text: string, poolId?: string): Promise<void> {
     this.running?.abort();
     const decoded = decodeToken(text);
+    this.token = decoded;
     this.state = {
-      decoded,
+      decoded: inspectorTokenView(decoded),
       signature: decoded.ok && typeof decoded.claims.iss === 'string' ? { status: 'checking' } : undefined,
       poolId: poolId ?? this.context.workspaceState.get<string>(LAST_POOL, ''),
       preflight: undefined, notes: [], reportTarget: undefined, exchange: undefined, fixes: {}, busy: undefined, error: undefined,
@@ -91,19 +97,19 @@ export class TokenInspector implements vscode.Disposable {
         const d = describeError(e);
         return { status: 'not-checked' as const, message: d.message, hint: d.hint };
       });
-      if (this.state?.decoded !== decoded) return;
+      if (this.token !== decoded) return;
       this.state.signature = signature;
       this.state.preflight = runPreflight({ token: decoded, signature });
       this.post();
     }
-    if (this.state?.decoded === decoded && this.state.poolId) await this.preflight(this.state.poolId, false);
+    if (this.token === decoded && this.state?.poolId) await this.preflight(this.state.poolId, false);
   }
 
   /** Reads the pool (providers, roles) and runs every rule against it. */
   async preflight(poolId: string, interactive = true): Promise<void> {
     const s = this.state;
-    if (!s?.decoded.ok) return;
-    const decoded = s.decoded;
+    const decoded = this.token;
+    if (!s || !decoded?.ok) return;
     s.poolId = poolId.trim();
     try {
       regionOfPoolId(s.poolId);
@@ -163,22 +169,41 @@ export class TokenInspector implements vscode.Disposable {
       const domain = normalizeAuth0Domain(iss);
       const connection = { domain, trust: aws.trust, timeoutMs: aws.timeoutMs };
       let credentials = await this.secrets.getManagement(domain);
-      if (!credentials && needsAuth0) credentials = await askManagementCredentials(this.secrets, domain);
+      // A pasted token names any domain it likes: ask for Management API access only for the
+      // tenant set up in the wizard, or when the user types the domain to confirm it.
+      if (!credentials && needsAuth0 && await this.confirmTenant(domain)) credentials = await askManagementCredentials(this.secrets, domain);
       ctx.auth0 = { connection, credentials };
     }
     return ctx;
   }
 
+  /** True when `domain` is the wizard's Auth0 domain, or the user typed it to confirm. */
+  private async confirmTenant(domain: string): Promise<boolean> {
+    const form = this.context.workspaceState.get<{ domain?: unknown }>(WIZARD_FORM_KEY);
+    const configured = typeof form?.domain === 'string' && form.domain.trim() ? safeDomain(form.domain) : undefined;
+    if (configured === domain) return true;
+    const typed = await vscode.window.showInputBox({
+      title: vscode.l10n.t('Switch an Auth0 application to RS256'),
+      prompt: vscode.l10n.t('The token names the Auth0 domain {0}, which is not the domain set up in the wizard{1}. Type the domain to confirm that you want to give the extension Management API access to it.',
+        domain, configured ? ` (${configured})` : ''),
+      ignoreFocusOut: true,
+      validateInput: (v) => (v.trim().toLowerCase() === domain.toLowerCase() ? undefined : vscode.l10n.t('Type {0} exactly.', domain)),
+    });
+    return typed?.trim().toLowerCase() === domain.toLowerCase();
+  }
+
   private async exchange(): Promise<void> {
     const s = this.state;
-    if (!s?.decoded.ok || !s.preflight || !s.reportTarget || s.reportTarget === 'token only') return;
-    const decoded = s.decoded;
+    const decoded = this.token;
+    if (!s || !decoded?.ok || !s.preflight || !s.reportTarget || s.reportTarget === 'token only') return;
     const report = s.preflight;
     const loginsKey = report.expectedLoginsKey ?? strClaim(decoded, 'iss')?.replace(/^https:\/\//, '').replace(/\/+$/, '') ?? '';
     await this.busy(vscode.l10n.t('Exchanging the token with Cognito (GetId, GetCredentialsForIdentity)…'), async (signal) => {
       const aws = await awsConfigFromSettings();
       const result = await exchangeToken({ aws, poolId: s.poolId, loginsKey, token: decoded.raw, signal });
-      const predictedOk = report.ok;
+      // Only a failing check with an AWS error predicts a refusal ("cannot confirm" and security
+      // findings, such as a loose role trust, do not).
+      const predictedOk = report.predictedError === undefined;
       s.exchange = { ...result, prediction: report.predictedError, agreesWithPrediction: result.ok === predictedOk };
       this.log.info('inspector', `exchange with ${s.poolId}: ${result.ok ? 'credentials issued' : `refused (${result.errorName})`}`);
     });
@@ -307,7 +332,15 @@ export class TokenInspector implements vscode.Disposable {
   }
 }
 
-function strClaim(d: DecodedToken, name: string): string | undefined {
+function safeDomain(text: string): string | undefined {
+  try {
+    return normalizeAuth0Domain(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function strClaim(d: { claims: Record<string, unknown> }, name: string): string | undefined {
   const v = d.claims[name];
   return typeof v === 'string' ? v : undefined;
 }

@@ -1,48 +1,39 @@
 import * as vscode from 'vscode';
 import { decodeToken } from '../engine/token';
+import { findJwtsInText, jwtAt, type JwtHit } from '../engine/tokenScan';
 import { Commands, Settings } from '../shared/commands';
+import { describeJwt, tokenHoverMarkdown } from '../shared/tokenHover';
 
-/** JWT-shaped: base64url JSON header starting with {" (eyJ), payload, optional signature. */
-const JWT = /\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
-const MAX_DOC_CHARS = 1_000_000;
+export { describeJwt } from '../shared/tokenHover';
+
+/** Characters of one line the CodeLens scans (the rest of a longer line is not scanned). */
+const MAX_LINE_SCAN = 100_000;
+/** Characters of a document the CodeLens scans in all (each line counts one more for its break). */
+const MAX_DOC_SCAN = 1_000_000;
 const MAX_LENSES = 50;
 
-/** Finds JWT-shaped strings in a line of text. */
-export function findJwts(line: string): Array<{ start: number; end: number; token: string }> {
-  const out: Array<{ start: number; end: number; token: string }> = [];
-  for (const m of line.matchAll(JWT)) out.push({ start: m.index, end: m.index + m[0].length, token: m[0] });
-  return out;
-}
-
-/** A one-line description of a token for hovers and lenses, e.g. "ID token · RS256 · expires in 3 h". */
-export function describeJwt(token: string): string {
-  const d = decodeToken(token);
-  if (!d.ok) return d.problem;
-  const kind = d.kind === 'id' ? 'ID token' : d.kind === 'access' ? 'access token' : 'JWT';
-  return [kind, d.alg, d.times.exp?.text].filter(Boolean).join(' · ');
-}
-
-function inspectCommandUri(token: string): vscode.Uri {
-  return vscode.Uri.parse(`command:${Commands.inspectToken}?${encodeURIComponent(JSON.stringify([token]))}`);
+/**
+ * Finds JWT-shaped strings (header and payload both JSON, i.e. starting with "eyJ") in a line,
+ * or in the part of it between `from` and `to`. Linear time (see findJwtsInText).
+ */
+export function findJwts(line: string, opts: { from?: number; to?: number; maxHits?: number } = {}): JwtHit[] {
+  return findJwtsInText(line, { jsonPayload: true, ...opts });
 }
 
 /** Hover on a JWT in any editor: what it is, and a link to inspect it. */
 class TokenHover implements vscode.HoverProvider {
   provideHover(doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | undefined {
-    const line = doc.lineAt(pos.line).text;
-    const hit = findJwts(line).find((j) => pos.character >= j.start && pos.character <= j.end);
+    const hit = jwtAt(doc.lineAt(pos.line).text, pos.character);
     if (!hit) return undefined;
-    const d = decodeToken(hit.token);
-    const md = new vscode.MarkdownString(undefined, true);
+    const value = tokenHoverMarkdown(hit.token, decodeToken(hit.token), {
+      commandId: Commands.inspectToken,
+      inspect: vscode.l10n.t('Inspect ID Token'),
+      tooLong: vscode.l10n.t('Select the token and run "Inspect ID Token" to inspect it.'),
+    });
+    // Theme icons for $(search); no HTML; the only command that may run is the inspector's.
+    const md = new vscode.MarkdownString(value, true);
+    md.supportHtml = false;
     md.isTrusted = { enabledCommands: [Commands.inspectToken] };
-    md.appendMarkdown(`**${describeJwt(hit.token)}**\n\n`);
-    if (d.ok) {
-      const iss = typeof d.claims.iss === 'string' ? d.claims.iss : undefined;
-      if (iss) md.appendMarkdown(`iss \`${iss}\`  \n`);
-      if (d.claims.aud !== undefined) md.appendMarkdown(`aud \`${JSON.stringify(d.claims.aud)}\`  \n`);
-      if (d.times.exp) md.appendMarkdown(`exp ${d.times.exp.iso}  \n`);
-    }
-    md.appendMarkdown(`\n[$(search) ${vscode.l10n.t('Inspect ID Token')}](${inspectCommandUri(hit.token).toString()})`);
     return new vscode.Hover(md, new vscode.Range(pos.line, hit.start, pos.line, hit.end));
   }
 }
@@ -56,19 +47,25 @@ class TokenLenses implements vscode.CodeLensProvider {
     this.changed.fire();
   }
 
-  provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
+  provideCodeLenses(doc: vscode.TextDocument, cancel?: vscode.CancellationToken): vscode.CodeLens[] {
     if (!vscode.workspace.getConfiguration(Settings.section).get<boolean>(Settings.tokenCodeLens, true)) return [];
-    const text = doc.getText();
-    if (text.length > MAX_DOC_CHARS || !text.includes('eyJ')) return [];
     const lenses: vscode.CodeLens[] = [];
-    for (let i = 0; i < doc.lineCount && lenses.length < MAX_LENSES; i++) {
-      for (const j of findJwts(doc.lineAt(i).text)) {
+    // Line by line (never doc.getText()), at most MAX_LINE_SCAN characters of a line and
+    // MAX_DOC_SCAN in all, stopping at MAX_LENSES.
+    let budget = MAX_DOC_SCAN;
+    for (let i = 0; i < doc.lineCount && lenses.length < MAX_LENSES && budget > 0; i++) {
+      if (cancel?.isCancellationRequested) return [];
+      const text = doc.lineAt(i).text;
+      const to = Math.min(text.length, MAX_LINE_SCAN, budget);
+      budget -= to + 1;
+      if (!(to < text.length ? text.slice(0, to) : text).includes('eyJ')) continue;
+      for (const j of findJwts(text, { to, maxHits: MAX_LENSES - lenses.length })) {
         lenses.push(new vscode.CodeLens(new vscode.Range(i, j.start, i, j.end), {
-          title: `$(search) ${vscode.l10n.t('Inspect token')} (${describeJwt(j.token)})`,
+          // A lens title renders $(icon): keep the token's text (its alg) from adding any.
+          title: `$(search) ${vscode.l10n.t('Inspect token')} (${describeJwt(j.token).replace(/\$\(/g, '$ (')})`,
           command: Commands.inspectToken,
           arguments: [j.token],
         }));
-        if (lenses.length >= MAX_LENSES) break;
       }
     }
     return lenses;

@@ -8,11 +8,10 @@ import { Commands, WIZARD_STEP_PREFIX } from '../shared/commands';
 import { parseWizardViewMessage, type WizardForm, type WizardViewState } from '../shared/protocol';
 import { Logger } from './logger';
 import { Secrets, askManagementCredentials } from './secrets';
-import { awsSettings, timeoutMs, trustSettings } from './settings';
+import { awsSettings, extraCaPaths, ignoredWorkspaceSettings, reportIgnoredSettingsTo, timeoutMs, trustSettings, watchWorkspaceSettings } from './settings';
 import { webviewHtml, webviewOptions } from './webviewHtml';
-import { WIZARD_SELECTION_KEY, type WizardSelection } from './resourcesCommands';
+import { WIZARD_FORM_KEY as FORM_KEY, WIZARD_SELECTION_KEY, type WizardSelection } from './resourcesCommands';
 
-const FORM_KEY = 'auth0Cognito.wizard.form';
 const STATE_KEY = 'auth0Cognito.wizard.state';
 /** The loopback port of the sign-in callback: fixed, because Auth0 matches callback URLs exactly. */
 export const SIGNIN_PORT = 53682;
@@ -39,6 +38,7 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
     private readonly log: Logger,
     private readonly secrets: Secrets,
   ) {
+    reportIgnoredSettingsTo((m) => log.warn('settings', m));
     const saved = context.workspaceState.get<WizardViewState>(STATE_KEY);
     const form = { ...EMPTY_FORM, ...context.workspaceState.get<WizardForm>(FORM_KEY) };
     this.state = {
@@ -63,6 +63,11 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
         this.post();
       }
     }));
+    // A workspace cannot set the endpoint, profile or extra CAs: the log and the wizard say so when one tries.
+    this.disposables.push(watchWorkspaceSettings(() => {
+      this.state.aws = this.awsView();
+      this.post();
+    }));
     void this.refreshManagement();
   }
 
@@ -86,7 +91,7 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
 
   private awsView(): WizardViewState['aws'] {
     const a = awsSettings();
-    return { profile: a.profile ?? '', region: a.region, endpoint: a.endpoint ?? '' };
+    return { profile: a.profile ?? '', region: a.region, endpoint: a.endpoint ?? '', extraCaCertificates: extraCaPaths(), ignoredWorkspaceSettings: ignoredWorkspaceSettings() };
   }
 
   private domainOrUndefined(): string | undefined {

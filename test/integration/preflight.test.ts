@@ -167,6 +167,10 @@ describe('preflight end to end: local tenant + moto', function () {
     expect?: Partial<Record<RuleId, RuleStatus>>;
     predicted?: string | RegExp;
     signature?: SignatureResult['status'];
+    /** Failing rules that are security findings (Cognito would accept: no AWS error). */
+    security?: RuleId[];
+    /** Default: 'fail' when a rule fails, else 'pass'. */
+    verdict?: PreflightReport['verdict'];
   }
 
   const rows: Row[] = [
@@ -225,8 +229,11 @@ describe('preflight end to end: local tenant + moto', function () {
       name: 'iss without trailing slash vs provider URL without',
       token: (t) => t.mintIdToken({ alg: 'RS256', claims: { iss: t.baseUrl } }),
       fails: [],
-      expect: { 'iss.provider': 'pass' },
-      signature: 'valid',
+      // The tenant's discovery document names https://HOST/ (with the slash, as Auth0's does):
+      // it does not vouch for an iss without it, so the signature stays unverified.
+      expect: { 'iss.provider': 'pass', 'token.signature': 'warn' },
+      signature: 'jwks-unreachable',
+      verdict: 'cannot-confirm',
     },
     {
       name: 'provider URL created with a trailing slash',
@@ -277,6 +284,7 @@ describe('preflight end to end: local tenant + moto', function () {
       fails: [],
       expect: { 'token.signature': 'warn' },
       signature: 'jwks-unreachable',
+      verdict: 'cannot-confirm',
     },
     {
       name: 'JWKS hangs (timeout)',
@@ -286,6 +294,7 @@ describe('preflight end to end: local tenant + moto', function () {
       fails: [],
       expect: { 'token.signature': 'warn' },
       signature: 'jwks-unreachable',
+      verdict: 'cannot-confirm',
     },
     {
       name: 'JWKS empty',
@@ -338,8 +347,9 @@ describe('preflight end to end: local tenant + moto', function () {
       name: 'role trust without the aud condition',
       token: (t) => t.mintIdToken({ alg: 'RS256' }),
       world: { trust: (p) => trustWithout(p, 'aud') },
-      fails: [],
-      expect: { 'role.trust.aud': 'warn', 'role.trust.amr': 'pass' },
+      fails: ['role.trust.aud'],
+      security: ['role.trust.aud'],
+      expect: { 'role.trust.aud': 'fail', 'role.trust.amr': 'pass' },
     },
     {
       name: 'role trust for another pool',
@@ -352,8 +362,9 @@ describe('preflight end to end: local tenant + moto', function () {
       name: 'role trust without amr, guests allowed',
       token: (t) => t.mintIdToken({ alg: 'RS256' }),
       world: { trust: (p) => trustWithout(p, 'amr'), allowUnauthenticated: true },
-      fails: [],
-      expect: { 'role.trust.amr': 'warn', 'pool.unauthenticated': 'warn' },
+      fails: ['role.trust.amr'],
+      security: ['role.trust.amr'],
+      expect: { 'role.trust.amr': 'fail', 'pool.unauthenticated': 'warn' },
     },
     {
       name: 'the authenticated role does not exist',
@@ -372,7 +383,9 @@ describe('preflight end to end: local tenant + moto', function () {
       row.before?.();
       const c = await check(row.token(tenant), w, row.read?.(w) ?? {}, row.verify ?? {});
       assert.deepEqual(failures(c), row.fails, c.report.summary);
-      assert.equal(c.report.ok, row.fails.length === 0);
+      const verdict = row.verdict ?? (row.fails.length ? 'fail' : 'pass');
+      assert.equal(c.report.verdict, verdict, c.report.summary);
+      assert.equal(c.report.ok, verdict === 'pass');
       for (const [id, st] of Object.entries(row.expect ?? {})) assert.equal(c.status[id as RuleId], st, `${id}: ${rule(c, id as RuleId).message}`);
       if (row.signature) assert.equal(c.signature.status, row.signature, c.signature.message);
       if (row.predicted !== undefined) {
@@ -381,7 +394,8 @@ describe('preflight end to end: local tenant + moto', function () {
       }
       for (const id of row.fails) {
         const r = rule(c, id);
-        assert.ok(r.awsError, `${id} names the AWS error`);
+        if (row.security?.includes(id)) assert.equal(r.awsError, undefined, `${id} is a security finding: Cognito would accept`);
+        else assert.ok(r.awsError, `${id} names the AWS error`);
         assert.ok((r.hint ?? '').length > 20, `${id} says how to fix it`);
       }
     });
@@ -593,11 +607,11 @@ describe('preflight end to end: local tenant + moto', function () {
       assert.equal(c.report.predictedError, 'Invalid identity pool configuration. Check assigned IAM roles for this pool.');
     });
 
-    it('role trust without aud read from the pool: security warning [moto_plus]', async () => {
+    it('role trust without aud read from the pool: security finding [moto_plus]', async () => {
       const w = await world({ setRoles: true, trust: (p) => trustWithout(p, 'aud') });
       const c = await check(tenant.mintIdToken({ alg: 'RS256' }), w, { authenticatedRoleArn: undefined });
-      assert.equal(rule(c, 'role.trust.aud').status, 'warn');
-      assert.match(rule(c, 'role.trust.aud').message, /any identity pool, in any account, can assume this role/);
+      assert.equal(rule(c, 'role.trust.aud').status, 'fail');
+      assert.match(rule(c, 'role.trust.aud').message, /Statement 1 \(no Sid\) allows any identity pool in any account/);
     });
 
     it('wrong aud: add the client ID to the provider (the offered fix), then it passes [moto_plus]', async () => {

@@ -420,6 +420,20 @@ describe('setup wizard engine: plan, apply, apply again (moto + local tenant)', 
     assert.equal(ins.status, 'error');
   });
 
+  it('an RS256 ID token with its signature cut off in "Try it": refused as unsigned, nothing sent to Cognito', async () => {
+    tenant.app.jwt_configuration.alg = 'RS256';
+    assert.equal((await applyAll(ctx())).ok, true);
+    const signed = tenant.mintIdToken({ alg: 'RS256' });
+    const unsigned = signed.slice(0, signed.lastIndexOf('.') + 1);
+    const mark = sent.length;
+    const run = await applyAll(ctx({ idToken: unsigned }));
+    assert.equal(run.ok, false);
+    assert.equal(run.failed?.step, 'tryIt');
+    assert.match(run.failed?.message ?? '', /not signed \(alg "RS256", empty signature part\)/);
+    assert.ok(!sent.slice(mark).some((s) => s.action === 'GetId'), 'no GetId');
+    assert.equal((await setupStep('tryIt').inspect(ctx({ idToken: unsigned }))).status, 'error');
+  });
+
   it('two identity pools with the same name: an error asking to pick one by id; picking works', async () => {
     tenant.app.jwt_configuration.alg = 'RS256';
     const a = await ci.send(new CreateIdentityPoolCommand({ IdentityPoolName: 'auth0_pool', AllowUnauthenticatedIdentities: false }));
@@ -460,6 +474,22 @@ describe('setup wizard engine: plan, apply, apply again (moto + local tenant)', 
     assert.deepEqual(roles.Roles, { unauthenticated: guest.Role?.Arn, authenticated: mine.Role?.Arn });
     assert.deepEqual(roles.RoleMappings, mappings, 'the role mappings are kept');
     assert.equal((await setupStep('authenticatedRole').inspect(c)).status, 'done');
+  });
+
+  it('adopting a role whose trust has the right statement plus a loose one: no "signed-in identities only" claim, the finding names statement 2, the exact policy is planned', async () => {
+    tenant.app.jwt_configuration.alg = 'RS256';
+    assert.equal((await applyAll(ctx(), ['connections', 'auth0App', 'oidcProvider', 'identityPool'])).ok, true);
+    const poolId = (await inspectAll(ctx())).outputs.poolId ?? '';
+    const loose = JSON.parse(recommendedTrustPolicy(poolId)) as { Statement: unknown[] };
+    loose.Statement.push({ Effect: 'Allow', Principal: { Federated: 'cognito-identity.amazonaws.com' }, Action: 'sts:AssumeRoleWithWebIdentity' });
+    const role = await iam.send(new CreateRoleCommand({ RoleName: 'loose-role', AssumeRolePolicyDocument: JSON.stringify(loose) }));
+    const c = ctx({ config: config({ roleName: role.Role?.Arn ?? '' }) });
+    const ins = await setupStep('authenticatedRole').inspect(c);
+    assert.ok(!ins.found.some((f) => /signed-in identities only/.test(f)), formatInspection(ins));
+    assert.ok(ins.problems.some((p) => /Statement 2 \(no Sid\) allows any identity pool in any account, authenticated or not/.test(p.message)), formatInspection(ins));
+    const plan = await setupStep('authenticatedRole').plan(c);
+    assert.equal(plan.calls[0]?.action, 'UpdateAssumeRolePolicy');
+    assert.deepEqual(plan.calls[0]?.params, { RoleName: 'loose-role', PolicyDocument: recommendedTrustPolicy(poolId) });
   });
 
   it('a plan made stale by a change in between is not applied: the new plan comes back', async () => {

@@ -43,6 +43,11 @@ export const tests: UiTest[] = [
       await frame.locator('#check-all').click();
       if ((await waitChecked(frame, 'connections')) !== 'done') throw new Error(`connections: ${await frame.locator('#step-connections').innerText()}`);
       await screenshot('wizard-1-connections');
+      // The AWS calls go to moto, not AWS, and the tenant's CA is trusted: the Connections step says so.
+      const endpointLine = await frame.locator('#step-connections #aws-endpoint').innerText();
+      if (endpointLine !== `AWS endpoint: ${standins.moto.endpoint} (not AWS)`) throw new Error(`endpoint line: ${endpointLine}`);
+      const caLine = await frame.locator('#step-connections #extra-cas').innerText();
+      if (!caLine.includes(tenant.certs.rootPath)) throw new Error(`extra CA line: ${caLine}`);
 
       // Management API access, stored in SecretStorage through the quick pick and input boxes.
       await frame.locator('#set-management').click();

@@ -45,7 +45,7 @@ describe('CLI', () => {
   });
   it('says which CA file cannot be read', async () => {
     const r = await run(['thumbprint', 'localhost:1', '--ca', 'does-not-exist.pem']);
-    assert.equal(r.code, 1);
+    assert.equal(r.code, 2, 'a bad --ca is a usage/config error in every command');
     assert.match(r.err, /Cannot read the CA certificate file does-not-exist\.pem \(ENOENT\)/);
   });
 });

@@ -8,6 +8,9 @@ import * as crypto from 'node:crypto';
 import { verifySignature, type Jwk, type SignatureResult } from '../../src/engine/jwks';
 import { recommendedTrustPolicy, runPreflight, type PoolTarget, type PreflightReport } from '../../src/engine/preflight';
 import { decodeToken, type DecodeResult } from '../../src/engine/token';
+import { findJwtsInText, jwtAt } from '../../src/engine/tokenScan';
+import { tokenHoverMarkdown } from '../../src/shared/tokenHover';
+import { inspectorTokenView } from '../../src/shared/protocol';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261126);
 const N = 12_000;
@@ -178,7 +181,9 @@ function checkDecode(input: string, r: DecodeResult): void {
 
 function checkReport(report: PreflightReport): void {
   assert.equal(report.rules.length, 17);
-  assert.equal(report.ok, report.rules.every((x) => x.status !== 'fail'));
+  // "pass" only when nothing failed and everything needed was verified (issue 8, item 2).
+  assert.equal(report.verdict === 'fail', report.rules.some((x) => x.status === 'fail'));
+  assert.equal(report.ok, report.verdict === 'pass');
   assert.ok(report.summary.length > 20);
   for (const rule of report.rules) {
     assert.ok(rule.message.length > 5, `${rule.id} has a message`);
@@ -236,7 +241,60 @@ describe('fuzz: decoder and preflight never crash, never hang, always explain', 
     const ms = performance.now() - t0;
     process.stderr.write(`      (${N} inputs in ${Math.round(ms)} ms, ${decoded} decoded as JWTs, ${verified} signature checks, slowest ${slowest.toFixed(1)} ms)\n`);
     assert.ok(decoded > N / 5 && decoded < N, `a mix of decodable and undecodable inputs (${decoded})`);
-    assert.ok(ms < 10_000, `under 10 s (${Math.round(ms)} ms)`);
-    assert.ok(slowest < 500, `no input takes long (slowest ${slowest.toFixed(1)} ms)`);
+    // Hang detectors, not speed targets (those are in scripts/bench-token.ts): a quadratic
+    // scan or a runaway recursion takes minutes here, a loaded CI machine a few seconds.
+    assert.ok(ms < 60_000, `no hang: all inputs in ${Math.round(ms)} ms`);
+    assert.ok(slowest < 5_000, `no hang: slowest input ${slowest.toFixed(1)} ms`);
+  });
+});
+
+/** Inputs made to make a backtracking JWT regex (or a recursive renderer) take forever. */
+function adversarial(g: Gen): string {
+  const size = g.pick([1_000, 50_000, 300_000, 1_000_000]);
+  const unit = g.pick(['eyJ', 'eyJ-', 'eyJ.', '.', 'eyJxxxxx.', 'eyJ_', 'a.', 'eyJ\\', 'eyJ ', g.str(6, 'eyJ.-_ab"\\{}')]) || 'eyJ';
+  const body = unit.repeat(Math.ceil(size / unit.length)).slice(0, size);
+  switch (g.int(6)) {
+    case 0: return body;
+    case 1: return `{"a":"${body}"}`;
+    case 2: return `Bearer "${body}"`;
+    case 3: return `id_token=${body}&x=1`;
+    case 4: { const depth = g.pick([100, 4_500, 20_000]); return `${b64('{"alg":"RS256"}')}.${b64(`{"sub":"x","d":${'['.repeat(depth)}${']'.repeat(depth)}}`)}.c2ln`; }
+    default: { const depth = g.pick([100, 4_500]); return `{"x":${'{"a":'.repeat(depth)}"${body.slice(0, 1000)}"${'}'.repeat(depth)}}`; }
+  }
+}
+
+describe('fuzz: adversarial scanner input and deep nesting (issue 8)', function () {
+  this.timeout(120_000);
+  const M = 60;
+
+  it(`${M} adversarial inputs up to 1 MB: no throw, no hang, bounded output (seed ${SEED})`, () => {
+    const g = new Gen(prng(SEED + 1));
+    const labels = { commandId: 'auth0Cognito.inspectToken', inspect: 'Inspect ID Token', tooLong: 'Select the token.' };
+    let slowest = 0;
+    for (let i = 0; i < M; i++) {
+      const input = adversarial(g);
+      const t0 = performance.now();
+      try {
+        const hits = findJwtsInText(input);
+        assert.ok(hits.length <= 50);
+        findJwtsInText(input, { jsonPayload: true, to: 100_000 });
+        jwtAt(input, g.int(input.length + 1));
+        const r = decodeToken(input, { now: NOW });
+        checkDecode(input, r);
+        // What the CLI prints, the hover shows and the inspector posts: never recursing without end.
+        JSON.stringify(r);
+        JSON.stringify(inspectorTokenView(r));
+        const token = hits[0]?.token ?? input.slice(0, 100);
+        const md = tokenHoverMarkdown(token, r, labels);
+        assert.ok(md.length < 5_000 + 3 * token.length, `hover size ${md.length}`);
+      } catch (e) {
+        assert.fail(`threw on adversarial input #${i} ${JSON.stringify(input.slice(0, 60))}… (${input.length} chars): ${String(e)}`);
+      }
+      const ms = performance.now() - t0;
+      slowest = Math.max(slowest, ms);
+      // A sanity ceiling against hangs (the old regexes took 13 s on 160 KB), not a benchmark.
+      assert.ok(ms < 10_000, `input #${i} took ${ms.toFixed(0)} ms`);
+    }
+    process.stderr.write(`      (${M} adversarial inputs, slowest ${slowest.toFixed(1)} ms; the bench prints the scan times)\n`);
   });
 });

@@ -82,6 +82,8 @@ interface MintOptions {
   header?: Record<string, unknown>;
   alg?: 'RS256' | 'PS256' | 'HS256' | 'ES256' | 'none';
   key?: 'rsa' | 'foreign';
+  /** Sign it, then drop the signature: header.payload. with the header still saying RS256. */
+  unsigned?: boolean;
 }
 
 const b64 = (o: unknown): string => Buffer.from(JSON.stringify(o)).toString('base64url');
@@ -98,7 +100,8 @@ async function mint(k: Keys, o: MintOptions = {}): Promise<string> {
   const jws = new k.jose.SignJWT(claims).setProtectedHeader(header as Parameters<InstanceType<Jose['SignJWT']>['setProtectedHeader']>[0]);
   if (alg === 'HS256') return jws.sign(new TextEncoder().encode('client-secret-of-the-auth0-app-0123456789'));
   if (alg === 'ES256') return jws.sign(k.ec.privateKey);
-  return jws.sign(o.key === 'foreign' ? k.foreign.privateKey : k.rsa.privateKey);
+  const signed = await jws.sign(o.key === 'foreign' ? k.foreign.privateKey : k.rsa.privateKey);
+  return o.unsigned ? signed.slice(0, signed.lastIndexOf('.') + 1) : signed;
 }
 
 type TokenSpec = MintOptions | { raw: string } | { big: true };
@@ -115,6 +118,10 @@ interface Case {
   message?: RegExp;
   awsError?: string | RegExp;
   fix?: Partial<FixAction> & { kind: FixAction['kind'] };
+  /** The rule must offer no fix (it would not help, or would trust an unverified token). */
+  noFix?: boolean;
+  /** A security finding: Cognito would accept, so no AWS error is predicted for it. */
+  securityOnly?: boolean;
 }
 
 const UNREACHABLE: SignatureResult = {
@@ -138,7 +145,8 @@ const CASES: Case[] = [
   // token.alg
   { rule: 'token.alg', name: 'RS256', expect: 'pass' },
   { rule: 'token.alg', name: 'HS256', expect: 'fail', token: { alg: 'HS256' }, awsError: "Invalid login token. Couldn't verify signed token.", fix: { kind: 'switchAppToRS256', clientId: CLIENT }, message: /client secret/ },
-  { rule: 'token.alg', name: 'alg none', expect: 'fail', token: { alg: 'none' }, fix: { kind: 'switchAppToRS256' }, message: /not signed/ },
+  { rule: 'token.alg', name: 'alg none', expect: 'fail', token: { alg: 'none' }, noFix: true, message: /not signed/ },
+  { rule: 'token.alg', name: 'RS256 with an empty signature part', expect: 'fail', token: { unsigned: true }, noFix: true, awsError: "Invalid login token. Couldn't verify signed token.", message: /not signed \(alg "RS256", empty signature part\)/ },
   { rule: 'token.alg', name: 'ES256', expect: 'fail', token: { alg: 'ES256' }, message: /not an RSA signature/ },
   { rule: 'token.alg', name: 'PS256 (RSA, but not the documented RS256)', expect: 'warn', token: { alg: 'PS256' } },
   // token.signature
@@ -146,8 +154,9 @@ const CASES: Case[] = [
   { rule: 'token.signature', name: 'signed with another key under the same kid', expect: 'fail', token: { key: 'foreign' }, signature: 'verify', awsError: "Invalid login token. Couldn't verify signed token.", message: /does not match the key/ },
   { rule: 'token.signature', name: 'unknown kid', expect: 'fail', token: { header: { kid: 'rotated-out' } }, signature: 'verify', message: /No key with kid "rotated-out"/ },
   { rule: 'token.signature', name: 'JWKS unreachable', expect: 'warn', signature: UNREACHABLE, message: /could not be read/ },
-  { rule: 'token.signature', name: 'HS256 cannot be checked', expect: 'skip', token: { alg: 'HS256' }, signature: 'verify', message: /Not checkable: .*HS256/ },
-  { rule: 'token.signature', name: 'offline', expect: 'skip', signature: 'none', message: /offline/ },
+  { rule: 'token.signature', name: 'HS256 cannot be checked', expect: 'skip', token: { alg: 'HS256' }, signature: 'verify', message: /Not verifiable: .*HS256/ },
+  { rule: 'token.signature', name: 'RS256 with an empty signature part is not verified', expect: 'skip', token: { unsigned: true }, signature: 'verify', message: /Not verifiable: .*no signature/ },
+  { rule: 'token.signature', name: 'offline', expect: 'skip', signature: 'none', message: /Not verified: .*may be forged/ },
   // token.exp
   { rule: 'token.exp', name: 'valid for 10 h', expect: 'pass', message: /Expires in 10 h/ },
   { rule: 'token.exp', name: 'expired an hour ago', expect: 'fail', token: { claims: { exp: NOW_S - 3600 } }, awsError: `Invalid login token. Token expired: ${NOW_S} >= ${NOW_S - 3600}`, message: /Expired 1 h ago/ },
@@ -162,6 +171,7 @@ const CASES: Case[] = [
   { rule: 'iss.provider', name: 'iss without trailing slash', expect: 'pass', token: { claims: { iss: 'https://tenant.auth0.com' } } },
   { rule: 'iss.provider', name: 'provider URL with a trailing slash', expect: 'fail', target: baseTarget({ openIdConnectProviderArns: [`${PROVIDER_ARN}/`], providers: [{ arn: `${PROVIDER_ARN}/`, url: 'tenant.auth0.com/', clientIds: [CLIENT], thumbprints: [] }] }), awsError: "Invalid login token. Issuer doesn't match providerName", message: /ends with "\/"/, fix: { kind: 'createProvider', url: 'https://tenant.auth0.com' } },
   { rule: 'iss.provider', name: 'letter case differs', expect: 'fail', target: baseTarget({ providers: [{ arn: PROVIDER_ARN, url: 'Tenant.Auth0.com', clientIds: [CLIENT], thumbprints: [] }] }), message: /letter case differs/ },
+  { rule: 'iss.provider', name: 'unknown issuer, unsigned token: no fix that creates a provider for it', expect: 'fail', token: { unsigned: true, claims: { iss: 'https://attacker.example/' } }, noFix: true, message: /No IAM OIDC provider for the token's issuer https:\/\/attacker\.example\// },
   { rule: 'iss.provider', name: 'custom domain vs tenant domain', expect: 'fail', token: { claims: { iss: 'https://login.example.com/' } }, message: /No IAM OIDC provider for the token's issuer https:\/\/login\.example\.com\/.*custom domain/, awsError: "Invalid login token. Issuer doesn't match providerName", fix: { kind: 'createProvider', url: 'https://login.example.com', clientId: CLIENT, poolId: POOL } },
   { rule: 'iss.provider', name: 'http:// issuer', expect: 'fail', token: { claims: { iss: 'http://tenant.auth0.com/' } }, message: /does not start with https/ },
   { rule: 'iss.provider', name: 'no iss', expect: 'fail', token: { claims: { iss: undefined } }, message: /no "iss"/ },
@@ -180,6 +190,8 @@ const CASES: Case[] = [
   // aud.clientId
   { rule: 'aud.clientId', name: 'aud in the client IDs', expect: 'pass', message: new RegExp(`aud ${CLIENT} is in`) },
   { rule: 'aud.clientId', name: 'wrong aud', expect: 'fail', token: { claims: { aud: OTHER_CLIENT } }, awsError: 'Token is not from a supported provider of this identity pool.', fix: { kind: 'addClientIdToProvider', providerArn: PROVIDER_ARN, clientId: OTHER_CLIENT } },
+  { rule: 'aud.clientId', name: 'wrong aud, signature not verified: no fix that adds it', expect: 'fail', token: { claims: { aud: OTHER_CLIENT } }, signature: UNREACHABLE, noFix: true },
+  { rule: 'aud.clientId', name: 'wrong aud, forged signature: no fix that adds it', expect: 'fail', token: { claims: { aud: OTHER_CLIENT }, key: 'foreign' }, signature: 'verify', noFix: true },
   { rule: 'aud.clientId', name: 'azp present and matching (aud does not)', expect: 'pass', token: { claims: { aud: [OTHER_CLIENT, 'https://api.example.com'], azp: CLIENT } }, message: /azp is checked instead of aud/ },
   { rule: 'aud.clientId', name: 'azp present and not matching (aud does)', expect: 'fail', token: { claims: { aud: CLIENT, azp: OTHER_CLIENT } }, message: /azp wins/, fix: { kind: 'addClientIdToProvider', clientId: OTHER_CLIENT } },
   // provider.thumbprints
@@ -197,16 +209,23 @@ const CASES: Case[] = [
   // role.trust.principal
   { rule: 'role.trust.principal', name: 'Cognito federated principal', expect: 'pass' },
   { rule: 'role.trust.principal', name: 'trusts the OIDC provider directly', expect: 'fail', target: baseTarget({ authenticatedRole: { arn: ROLE_ARN, trustPolicy: trust(undefined, { Principal: { Federated: PROVIDER_ARN } }) } }), awsError: 'Invalid identity pool configuration. Check assigned IAM roles for this pool.', message: /instead of cognito-identity/, fix: { kind: 'fixRoleTrust', roleArn: ROLE_ARN, poolId: POOL } },
+  { rule: 'role.trust.principal', name: 'the right conditions on a statement that does not allow the action', expect: 'fail', target: baseTarget({ authenticatedRole: { arn: ROLE_ARN, trustPolicy: trust(GOOD_CONDITION, { Action: undefined, NotAction: 'sts:AssumeRoleWith*' }) } }), awsError: 'Invalid identity pool configuration. Check assigned IAM roles for this pool.', message: /Statement 1 \(no Sid\) names cognito-identity\.amazonaws\.com but allows not sts:AssumeRoleWith\*/ },
+  { rule: 'role.trust.principal', name: 'an unconditional Deny of the action wins over the Allow', expect: 'fail', target: baseTarget({ authenticatedRole: { arn: ROLE_ARN, trustPolicy: { Statement: [...(trust(GOOD_CONDITION) as { Statement: unknown[] }).Statement, { Sid: 'NoCognito', Effect: 'Deny', Principal: '*', Action: 'sts:*' }] } } }), message: /Statement 2 \(Sid "NoCognito"\) denies/ },
   { rule: 'role.trust.principal', name: 'wrong action', expect: 'fail', target: baseTarget({ authenticatedRole: { arn: ROLE_ARN, trustPolicy: trust(GOOD_CONDITION, { Action: 'sts:AssumeRole' }) } }), message: /allows sts:AssumeRole, not/ },
   { rule: 'role.trust.principal', name: 'unreadable policy', expect: 'fail', target: baseTarget({ authenticatedRole: { arn: ROLE_ARN, trustPolicyError: 'The role\'s trust policy is not a JSON object.' } }), message: /could not be read: The role's trust policy is not a JSON object/ },
   { rule: 'role.trust.principal', name: 'role deleted (role.attached fails instead)', expect: 'skip', target: baseTarget({ authenticatedRole: { arn: ROLE_ARN, error: 'NoSuchEntity' } }) },
   // role.trust.aud
   { rule: 'role.trust.aud', name: 'aud = this pool', expect: 'pass' },
-  { rule: 'role.trust.aud', name: 'no aud condition', expect: 'warn', target: baseTarget({ authenticatedRole: { arn: ROLE_ARN, trustPolicy: trust({ 'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'authenticated' } }) } }), message: /any identity pool, in any account, can assume this role/ },
+  { rule: 'role.trust.aud', name: 'no aud condition (security: any pool of any account)', expect: 'fail', securityOnly: true, target: baseTarget({ authenticatedRole: { arn: ROLE_ARN, trustPolicy: trust({ 'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'authenticated' } }) } }), message: /Statement 1 \(no Sid\) allows any identity pool in any account/, fix: { kind: 'fixRoleTrust', roleArn: ROLE_ARN, poolId: POOL, policy: recommendedTrustPolicy(POOL) } },
+  // Issue #8 item 3: these passed when ANY statement matched.
+  { rule: 'role.trust.aud', name: 'the correct statement plus a second unconditioned Allow names statement 2', expect: 'fail', securityOnly: true, target: baseTarget({ authenticatedRole: { arn: ROLE_ARN, trustPolicy: { Version: '2012-10-17', Statement: [...(trust(GOOD_CONDITION) as { Statement: unknown[] }).Statement, { Effect: 'Allow', Principal: { Federated: 'cognito-identity.amazonaws.com' }, Action: 'sts:AssumeRoleWithWebIdentity' }] } } }), message: /Statement 2 \(no Sid\) allows any identity pool in any account, authenticated or not/, fix: { kind: 'fixRoleTrust', roleArn: ROLE_ARN, poolId: POOL, policy: recommendedTrustPolicy(POOL) } },
+  { rule: 'role.trust.aud', name: 'aud by StringLike "us-east-1:*"', expect: 'fail', securityOnly: true, target: baseTarget({ authenticatedRole: { arn: ROLE_ARN, trustPolicy: trust({ StringLike: { 'cognito-identity.amazonaws.com:aud': 'us-east-1:*' }, 'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'authenticated' } }) } }), message: /Statement 1 \(no Sid\) allows any identity pool whose id matches "us-east-1:\*"/, fix: { kind: 'fixRoleTrust', poolId: POOL } },
   { rule: 'role.trust.aud', name: 'aud = another pool', expect: 'fail', target: baseTarget({ authenticatedRole: { arn: ROLE_ARN, trustPolicy: trust({ StringEquals: { 'cognito-identity.amazonaws.com:aud': OTHER_POOL } }) } }), awsError: 'Invalid identity pool configuration. Check assigned IAM roles for this pool.', message: new RegExp(`allows only the identity pool ${OTHER_POOL}`) },
   // role.trust.amr
   { rule: 'role.trust.amr', name: 'amr authenticated', expect: 'pass' },
-  { rule: 'role.trust.amr', name: 'no amr condition', expect: 'warn', target: baseTarget({ authenticatedRole: { arn: ROLE_ARN, trustPolicy: trust({ StringEquals: { 'cognito-identity.amazonaws.com:aud': POOL } }) } }) },
+  { rule: 'role.trust.amr', name: 'no amr condition (security: guests too)', expect: 'fail', securityOnly: true, target: baseTarget({ authenticatedRole: { arn: ROLE_ARN, trustPolicy: trust({ StringEquals: { 'cognito-identity.amazonaws.com:aud': POOL } }) } }), message: /Statement 1 \(no Sid\) allows only this identity pool, authenticated or not/ },
+  { rule: 'role.trust.amr', name: 'amr under ForAllValues:StringLike (true for an empty set)', expect: 'fail', securityOnly: true, target: baseTarget({ authenticatedRole: { arn: ROLE_ARN, trustPolicy: trust({ StringEquals: { 'cognito-identity.amazonaws.com:aud': POOL }, 'ForAllValues:StringLike': { 'cognito-identity.amazonaws.com:amr': 'authenticated' } }) } }), message: /Statement 1 \(no Sid\) allows .*ForAllValues:StringLike holds for an empty set/, fix: { kind: 'fixRoleTrust', poolId: POOL } },
+  { rule: 'role.trust.amr', name: 'an amr pattern that also matches "unauthenticated"', expect: 'fail', securityOnly: true, target: baseTarget({ authenticatedRole: { arn: ROLE_ARN, trustPolicy: trust({ StringEquals: { 'cognito-identity.amazonaws.com:aud': POOL }, 'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': '*authenticated' } }) } }), message: /guest \(unauthenticated\) identities too/ },
   { rule: 'role.trust.amr', name: 'amr unauthenticated only', expect: 'fail', target: baseTarget({ authenticatedRole: { arn: ROLE_ARN, trustPolicy: trust({ StringEquals: { 'cognito-identity.amazonaws.com:aud': POOL }, 'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'unauthenticated' } }) } }), message: /signed-in users cannot assume it/ },
 ];
 
@@ -263,9 +282,11 @@ describe('preflight rules (table-driven, tokens minted with jose)', function () 
         assert.ok(r.fix, 'a fix action');
         for (const [key, v] of Object.entries(c.fix)) assert.deepEqual((r.fix as Record<string, unknown>)[key], v, `fix.${key}`);
       }
+      if (c.noFix) assert.equal(r.fix, undefined, `no fix offered: ${JSON.stringify(r.fix)}`);
       if (r.status === 'fail') {
         assert.equal(report.ok, false);
-        assert.ok(report.predictedError, 'an expected error');
+        if (c.securityOnly) assert.equal(r.awsError, undefined, 'a security finding predicts no AWS error');
+        else assert.ok(report.predictedError, 'an expected error');
       }
     });
   }
@@ -282,8 +303,10 @@ describe('preflight rules (table-driven, tokens minted with jose)', function () 
   });
 
   it('without a pool, checks the token only and says so', async () => {
-    const report = runPreflight({ token: await mint(k), now: NOW });
+    const token = await mint(k);
+    const report = runPreflight({ token, signature: await verifySignature(token, { keys: k.jwks }), now: NOW });
     assert.equal(report.ok, true);
+    assert.equal(report.verdict, 'pass');
     assert.ok(report.rules.filter((r) => r.id.startsWith('role.') || r.id.startsWith('pool.')).every((r) => r.status === 'skip'));
     assert.match(report.summary, /No identity pool given/);
     assert.equal(report.expectedLoginsKey, 'tenant.auth0.com');
@@ -316,7 +339,8 @@ describe('preflight rules (table-driven, tokens minted with jose)', function () 
         { arn: PROVIDER_ARN, url: 'tenant.auth0.com', clientIds: [CLIENT], thumbprints: [] },
       ],
     });
-    const report = runPreflight({ token: await mint(k), target, now: NOW });
+    const token = await mint(k);
+    const report = runPreflight({ token, signature: await verifySignature(token, { keys: k.jwks }), target, now: NOW });
     assert.equal(report.provider?.arn, PROVIDER_ARN);
     assert.equal(report.ok, true, report.summary);
   });

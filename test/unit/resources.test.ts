@@ -32,9 +32,16 @@ describe('resources: trust analysis', () => {
     assert.deepEqual(wild?.warnings.map((w) => w.kind), ['audWildcard']);
     const none = analyzeCognitoTrust(policy([cognito()]));
     assert.deepEqual(none?.warnings.map((w) => w.kind), ['noAud', 'noAmr']);
-    const cased = analyzeCognitoTrust(policy([cognito({ StringEqualsIfExists: { 'Cognito-Identity.amazonaws.com:AUD': POOL }, 'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'unauthenticated' } })]));
+    const cased = analyzeCognitoTrust(policy([cognito({ StringEquals: { 'Cognito-Identity.amazonaws.com:AUD': POOL }, 'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'unauthenticated' } })]));
     assert.deepEqual(cased?.warnings, []);
     assert.equal(cased?.summary, `pool ${POOL} · unauthenticated identities`);
+    // IfExists holds when the key is absent, a StringLike wildcard matches other pools: not a pin (trustPolicy.ts).
+    const ifExists = analyzeCognitoTrust(policy([cognito({ StringEqualsIfExists: { 'cognito-identity.amazonaws.com:aud': POOL }, 'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'authenticated' } })]));
+    assert.deepEqual(ifExists?.warnings.map((w) => w.kind), ['audWildcard']);
+    const region = analyzeCognitoTrust(policy([cognito({ StringLike: { 'cognito-identity.amazonaws.com:aud': 'us-east-1:*' }, 'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'authenticated' } })]));
+    assert.match(region?.warnings[0]?.message ?? '', /Statement 1 \(no Sid\).*any identity pool whose id matches "us-east-1:\*"/);
+    const forAll = analyzeCognitoTrust(policy([cognito({ StringEquals: { 'cognito-identity.amazonaws.com:aud': POOL }, 'ForAllValues:StringLike': { 'cognito-identity.amazonaws.com:amr': 'authenticated' } })]));
+    assert.deepEqual(forAll?.warnings.map((w) => w.kind), ['noAmr']);
   });
 
   it('a negative operator is no restriction; one loose statement of two is flagged', () => {
@@ -44,14 +51,16 @@ describe('resources: trust analysis', () => {
       cognito({ StringEquals: { 'cognito-identity.amazonaws.com:aud': POOL }, 'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'authenticated' } }),
       cognito({ 'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'authenticated' } }),
     ]));
-    assert.match(two?.warnings[0]?.message ?? '', /No aud condition in 1 of its 2 Cognito statements/);
+    assert.match(two?.warnings[0]?.message ?? '', /No aud condition in Statement 2 \(no Sid\)/);
   });
 
-  it('ignores roles that do not trust Cognito (services, Deny, other OIDC providers, Principal "*")', () => {
+  it('ignores roles that do not trust Cognito (services, Deny, other OIDC providers); lists Principal "*" with a warning', () => {
     assert.equal(analyzeCognitoTrust(policy([{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }])), undefined);
     assert.equal(analyzeCognitoTrust(policy([{ ...cognito(), Effect: 'Deny' }])), undefined);
     assert.equal(analyzeCognitoTrust(policy([{ ...cognito(), Principal: { Federated: 'arn:aws:iam::1:oidc-provider/x' } }])), undefined);
-    assert.equal(analyzeCognitoTrust(policy([{ ...cognito(), Principal: '*' }])), undefined);
+    // Principal "*" lets cognito-identity.amazonaws.com in too (with anyone else): IAM evaluates it.
+    assert.deepEqual(analyzeCognitoTrust(policy([{ ...cognito(), Principal: '*' }]))?.warnings.map((w) => w.kind), ['noAud', 'noAmr']);
+    assert.equal(analyzeCognitoTrust(policy([{ ...cognito(), Principal: '*', Action: 'sts:AssumeRole' }])), undefined);
     assert.ok(analyzeCognitoTrust(policy([{ ...cognito(), Principal: { Federated: ['accounts.google.com', 'cognito-identity.amazonaws.com'] } }])));
   });
 

@@ -151,7 +151,10 @@ describe('setup engine (pure parts)', () => {
     it('flags another pool, a missing aud (security), and a trust for something else', () => {
       assert.ok(trustFindings(POOL, 'eu-west-1', role(recommendedTrustPolicy('eu-west-1:00000000-0000-0000-0000-000000000000'))).some((r) => r.status === 'fail' && r.id === 'role.trust.aud'));
       const noAud = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Federated: 'cognito-identity.amazonaws.com' }, Action: 'sts:AssumeRoleWithWebIdentity' }] });
-      assert.ok(trustFindings(POOL, 'eu-west-1', role(noAud)).some((r) => r.status === 'warn' && /any identity pool/.test(r.message)));
+      assert.ok(trustFindings(POOL, 'eu-west-1', role(noAud)).some((r) => r.status === 'fail' && r.id === 'role.trust.aud' && /Statement 1 \(no Sid\) allows any identity pool in any account/.test(r.message)));
+      // The correct statement plus a second unconditioned one is not "this pool's signed-in identities only".
+      const loose = JSON.stringify({ Version: '2012-10-17', Statement: [...JSON.parse(recommendedTrustPolicy(POOL)).Statement, JSON.parse(noAud).Statement[0]] });
+      assert.ok(trustFindings(POOL, 'eu-west-1', role(loose)).some((r) => r.status === 'fail' && r.id === 'role.trust.aud' && /Statement 2 \(no Sid\)/.test(r.message)));
       const lambda = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
       assert.ok(trustFindings(POOL, 'eu-west-1', role(lambda)).some((r) => r.status === 'fail' && r.id === 'role.trust.principal'));
     });

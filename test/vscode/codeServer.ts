@@ -195,7 +195,11 @@ export interface CodeServerOptions {
   workspaceFolder?: string;
   /** Files to create in the (fresh) workspace folder: relative path -> content. */
   workspaceFiles?: Record<string, string>;
-  /** Extra user settings, merged over BASE_SETTINGS and `A0C_TEST_SETTINGS`. */
+  /**
+   * Extra user settings (the profile's User/settings.json), merged over BASE_SETTINGS and
+   * `A0C_TEST_SETTINGS`. The AWS endpoint, profile and extra CAs belong here, never in
+   * `workspaceFiles` (USER_ONLY_SETTINGS).
+   */
   settings?: Record<string, unknown>;
   /** Extra environment for code-server; the extension host inherits it. */
   env?: Record<string, string | undefined>;
@@ -266,8 +270,28 @@ function serverEnv(extra: Record<string, string | undefined> | undefined): NodeJ
   return env;
 }
 
+/**
+ * Settings only the user may set (package.json gives them `machine` scope; VS Code ignores them in
+ * a workspace). Tests and the playground put them in the profile's User/settings.json (`settings`).
+ */
+export const USER_ONLY_SETTINGS = ['auth0Cognito.aws.endpoint', 'auth0Cognito.aws.profile', 'auth0Cognito.extraCaCertificates'];
+
+/** The user-only settings that `workspaceFiles` would put in a workspace settings file (they would be ignored). */
+export function userOnlySettingsInWorkspaceFiles(workspaceFiles: Record<string, string> | undefined): string[] {
+  const found: string[] = [];
+  for (const [rel, content] of Object.entries(workspaceFiles ?? {})) {
+    if (!/(^|[/\\])\.vscode[/\\]settings\.json$|\.code-workspace$/.test(rel)) continue;
+    for (const id of USER_ONLY_SETTINGS) if (content.includes(`"${id}"`)) found.push(`${id} in ${rel}`);
+  }
+  return found;
+}
+
 /** Starts code-server on a free port with a fresh profile. Does not open a browser. */
 export async function startCodeServer(opts: CodeServerOptions = {}): Promise<CodeServer> {
+  const misplaced = userOnlySettingsInWorkspaceFiles(opts.workspaceFiles);
+  if (misplaced.length) {
+    throw new Error(`${misplaced.join(', ')}: these settings are read from the user settings only; pass them in \`settings\` (the profile's User/settings.json)`);
+  }
   const repoRoot = opts.repoRoot ?? findRepoRoot();
   const installDir = ensureCodeServer(repoRoot);
   const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'a0c-code-server-'));

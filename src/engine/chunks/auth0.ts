@@ -8,7 +8,7 @@
 import { ManagementClient, ManagementError } from 'auth0';
 import type { Auth0Connection, ManagementCredentials, SigningAlg } from '../auth0';
 import { normalizeAuth0Domain } from '../auth0';
-import { EngineError, cancelledError } from '../errors';
+import { EngineError, cancelledError, isEngineError } from '../errors';
 import { engineFetch } from '../fetch';
 import { httpsRequest } from '../http';
 
@@ -99,7 +99,7 @@ function scopesOfJwt(token: string): string[] | undefined {
 
 /** Turns a Management API failure into an EngineError whose hint names the fix. */
 export function auth0Error(e: unknown, action: string, domain: string): EngineError {
-  if (e instanceof EngineError) return e;
+  if (isEngineError(e)) return e;
   if (e instanceof ManagementError) {
     const body = (e.body ?? {}) as { message?: string; errorCode?: string; error?: string };
     const msg = body.message ?? e.message;

@@ -27,7 +27,7 @@ import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { fromIni, fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { type AwsConfig, validateAwsConfig } from '../aws';
-import { EngineError, cancelledError } from '../errors';
+import { EngineError, cancelledError, isEngineError } from '../errors';
 import { httpsAgent } from '../trust';
 
 export interface AwsClients {
@@ -37,17 +37,41 @@ export interface AwsClients {
   config: AwsConfig;
 }
 
+/** Default for AwsConfig.timeoutMs (the auth0Cognito.network.timeoutSeconds setting, the CLI's --timeout). */
+export const DEFAULT_AWS_TIMEOUT_MS = 15_000;
+/** Attempts the SDK makes per call (throttling, 5xx, a reset connection), all within the call's deadline. */
+export const AWS_MAX_ATTEMPTS = 3;
+
+/** The timeout of one AWS call: the setting, or 15 s. */
+export function awsTimeoutMs(cfg: AwsConfig): number {
+  const t = cfg.timeoutMs;
+  return typeof t === 'number' && Number.isFinite(t) && t > 0 ? t : DEFAULT_AWS_TIMEOUT_MS;
+}
+
+/**
+ * The SDK clients. Every AWS call ends:
+ *   - each attempt: the connection must open within the timeout, the answer's headers must arrive
+ *     within the timeout (throwOnRequestTimeout: without it @smithy/node-http-handler v4 only logs
+ *     a warning and waits for ever), and the socket may not sit idle longer than the timeout while
+ *     the body arrives;
+ *   - the whole call (credential lookup, every attempt, the back-off between them) has a deadline
+ *     of the same timeout, enforced by send() below (the functions of this chunk all go through it).
+ * So an AWS call made here takes at most timeoutMs (default 15 s), retries included.
+ */
 export function createAwsClients(cfg: AwsConfig): AwsClients {
   validateAwsConfig(cfg);
+  const timeout = awsTimeoutMs(cfg);
   const common = {
     region: cfg.region,
     endpoint: cfg.endpoint,
-    maxAttempts: 3,
+    maxAttempts: AWS_MAX_ATTEMPTS,
     credentials: cfg.credentials ?? (cfg.profile ? fromIni({ profile: cfg.profile }) : fromNodeProviderChain()),
     requestHandler: new NodeHttpHandler({
       httpsAgent: httpsAgent(cfg.trust),
-      connectionTimeout: cfg.timeoutMs ?? 15_000,
-      requestTimeout: cfg.timeoutMs ?? 15_000,
+      connectionTimeout: timeout,
+      requestTimeout: timeout,
+      throwOnRequestTimeout: true,
+      socketTimeout: timeout,
     }),
   };
   return {
@@ -58,9 +82,83 @@ export function createAwsClients(cfg: AwsConfig): AwsClients {
   };
 }
 
+const SERVICE_NAMES: Record<string, string> = { iam: 'IAM', sts: 'STS', 'cognito-identity': 'Cognito Identity' };
+
+/** 'iam:ListOpenIDConnectProviders' -> 'IAM ListOpenIDConnectProviders'. */
+export function describeAction(action: string): string {
+  const i = action.indexOf(':');
+  if (i < 0) return action;
+  const service = action.slice(0, i);
+  return `${SERVICE_NAMES[service] ?? service} ${action.slice(i + 1)}`;
+}
+
+function seconds(ms: number): string {
+  const s = ms / 1000;
+  return `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
+}
+
+/** The TIMEOUT error of an AWS call: which call, how long, and what to check. */
+export function awsTimeoutError(action: string, cfg: AwsConfig, ms = awsTimeoutMs(cfg)): EngineError {
+  const where = cfg.endpoint ? `the AWS endpoint setting (${cfg.endpoint}: something there accepts connections but does not answer)` : 'your network, VPN or proxy';
+  const creds = cfg.profile ? ` If profile "${cfg.profile}" gets its credentials from SSO or a credential_process, check that "aws sts get-caller-identity --profile ${cfg.profile}" finishes.` : '';
+  return new EngineError('TIMEOUT', `${describeAction(action)} did not answer within ${seconds(ms)}.`,
+    `Check ${where}.${creds} On a slow network, raise auth0Cognito.network.timeoutSeconds (CLI: --timeout SECONDS).`);
+}
+
+/**
+ * Sends one AWS call with its deadline and the caller's cancellation. `fn` gets the abortSignal
+ * to pass to client.send (it fires on cancellation and at the deadline, so the request is torn
+ * down); the call is also raced against both, so it ends even while the SDK is still looking up
+ * credentials or waiting to retry. Throws CANCELLED, or the TIMEOUT error naming the call; any
+ * other failure is the SDK's error, unchanged (callers map it with awsError or read its name).
+ */
+export async function send<T>(cfg: AwsConfig, action: string, signal: AbortSignal | undefined, fn: (opts: { abortSignal: AbortSignal }) => Promise<T>): Promise<T> {
+  if (signal?.aborted) throw cancelledError();
+  const ms = awsTimeoutMs(cfg);
+  const controller = new AbortController();
+  let why: 'cancelled' | 'deadline' | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let onAbort: (() => void) | undefined;
+  const stopped = new Promise<never>((_resolve, reject) => {
+    onAbort = () => {
+      why ??= 'cancelled';
+      controller.abort();
+      reject(cancelledError());
+    };
+    timer = setTimeout(() => {
+      why ??= 'deadline';
+      controller.abort();
+      reject(awsTimeoutError(action, cfg, ms));
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+  stopped.catch(() => undefined);
+  let pending: Promise<T>;
+  try {
+    pending = fn({ abortSignal: controller.signal });
+  } catch (e) {
+    clearTimeout(timer);
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
+    throw e;
+  }
+  // After a cancellation or the deadline the SDK's promise still settles (its request was torn
+  // down): nobody waits for it any more.
+  pending.catch(() => undefined);
+  try {
+    return await Promise.race([pending, stopped]);
+  } catch (e) {
+    if (why === 'cancelled' || signal?.aborted) throw cancelledError();
+    if (why === 'deadline') throw awsTimeoutError(action, cfg, ms);
+    throw e;
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
+  }
+}
+
 /** Turns an AWS SDK error into an EngineError whose hint names the fix. */
 export function awsError(e: unknown, action: string, cfg: AwsConfig): EngineError {
-  if (e instanceof EngineError) return e;
+  if (isEngineError(e)) return e;
   const err = e as { name?: string; message?: string; code?: string; $metadata?: { httpStatusCode?: number } };
   const name = err?.name ?? '';
   const msg = err?.message ?? String(e);
@@ -86,17 +184,18 @@ export function awsError(e: unknown, action: string, cfg: AwsConfig): EngineErro
       break;
   }
   const code = err?.code ?? '';
-  if (['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET', 'EAI_AGAIN'].includes(code) || name === 'TimeoutError') {
+  // A per-attempt timeout of the HTTP handler (connection, answer, idle socket).
+  if (name === 'TimeoutError' || code === 'ETIMEDOUT') return awsTimeoutError(action, cfg);
+  if (['ECONNREFUSED', 'ENOTFOUND', 'ECONNRESET', 'EAI_AGAIN'].includes(code)) {
     return new EngineError('UNREACHABLE', `Could not reach AWS for ${action}${cfg.endpoint ? ` at ${cfg.endpoint}` : ''} (${code || name}).`,
       cfg.endpoint ? 'Check the AWS endpoint setting: nothing answers there.' : 'Check your network or proxy.');
   }
   return new EngineError('AWS', `AWS ${action} failed: ${name ? `${name}: ` : ''}${msg}`, 'See the message from AWS above; the log has details.');
 }
 
-async function call<T>(cfg: AwsConfig, action: string, signal: AbortSignal | undefined, fn: (opts: { abortSignal?: AbortSignal }) => Promise<T>): Promise<T> {
-  if (signal?.aborted) throw cancelledError();
+async function call<T>(cfg: AwsConfig, action: string, signal: AbortSignal | undefined, fn: (opts: { abortSignal: AbortSignal }) => Promise<T>): Promise<T> {
   try {
-    return await fn(signal ? { abortSignal: signal } : {});
+    return await send(cfg, action, signal, fn);
   } catch (e) {
     if (signal?.aborted) throw cancelledError();
     throw awsError(e, action, cfg);
@@ -226,11 +325,10 @@ export async function getIdAndCredentials(
   const step = async <T>(
     name: 'GetId' | 'GetCredentialsForIdentity',
     identityId: string | undefined,
-    fn: (o: { abortSignal?: AbortSignal }) => Promise<T>,
+    fn: (o: { abortSignal: AbortSignal }) => Promise<T>,
   ): Promise<T | LoginExchange> => {
-    if (signal?.aborted) throw cancelledError();
     try {
-      return await fn(signal ? { abortSignal: signal } : {});
+      return await send(clients.config, `cognito-identity:${name}`, signal, fn);
     } catch (e) {
       if (signal?.aborted) throw cancelledError();
       const err = e as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
@@ -379,7 +477,7 @@ export async function findRole(clients: AwsClients, roleName: string, signal?: A
   try {
     return await getRoleTrust(clients, roleName, signal);
   } catch (e) {
-    if (e instanceof EngineError && /\bNoSuchEntity/.test(e.message)) return undefined;
+    if (isEngineError(e) && /\bNoSuchEntity/.test(e.message)) return undefined;
     throw e;
   }
 }
@@ -478,18 +576,18 @@ export async function exchangeAndIdentify(
     }
     throw awsError(e, `cognito-identity:${step}`, clients.config);
   };
-  const opts = signal ? { abortSignal: signal } : {};
-  if (signal?.aborted) throw cancelledError();
   let identityId: string;
   try {
-    const r = await clients.cognito.send(new GetIdCommand({ IdentityPoolId: input.poolId, Logins: input.logins }), opts);
+    const r = await send(clients.config, 'cognito-identity:GetId', signal, (o) =>
+      clients.cognito.send(new GetIdCommand({ IdentityPoolId: input.poolId, Logins: input.logins }), o));
     identityId = r.IdentityId ?? '';
   } catch (e) {
     return verdict(e, 'GetId', undefined) as Extract<LoginExchange, { ok: false }>;
   }
   let creds: { AccessKeyId?: string | undefined; SecretKey?: string | undefined; SessionToken?: string | undefined; Expiration?: Date | undefined } | undefined;
   try {
-    const r = await clients.cognito.send(new GetCredentialsForIdentityCommand({ IdentityId: identityId, Logins: input.logins }), opts);
+    const r = await send(clients.config, 'cognito-identity:GetCredentialsForIdentity', signal, (o) =>
+      clients.cognito.send(new GetCredentialsForIdentityCommand({ IdentityId: identityId, Logins: input.logins }), o));
     identityId = r.IdentityId ?? identityId;
     creds = r.Credentials;
   } catch (e) {
@@ -515,7 +613,7 @@ export async function exchangeAndIdentify(
     return { ...base, caller: { ok: true, arn: who.arn, account: who.account } };
   } catch (e) {
     if (signal?.aborted) throw cancelledError();
-    const d = e instanceof EngineError ? e : awsError(e, 'sts:GetCallerIdentity', clients.config);
+    const d = isEngineError(e) ? e : awsError(e, 'sts:GetCallerIdentity', clients.config);
     return { ...base, caller: { ok: false, message: d.message } };
   }
   // (The temporary clients are not destroyed: destroy() would close the shared HTTPS agent's sockets.)

@@ -17,7 +17,7 @@ import {
   RemoveRoleFromInstanceProfileCommand,
   type Role,
 } from '@aws-sdk/client-iam';
-import { awsError, type AwsClients } from './aws';
+import { awsError, send, type AwsClients } from './aws';
 import { EngineError, cancelledError } from '../errors';
 
 export interface IdentityPoolSummary {
@@ -27,9 +27,9 @@ export interface IdentityPoolSummary {
 
 /** One page of ListIdentityPools (MaxResults 1..60). */
 export async function listIdentityPoolsPage(clients: AwsClients, nextToken: string | undefined, maxResults = 60, signal?: AbortSignal): Promise<{ pools: IdentityPoolSummary[]; nextToken: string | undefined }> {
-  if (signal?.aborted) throw cancelledError();
   try {
-    const r = await clients.cognito.send(new ListIdentityPoolsCommand({ MaxResults: Math.max(1, Math.min(60, maxResults)), NextToken: nextToken }), signal ? { abortSignal: signal } : {});
+    const r = await send(clients.config, 'cognito-identity:ListIdentityPools', signal, (o) =>
+      clients.cognito.send(new ListIdentityPoolsCommand({ MaxResults: Math.max(1, Math.min(60, maxResults)), NextToken: nextToken }), o));
     return {
       pools: (r.IdentityPools ?? []).map((p) => ({ id: p.IdentityPoolId ?? '', name: p.IdentityPoolName ?? '' })).filter((p) => p.id),
       nextToken: r.NextToken || undefined,
@@ -59,10 +59,9 @@ export async function listIdentityPools(clients: AwsClients, limit = 1000, signa
 // ONE AWS call (the callers count calls one per function call), through call() below, so
 // failures become EngineErrors with a hint.
 
-async function call<T>(clients: AwsClients, action: string, signal: AbortSignal | undefined, fn: (opts: { abortSignal?: AbortSignal }) => Promise<T>): Promise<T> {
-  if (signal?.aborted) throw cancelledError();
+async function call<T>(clients: AwsClients, action: string, signal: AbortSignal | undefined, fn: (opts: { abortSignal: AbortSignal }) => Promise<T>): Promise<T> {
   try {
-    return await fn(signal ? { abortSignal: signal } : {});
+    return await send(clients.config, action, signal, fn);
   } catch (e) {
     if (signal?.aborted) throw cancelledError();
     throw awsError(e, action, clients.config);

@@ -7,7 +7,8 @@
  */
 import { EngineError } from '../errors';
 import { authenticatedRoleName, buildFix, fixCall, samePolicyDocument } from '../fixes';
-import { parseTrustPolicy, recommendedTrustPolicy, runPreflight, type RuleResult } from '../preflight';
+import { runPreflight, type RuleResult } from '../preflight';
+import { evaluateTrustPolicy, parseTrustPolicy, recommendedTrustPolicy } from '../trustPolicy';
 import type { RoleTrust } from '../chunks/aws';
 import {
   findPool, iamArnPrefix, listText, manyPoolsError, poolLabel, problem, roleNameOf, statusOf,
@@ -136,17 +137,23 @@ const build: Builder = async (env, mode) => {
   if (choice.taken.length) warnings.push(`A role named ${listText(choice.taken)} exists with another trust policy; it is left alone and the role is named ${roleName}.`);
   let roleArn: string;
   let nothingYet = false;
+  /** The role's trust policy pins this pool's signed-in identities (a created role: by construction). */
+  let pinned = true;
 
   if (existing) {
     roleArn = existing.arn;
     values.roleArn = roleArn;
     found.push(`The role ${roleName} exists (${existing.arn}): ${choice.why}.`);
     if (pool) {
+      // The claim "this pool's signed-in identities only" is made only when every Allow statement
+      // IAM would evaluate pins aud and amr (./trustPolicy); the rules give the findings.
+      pinned = evaluateTrustPolicy(existing.assumeRolePolicyDocument, pool.poolId).pinned;
       const rules = trustFindings(pool.poolId, pool.poolId.split(':')[0] ?? env.region, existing);
       const bad = rules.filter((r) => r.status === 'fail' || r.status === 'warn');
-      if (bad.length === 0) {
+      if (pinned && bad.length === 0) {
         found.push('Its trust policy lets Cognito assume it for this pool\'s signed-in identities only.');
       } else {
+        if (!bad.length) problems.push(problem('warning', `The trust policy of ${existing.arn} is not pinned to this pool's signed-in identities.`, 'Replace it with the recommended trust policy.', 'AWS'));
         for (const r of bad) problems.push(problem('warning', r.message, r.hint ?? '', 'AWS'));
         if (choice.fixTrust) {
           const fix = await buildFix({ kind: 'fixRoleTrust', roleArn: existing.arn, poolId: pool.poolId, policy: trust }, env.fixContext());
@@ -206,7 +213,7 @@ const build: Builder = async (env, mode) => {
   const outputs: SetupOutputs = existing && current === existing.arn ? { roleArn: existing.arn } : {};
   const created = !existing;
   const planSummary = steps.length === 0
-    ? `Nothing to change: ${roleName} is the authenticated role of the identity pool ${label}, with a trust policy for its signed-in identities only.`
+    ? `Nothing to change: ${roleName} is the authenticated role of the identity pool ${label}${pinned ? ', with a trust policy for its signed-in identities only' : ''}.`
     : created
       ? `Create the IAM role ${roleName} with the least-privilege trust policy (this pool's signed-in identities only) and the minimal permissions policy, and set it as the authenticated role of the identity pool ${label}.`
       : `Adopt the existing role ${roleName}: ${steps.map((s) => s.pending.replace(/\.$/, '').replace(/^./, (c) => c.toLowerCase())).join('; then ')}.`;

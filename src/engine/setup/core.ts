@@ -17,11 +17,12 @@ import { loadAuth0, normalizeAuth0Domain, type ManagementCredentials } from '../
 import { loadAws, validateAwsConfig, type AwsConfig, type AwsModule } from '../aws';
 import type { AwsClients, CallerIdentity, IdentityPoolConfig, OidcProviderDescription } from '../chunks/aws';
 import type { ManagementSession } from '../chunks/auth0';
-import { EngineError, cancelledError, describeError, isCancelled, type ErrorCode } from '../errors';
+import { EngineError, cancelledError, describeError, isCancelled, type ErrorCode, isEngineError } from '../errors';
 import { canonicalJson, runPlannedSteps, type FixCall, type FixChange, type FixContext } from '../fixes';
 import { getJson } from '../http';
 import { providerName, providerNameFromArn } from '../preflight';
 import { regionOfPoolId } from '../preflightRead';
+import { MAX_JSON_DEPTH } from '../bounds';
 import type { PlanId, SetupConfig, SetupStep, SetupContext, SetupOutputs, StepInspection, StepOutcome, StepPlan, StepProblem, StepReview, StepStatus, StepId } from './types';
 
 // ---------------------------------------------------------------------------------------------
@@ -60,14 +61,38 @@ export function roleNameOf(nameOrArn: string): string {
 }
 
 /** Rejects secrets anywhere in the config (they belong in SecretStorage or the environment). */
-function noSecrets(v: unknown, path: string): void {
+function noSecrets(v: unknown, path: string, depth = 0): void {
   if (v === null || typeof v !== 'object') return;
+  if (depth > MAX_JSON_DEPTH) throw bad(`The setup config nests deeper than ${MAX_JSON_DEPTH} levels (at ${path.slice(0, 200)}).`, CONFIG_SHAPE);
   for (const [k, x] of Object.entries(v)) {
     if (SECRET_KEYS.test(k)) {
       throw bad(`The setup config must not hold secrets (${path}${k}).`,
         'Remove it: pass Management API access as AUTH0_MGMT_TOKEN or AUTH0_MGMT_CLIENT_ID + AUTH0_MGMT_CLIENT_SECRET (CLI), or store it with the extension (kept in SecretStorage). AWS credentials come from the profile or the environment.');
     }
-    noSecrets(x, `${path}${k}.`);
+    noSecrets(x, `${path}${k}.`, depth + 1);
+  }
+}
+
+const CONFIG_SHAPE = 'The config\'s shape: { "aws": { "region", "profile"?, "endpoint"? }, "auth0": { "domain", "clientId" }, "names": { "poolName", "poolId"?, "roleName"? } }.';
+
+/** The fields a setup config may have, per object. */
+const CONFIG_FIELDS: Record<string, readonly string[]> = {
+  '': ['aws', 'auth0', 'names'],
+  aws: ['region', 'profile', 'endpoint'],
+  auth0: ['domain', 'clientId'],
+  names: ['poolName', 'poolId', 'roleName'],
+};
+
+/** Rejects a field the config does not have (a typo would otherwise be ignored silently), naming it. */
+function noUnknownFields(o: Record<string, unknown>, where: '' | 'aws' | 'auth0' | 'names'): void {
+  const allowed = CONFIG_FIELDS[where] ?? [];
+  for (const k of Object.keys(o)) {
+    if (allowed.includes(k)) continue;
+    const name = `${where ? `${where}.` : ''}${k.length > 60 ? `${k.slice(0, 60)}…` : k}`;
+    const near = allowed.find((a) => a.toLowerCase() === k.toLowerCase());
+    throw bad(`The config has an unknown field "${name}".`,
+      near ? `Did you mean "${where ? `${where}.` : ''}${near}"? Field names are case-sensitive.`
+        : `Remove it. ${where ? `"${where}" takes ${allowed.map((a) => `"${a}"`).join(', ')}` : `The config takes ${allowed.map((a) => `"${a}"`).join(', ')}`}. ${CONFIG_SHAPE}`);
   }
 }
 
@@ -78,9 +103,13 @@ function noSecrets(v: unknown, path: string): void {
 export function validateSetupConfig(input: unknown): SetupConfig {
   const root = obj(input, 'The config');
   noSecrets(root, '');
+  noUnknownFields(root, '');
   const aws = obj(root.aws, 'aws');
   const auth0 = obj(root.auth0, 'auth0');
   const names = obj(root.names, 'names');
+  noUnknownFields(aws, 'aws');
+  noUnknownFields(auth0, 'auth0');
+  noUnknownFields(names, 'names');
   const region = str(aws, 'region', 'aws', true) ?? '';
   const profile = str(aws, 'profile', 'aws', false);
   const endpoint = str(aws, 'endpoint', 'aws', false);
@@ -325,7 +354,7 @@ export type FoundPool =
   | { kind: 'many'; ids: string[] };
 
 function isNotFound(e: unknown): boolean {
-  return e instanceof EngineError && /\b(NoSuchEntity(Exception)?|ResourceNotFoundException)\b/.test(e.message);
+  return isEngineError(e) && /\b(NoSuchEntity(Exception)?|ResourceNotFoundException)\b/.test(e.message);
 }
 
 /** The identity pool by configured id, else by name (every page of ListIdentityPools). */

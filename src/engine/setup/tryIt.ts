@@ -74,7 +74,10 @@ async function inspect(ctx: SetupContext): Promise<StepInspection> {
     if (problems.length) {
       return { ...base, values, status: 'error', summary: p.report.summary, found: [...p.notes], problems };
     }
-    return { ...base, values, status: 'needs-action', summary: `${p.report.summary} Try it to exchange the token for AWS credentials.`, found: [`The preflight against ${p.poolId} passes.`, ...p.notes], problems: [] };
+    const verdict = p.report.verdict === 'pass'
+      ? `The preflight against ${p.poolId} passes.`
+      : `No check of the preflight against ${p.poolId} fails, but it cannot confirm the token: ${p.report.unconfirmed.join(' ')}`;
+    return { ...base, values, status: 'needs-action', summary: `${p.report.summary} Try it to exchange the token for AWS credentials.`, found: [verdict, ...p.notes], problems: [] };
   } catch (e) {
     if (isCancelled(e)) throw e;
     const d = describeError(e);
@@ -106,7 +109,7 @@ async function plan(ctx: SetupContext): Promise<StepPlan> {
     ...base,
     summary: `Exchange the ID token for AWS credentials from the identity pool ${p.poolId} (Logins key "${p.loginsKey}"), then call STS GetCallerIdentity with them. These calls create an identity in the pool; they change no configuration.`,
     calls: calls(p.poolId, p.loginsKey, p.token),
-    warnings: p.report.rules.filter((r) => r.status === 'warn').map((r) => `${r.title}: ${r.message}`),
+    warnings: p.report.rules.filter((r) => r.status === 'warn' || r.unverified).map((r) => `${r.title}: ${r.message}`),
     outputs: { poolId: p.poolId, loginsKey: p.loginsKey },
   };
 }

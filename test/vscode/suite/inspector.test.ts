@@ -48,6 +48,11 @@ describe('Inspect ID Token (palette command)', function () {
     assert.equal(s.decoded.claims.aud, tenant.app.client_id);
     assert.equal(s.signature && s.signature.status, 'valid', JSON.stringify(s.signature));
     assert.equal(s.reportTarget, 'token only');
+    // What the host posts to the webview (and the webview persists) holds no token (issue 8, item 7).
+    const posted = JSON.stringify({ type: 'state', state: s });
+    assert.ok(!posted.includes(token), 'the posted state holds no raw token');
+    assert.ok(!posted.includes(token.split('.')[2]!), 'nor its signature');
+    assert.ok(!('raw' in s.decoded));
     const hasTab = () => vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.label === 'Token Inspector'));
     for (let i = 0; i < 50 && !hasTab(); i++) await new Promise((r) => setTimeout(r, 100));
     assert.ok(hasTab(), 'the Token Inspector view is open');
@@ -93,6 +98,22 @@ describe('Inspect ID Token (palette command)', function () {
     assert.ok(ours, JSON.stringify(lenses.map((l) => l.command?.title)));
     assert.match(ours.command!.title, /Inspect token \(ID token · RS256/);
     assert.deepEqual(ours.command!.arguments, [token]);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  it('renders claims in the hover as text: no injected link, image or HTML (issue 8, item 6)', async () => {
+    const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const iss = 'x` [pwn](command:workbench.action.openSettings) ![](https://evil.example/t.png) <img src=x> `y';
+    const token = `${b64({ alg: 'RS256', typ: 'JWT' })}.${b64({ iss, aud: [iss], sub: 'auth0|1', exp: 1_900_000_000 })}.c2ln`;
+    const doc = await vscode.workspace.openTextDocument({ language: 'plaintext', content: `token: ${token}\n` });
+    await vscode.window.showTextDocument(doc);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(0, 20));
+    const contents = hovers.flatMap((h) => h.contents).filter((c): c is vscode.MarkdownString => typeof c !== 'string' && 'value' in c);
+    const ours = contents.find((c) => c.value.includes('command:auth0Cognito.inspectToken'));
+    assert.ok(ours, JSON.stringify(contents.map((c) => c.value)));
+    assert.equal((ours.value.match(/command:/g) ?? []).length, 1, ours.value);
+    assert.doesNotMatch(ours.value, /(?<!\\)\[pwn|(?<!\\)!\[|(?<!\\)<img|(?<!\\)`/, ours.value);
+    assert.match(ours.value, /iss x\\` \\\[pwn\\\]/);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 

@@ -7,7 +7,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { CreateAccessKeyCommand, CreateRoleCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
+import { CreateAccessKeyCommand, CreateOpenIDConnectProviderCommand, CreateRoleCommand, CreateUserCommand, GetOpenIDConnectProviderCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { CognitoIdentityClient, CreateIdentityPoolCommand } from '@aws-sdk/client-cognito-identity';
 import { startTenant, type Tenant } from '../../standins/tenant';
 import { awsClientConfig, startMoto, type Moto } from '../../standins/moto';
@@ -56,6 +56,40 @@ const child = (n: SnapshotNode | undefined, label: string) => {
   assert.ok(c, `${label} under ${n?.id}: ${JSON.stringify(n?.children?.map((x) => x.label))}`);
   return c;
 };
+
+type Win = typeof vscode.window;
+interface Answered<T> { result: T; modals: Array<{ message: string; detail: string | undefined }>; inputs: vscode.InputBoxOptions[] }
+
+/**
+ * Runs `fn` with the modal warnings answered by `modal` and input boxes by `name` (undefined:
+ * dismissed). The extension and this suite share one \`vscode\` API object, so replacing the
+ * functions for the duration of `fn` is what the extension sees.
+ */
+async function withAnswers<T>(answers: { modal: string | undefined; name: string | undefined }, fn: () => Thenable<T>): Promise<Answered<T>> {
+  const w = vscode.window as { -readonly [K in keyof Win]: Win[K] };
+  const warn = w.showWarningMessage;
+  const input = w.showInputBox;
+  const modals: Answered<T>['modals'] = [];
+  const inputs: vscode.InputBoxOptions[] = [];
+  w.showWarningMessage = ((message: string, ...rest: unknown[]) => {
+    const o = rest[0] as vscode.MessageOptions | undefined;
+    if (o && typeof o === 'object' && o.modal) {
+      modals.push({ message, detail: o.detail });
+      return Promise.resolve(answers.modal);
+    }
+    return (warn as (...a: unknown[]) => Thenable<unknown>).call(vscode.window, message, ...rest);
+  }) as Win['showWarningMessage'];
+  w.showInputBox = ((o?: vscode.InputBoxOptions) => {
+    inputs.push(o ?? {});
+    return Promise.resolve(answers.name);
+  }) as Win['showInputBox'];
+  try {
+    return { result: await fn(), modals, inputs };
+  } finally {
+    w.showWarningMessage = warn;
+    w.showInputBox = input;
+  }
+}
 
 describe('Resources view (tree of providers, pools and roles)', function () {
   this.timeout(120_000);
@@ -239,6 +273,70 @@ describe('Resources view (tree of providers, pools and roles)', function () {
     }
     const again = await snapshot();
     assert.equal(group(again, 'Identity pools').children?.filter((n) => n.kind === 'pool').length, 50, 'usable again after refresh');
+  });
+
+  it('deleting a provider the extension did not create says so and asks for its name; a wrong or no name deletes nothing', async () => {
+    const iam = new IAMClient(awsClientConfig(moto));
+    try {
+      const gh = await iam.send(new CreateOpenIDConnectProviderCommand({
+        Url: 'https://token.actions.githubusercontent.com', ClientIDList: ['sts.amazonaws.com'], ThumbprintList: ['6938fd4d98bab03faadb97b34396831e3780aea1'],
+      }));
+      const arn = gh.OpenIDConnectProviderArn!;
+      const exists = () => iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn })).then(() => true, () => false);
+      await vscode.commands.executeCommand('auth0Cognito.resources.refresh');
+      child(group(await snapshot(), 'OIDC providers'), 'token.actions.githubusercontent.com');
+      const del = () => vscode.commands.executeCommand<string | undefined>('auth0Cognito.resources.delete', `provider:${arn}`);
+
+      const wrong = await withAnswers({ modal: 'Delete', name: 'token.actions.githubusercontent.co' }, del);
+      assert.equal(wrong.result, undefined);
+      assert.equal(wrong.modals.length, 1);
+      assert.match(wrong.modals[0]!.message, /token\.actions\.githubusercontent\.com.*not created by this extension/);
+      assert.match(wrong.modals[0]!.detail ?? '', /auth0-cognito-bridge:setup/);
+      assert.match(wrong.modals[0]!.detail ?? '', /type its name, token\.actions\.githubusercontent\.com/);
+      assert.equal(wrong.inputs.length, 1, 'asked for the name');
+      const validate = wrong.inputs[0]!.validateInput!;
+      assert.ok(await validate('token.actions.githubusercontent.co'), 'a wrong name is refused');
+      assert.ok(await validate('TOKEN.ACTIONS.GITHUBUSERCONTENT.COM'), 'the name must match exactly');
+      assert.equal(await validate('token.actions.githubusercontent.com'), undefined);
+      assert.equal(await exists(), true, 'a wrong name deleted nothing');
+
+      const dismissed = await withAnswers({ modal: 'Delete', name: undefined }, del);
+      assert.equal(dismissed.result, undefined);
+      assert.equal(dismissed.inputs.length, 1);
+      assert.equal(await exists(), true, 'a dismissed name box deleted nothing');
+
+      const no = await withAnswers({ modal: undefined, name: 'token.actions.githubusercontent.com' }, del);
+      assert.equal(no.inputs.length, 0, 'no name asked after the confirmation was declined');
+      assert.equal(await exists(), true);
+
+      const typed = await withAnswers({ modal: 'Delete', name: 'token.actions.githubusercontent.com' }, del);
+      assert.match(typed.result ?? '', /Deleted/);
+      assert.equal(await exists(), false, 'deleted once the exact name was typed');
+    } finally {
+      iam.destroy();
+    }
+  });
+
+  it('deleting a provider the extension tagged asks no name', async () => {
+    const iam = new IAMClient(awsClientConfig(moto));
+    try {
+      const ours = await iam.send(new CreateOpenIDConnectProviderCommand({
+        Url: 'https://ours.example.com', ClientIDList: ['some-client'], ThumbprintList: ['6938fd4d98bab03faadb97b34396831e3780aea1'],
+        Tags: [{ Key: 'auth0-cognito-bridge:setup', Value: 'test' }],
+      }));
+      const arn = ours.OpenIDConnectProviderArn!;
+      await vscode.commands.executeCommand('auth0Cognito.resources.refresh');
+      child(group(await snapshot(), 'OIDC providers'), 'ours.example.com');
+      const r = await withAnswers({ modal: 'Delete', name: undefined },
+        () => vscode.commands.executeCommand<string | undefined>('auth0Cognito.resources.delete', `provider:${arn}`));
+      assert.equal(r.modals.length, 1);
+      assert.doesNotMatch(r.modals[0]!.message, /not created by this extension/);
+      assert.equal(r.inputs.length, 0);
+      assert.match(r.result ?? '', /Deleted/);
+      await assert.rejects(iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn })));
+    } finally {
+      iam.destroy();
+    }
   });
 
   it('without any AWS credentials the tree is empty and the "not configured" welcome shows', async function () {
