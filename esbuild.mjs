@@ -12,6 +12,8 @@ import { join } from 'node:path';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+/** Where the bundles go (default dist/); test/unit/bundle.test.ts builds into a temp dir. */
+const out = (process.env.A0C_OUTDIR ?? 'dist').replace(/\/+$/, '');
 
 /**
  * Lazy chunks: the engine loads them with `require('./chunks/<name>')` from source.
@@ -24,8 +26,8 @@ const lazyChunks = {
     build.onResolve({ filter: /(^|\/)chunks\/(aws|auth0|jose)$/ }, (args) => {
       if (args.importer.includes(`${join('src', 'engine', 'chunks')}`)) return undefined;
       const name = args.path.split('/').pop();
-      const outdir = build.initialOptions.outfile ? build.initialOptions.outfile.replace(/[^/]+$/, '') : 'dist/';
-      const rel = outdir.replace(/^dist\/?/, '').split('/').filter(Boolean).map(() => '..').join('/');
+      const outdir = build.initialOptions.outfile ? build.initialOptions.outfile.replace(/[^/]+$/, '') : `${out}/`;
+      const rel = outdir.slice(out.length).split('/').filter(Boolean).map(() => '..').join('/');
       return { path: `${rel ? rel + '/' : './'}chunks/${name}.js`, external: true };
     });
   },
@@ -52,20 +54,23 @@ const node = {
   logLevel: 'warning',
   external: ['vscode'],
   plugins: [lazyChunks],
+  // Test-only hooks (src/vscode/testHooks.ts) are in development builds only: the minifier
+  // drops \`if (process.env.A0C_TEST_HOOKS === '1')\` branches from production builds.
+  define: { 'process.env.A0C_TEST_HOOKS': production ? '"0"' : '"1"' },
 };
 
 const configs = [
-  { ...node, entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js' },
-  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
-  { ...node, entryPoints: ['src/engine/chunks/aws.ts'], outfile: 'dist/chunks/aws.js' },
-  { ...node, entryPoints: ['src/engine/chunks/auth0.ts'], outfile: 'dist/chunks/auth0.js' },
-  { ...node, entryPoints: ['src/engine/chunks/jose.ts'], outfile: 'dist/chunks/jose.js' },
+  { ...node, entryPoints: ['src/vscode/extension.ts'], outfile: `${out}/extension.js` },
+  { ...node, entryPoints: ['src/cli/main.ts'], outfile: `${out}/cli.js`, banner: { js: '#!/usr/bin/env node' } },
+  { ...node, entryPoints: ['src/engine/chunks/aws.ts'], outfile: `${out}/chunks/aws.js` },
+  { ...node, entryPoints: ['src/engine/chunks/auth0.ts'], outfile: `${out}/chunks/auth0.js` },
+  { ...node, entryPoints: ['src/engine/chunks/jose.ts'], outfile: `${out}/chunks/jose.js` },
   {
     bundle: true, platform: 'browser', format: 'iife', target: 'es2022', minify: production,
     sourcemap: !production, logLevel: 'warning',
     // Each top-level media/*.ts is one webview's script; media/lib/ holds what they share.
     entryPoints: readdirSync('media').filter((f) => f.endsWith('.ts')).map((f) => join('media', f)),
-    outdir: 'dist/webview',
+    outdir: `${out}/webview`,
   },
 ];
 
@@ -74,7 +79,7 @@ if (!production) {
   const suites = walk('test/vscode', (p) => p.endsWith('.ts'));
   const ui = walk('test/ui', (p) => p.endsWith('.ts'));
   configs.push({
-    ...node, entryPoints: [...suites, ...ui], outdir: 'dist/test', outbase: 'test',
+    ...node, entryPoints: [...suites, ...ui], outdir: `${out}/test`, outbase: 'test',
     external: ['vscode', 'mocha', 'playwright-core'], plugins: [],
   });
 }

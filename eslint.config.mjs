@@ -21,6 +21,17 @@ export default tseslint.config(
     },
   },
   {
+    // The engine, the shared files and the CLI run outside VS Code (CLI, tests, webviews): no `vscode` there.
+    // test/unit/eslintRules.test.ts checks that this rule still fires.
+    files: ['src/engine/**/*.ts', 'src/shared/**/*.ts', 'src/cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'vscode', message: 'src/engine, src/shared and src/cli must not depend on VS Code: put VS Code code in src/vscode.' }],
+        patterns: [{ group: ['vscode/*'], message: 'src/engine, src/shared and src/cli must not depend on VS Code.' }],
+      }],
+    },
+  },
+  {
     // Tests, stand-ins and scripts print to the console on purpose.
     files: ['test/**/*.ts', 'scripts/**/*.ts', 'src/cli/**/*.ts'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-explicit-any': 'off' },

@@ -1,5 +1,5 @@
 import type { InspectorHostMessage, InspectorViewMessage, InspectorViewState } from '../src/shared/protocol';
-import type { RuleResult } from '../src/engine/preflight';
+import type { RuleResult } from '../src/engine/token/preflight';
 import { h, vscodeApi } from './lib/vscodeApi';
 
 const vscode = vscodeApi<InspectorViewState, InspectorViewMessage>();

@@ -17,9 +17,25 @@ function btn(label: string, msg: WizardViewMessage | (() => void), opts: { secon
   return b;
 }
 
-function field(id: keyof WizardForm, label: string, value: string, placeholder: string): HTMLElement {
-  const input = h('input', { type: 'text', id: `f-${id}`, value, placeholder, 'aria-label': label, spellcheck: 'false' });
-  return h('label', { class: 'field', for: `f-${id}` }, h('span', {}, label), input);
+function field(id: keyof WizardForm, label: string, value: string, placeholder: string, error: string | undefined): HTMLElement {
+  const input = h('input', {
+    type: 'text', id: `f-${id}`, value, placeholder, 'aria-label': label, spellcheck: 'false',
+    'aria-invalid': error ? 'true' : undefined, 'aria-describedby': error ? `err-${id}` : undefined,
+  });
+  return h('label', { class: 'field', for: `f-${id}` }, h('span', {}, label), input,
+    ...(error ? [h('span', { class: 'field-error', id: `err-${id}`, role: 'alert' }, error)] : []));
+}
+
+/** "Using pool X from the Resources view — Clear": what "Use in Setup Wizard" picked, shown, not hidden. */
+function pickedLine(s: WizardViewState): HTMLElement | undefined {
+  const p = s.picked;
+  if (!p || (!p.poolId && !p.roleArn)) return undefined;
+  const what = [p.poolId ? `pool ${p.poolId}` : '', p.roleArn ? `role ${p.roleArn}` : ''].filter(Boolean).join(' and ');
+  const text = p.used ? `Using ${what} from the Resources view.` : `Not using ${what} from the Resources view: it is in ${p.region ?? 'another region'}, the settings name ${s.aws.region}.`;
+  const err = s.fieldErrors?.picked;
+  return h('p', { class: p.used ? 'muted' : 'warn-text', id: 'picked' }, text, ' ',
+    btn('Clear', { type: 'clearPicked' }, { secondary: true, id: 'clear-picked', disabled: Boolean(s.busy), title: 'Use the names in the form instead' }),
+    ...(err ? [h('span', { class: 'field-error', id: 'err-picked', role: 'alert' }, ` ${err}`)] : []));
 }
 
 function readForm(): WizardForm {
@@ -121,18 +137,16 @@ function render(s: WizardViewState): void {
   if (s.error) parts.push(h('div', { class: 'error', role: 'alert', id: 'wizard-error' }, h('strong', {}, s.error.message), ' ', s.error.hint));
 
   const form = h('form', { id: 'setup-form' },
-    field('domain', 'Auth0 domain', s.form.domain, 'tenant.auth0.com'),
-    field('clientId', 'Application client ID', s.form.clientId, 'Client ID from the application settings'),
-    field('poolName', 'Identity pool name', s.form.poolName, 'auth0-cognito'),
-    field('roleName', 'Authenticated role (optional)', s.form.roleName, 'Cognito_<pool>_Auth_Role'),
+    field('domain', 'Auth0 domain', s.form.domain, 'tenant.auth0.com', s.fieldErrors?.domain),
+    field('clientId', 'Application client ID', s.form.clientId, 'Client ID from the application settings', s.fieldErrors?.clientId),
+    field('poolName', 'Identity pool name', s.form.poolName, 'auth0-cognito', s.fieldErrors?.poolName),
+    field('roleName', 'Authenticated role (optional)', s.form.roleName, 'Cognito_<pool>_Auth_Role', s.fieldErrors?.roleName),
+    pickedLine(s),
     h('p', { class: 'muted' }, `AWS: ${s.aws.profile || 'default credentials'} · ${s.aws.region}${s.aws.endpoint ? ` · ${s.aws.endpoint}` : ''} `,
       btn('Change…', { type: 'openSettings' }, { secondary: true })),
     h('p', { class: 'muted', id: 'management' }, `Auth0 Management API: ${s.management === 'none' ? 'no access stored' : s.management === 'token' ? 'token stored in the OS keychain' : 'client credentials stored in the OS keychain'} `,
       s.management === 'none' ? btn('Add access…', { type: 'setManagement' }, { secondary: true, id: 'set-management' }) : btn('Remove', { type: 'clearManagement' }, { secondary: true })),
-    h('p', {}, btn('Save and check', () => {
-      vscode.postMessage({ type: 'saveForm', form: readForm() });
-      vscode.postMessage({ type: 'checkAll' });
-    }, { id: 'check-all', disabled: busy, title: 'Read what exists now, step by step; nothing is changed' })));
+    h('p', {}, btn('Save and check', () => vscode.postMessage({ type: 'check', form: readForm() }), { id: 'check-all', disabled: busy, title: 'Read what exists now, step by step; nothing is changed' })));
   form.addEventListener('submit', (e) => e.preventDefault());
   parts.push(form);
 

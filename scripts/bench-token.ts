@@ -8,10 +8,10 @@ import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync, createSign } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeToken } from '../src/engine/token';
-import { findJwtsInText, jwtAt } from '../src/engine/tokenScan';
-import { runPreflight, recommendedTrustPolicy, type PoolTarget } from '../src/engine/preflight';
-import { verifySignature, type Jwk } from '../src/engine/jwks';
+import { decodeToken } from '../src/engine/token/decode';
+import { findJwtsInText, jwtAt } from '../src/engine/token/scan';
+import { runPreflight, recommendedTrustPolicy, type PoolTarget } from '../src/engine/token/preflight';
+import { verifySignature, type Jwk } from '../src/engine/token/jwks';
 
 function b64(v: unknown): string {
   return Buffer.from(JSON.stringify(v)).toString('base64url');

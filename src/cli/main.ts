@@ -8,10 +8,8 @@ import { computeThumbprint } from '../engine/thumbprint';
 import { formatThumbprintText } from '../engine/format';
 import { cancelledError, describeError, EngineError, isEngineError, type ErrorCode } from '../engine/errors';
 import { loadCaFiles } from '../engine/trust';
-import { decodeToken } from '../engine/token';
-import { verifySignature } from '../engine/jwks';
-import { runPreflight, type PreflightReport, type PreflightVerdict } from '../engine/preflight';
-import { readPoolTarget, regionOfPoolId } from '../engine/preflightRead';
+import { inspectToken } from '../engine/token/inspect';
+import type { PreflightVerdict } from '../engine/token/preflight';
 import { formatPreflightText } from '../engine/format';
 import { setupCommand } from './setup';
 
@@ -158,25 +156,18 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
         if (p.args.length > 1) return usageError('inspect-token takes at most one token.');
         const extraCaPems = await loadCaFiles(p.ca);
         const input = p.args[0] ?? (await readStdin(signal));
-        const decoded = decodeToken(input);
+        const trust = { extraCaPems };
+        const { decoded, signature, report, notes } = await inspectToken(input, {
+          pool: p.pool,
+          aws: p.pool ? { profile: p.profile, endpoint: p.endpoint ?? process.env.AWS_ENDPOINT_URL, trust, timeoutMs: p.timeoutMs } : undefined,
+          trust,
+          timeoutMs: p.timeoutMs,
+          signal,
+        });
         if (!decoded.ok) {
           if (p.json) out.write(`${JSON.stringify({ ok: false, verdict: 'fail', problem: { code: decoded.code, message: decoded.problem, hint: decoded.hint } }, null, 2)}\n`);
           else out.write(`Not a token: ${decoded.problem}\n${decoded.hint}\n`);
           return EXIT.failed;
-        }
-        const signature = typeof decoded.claims.iss === 'string'
-          ? await verifySignature(decoded, { trust: { extraCaPems }, timeoutMs: p.timeoutMs, signal })
-          : undefined;
-        let report: PreflightReport;
-        let notes: string[] = [];
-        if (p.pool) {
-          const region = regionOfPoolId(p.pool);
-          const aws = { region, profile: p.profile, endpoint: p.endpoint ?? process.env.AWS_ENDPOINT_URL, trust: { extraCaPems }, timeoutMs: p.timeoutMs };
-          const read = await readPoolTarget({ aws, poolId: p.pool, issuer: typeof decoded.claims.iss === 'string' ? decoded.claims.iss : undefined, signal });
-          notes = read.notes;
-          report = runPreflight({ token: decoded, signature, target: read.target });
-        } else {
-          report = runPreflight({ token: decoded, signature });
         }
         if (signal.aborted) throw cancelledError();
         if (p.json) {

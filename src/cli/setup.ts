@@ -16,7 +16,7 @@ import {
   createSetupCache,
   formatInspection,
   formatOutcome,
-  formatStepPlan,
+  formatPlan,
   planAll,
   SETUP_STEPS,
   validateSetupConfig,
@@ -188,7 +188,7 @@ export async function setupCommand(args: string[], out: NodeJS.WritableStream, e
       } else {
         for (const rv of r.reviews) {
           out.write(`${formatInspection(rv.inspection)}\n`);
-          if (rv.plan) out.write(`${formatStepPlan(rv.plan)}\n`);
+          if (rv.plan) out.write(`${formatPlan(rv.plan, { title: false, indent: '  ' })}\n`);
           out.write('\n');
         }
       }

@@ -7,13 +7,12 @@
  *   // show plan.title, plan.summary, plan.changes (from -> to), plan.calls, plan.warnings
  *   const outcome = await applyFix(plan, ctx);    // performs exactly those calls
  *
- * planFix re-reads the current state, so `alreadyDone` is accurate and a plan never contains a
- * call that is not needed. applyFix plans again before writing: when the fix is done by now it
- * changes nothing and says so; when the state changed since the plan (other calls would be
- * made), it changes nothing and returns the new plan to show; otherwise it makes the planned
- * calls one by one. A failure halfway says what was done and what was not, and planning again
- * afterwards finds what was made (a provider by its URL, a role by its name), so the next apply
- * continues without duplicates.
+ * Plans are the one plan model of ./plan (subject { kind: 'fix', fix }); planFix re-reads the
+ * current state, so `alreadyDone` is accurate and a plan never contains a call that is not
+ * needed. applyFix applies with ./plan's applyPlanned (plan again, already done, manual only,
+ * a new plan when the state moved, the calls in order). A failure halfway says what was done and
+ * what was not, and planning again afterwards finds what was made (a provider by its URL, a role
+ * by its name), so the next apply continues without duplicates.
  *
  * Fixes the extension cannot make (a change in the app's code; the Auth0 setting without
  * Management API access) come back as plans with no calls and a `manual` text saying exactly
@@ -25,65 +24,21 @@ import { loadAuth0, normalizeAuth0Domain, type Auth0Connection, type ManagementC
 import { loadAws, type AwsConfig, type AwsModule } from './aws';
 import type { AwsClients, IdentityPoolConfig } from './chunks/aws';
 import type { ManagementSession } from './chunks/auth0';
-import { EngineError, cancelledError, describeError, isCancelled, type ErrorCode, isEngineError } from './errors';
+import { EngineError, cancelledError, describeError, isCancelled, isEngineError } from './errors';
 import { providerName, providerNameFromArn, type FixAction } from './preflight';
 import { evaluateTrustPolicy, parseTrustPolicy, recommendedTrustPolicy } from './trustPolicy';
 import { regionOfPoolId } from './preflightRead';
+import { applyPlanned, canonicalJson, planCall, type Outcome, type Plan, type PlanChange, type PlanStep } from './plan';
 import { mask } from './redact';
 import { computeThumbprint } from './thumbprint';
 
 // ---------------------------------------------------------------------------------------------
 // Types
 
-export type FixService = 'iam' | 'cognito-identity' | 'sts' | 'auth0';
-
-/** One write call: the AWS action (or Auth0 Management API request) and its arguments, secrets masked. */
-export interface FixCall {
-  service: FixService;
-  /** AWS action name (CreateOpenIDConnectProvider, UpdateIdentityPool, ...) or 'PATCH /api/v2/clients/{id}'. */
-  action: string;
-  params: Record<string, unknown>;
-}
-
-/** What a fix changes: one setting, from its current value to the new one. */
-export interface FixChange {
-  what: string;
-  from: string;
-  to: string;
-}
-
-export interface FixPlan {
+/** What a fix plan is about: the preflight's FixAction. */
+export interface FixSubject {
+  kind: 'fix';
   fix: FixAction;
-  title: string;
-  /** One sentence: what the fix does, or (alreadyDone) why nothing is needed. */
-  summary: string;
-  /** From -> to, setting by setting (empty when nothing changes). */
-  changes: FixChange[];
-  /** The write calls applyFix will make, in order (empty when alreadyDone or manual). */
-  calls: FixCall[];
-  /** The current state already has what the fix would do: applyFix changes nothing. */
-  alreadyDone: boolean;
-  /** Set for fixes the extension cannot apply: exactly what to do by hand. */
-  manual?: string | undefined;
-  /** Things to know before applying (side effects, limits, missing permissions). */
-  warnings: string[];
-}
-
-export interface FixOutcome {
-  ok: boolean;
-  /** What was done, one sentence per call made. */
-  done: string[];
-  message: string;
-  /** What was planned and not done (after a failure, a stale plan or a cancellation). */
-  notDone?: string[] | undefined;
-  /** Write calls made (attempted) by this apply: 0 when it was already done. */
-  writeCalls: number;
-  /** Nothing was needed: the fix was already in place. */
-  alreadyDone?: boolean | undefined;
-  /** The failure, when a call failed. */
-  error?: { code: ErrorCode; message: string; hint: string } | undefined;
-  /** The state changed since the plan was made: nothing was changed; show this plan instead. */
-  newPlan?: FixPlan | undefined;
 }
 
 export interface FixContext {
@@ -111,19 +66,10 @@ export interface FixRunState {
 }
 type RunState = FixRunState;
 
-/** One planned write call with the code that makes it (see buildFix). */
-export interface FixStep {
-  call: FixCall;
-  /** Sentence for notDone. */
-  pending: string;
-  /** Makes the call; returns the sentence for done. */
-  run(state: RunState): Promise<string>;
-}
-
-type Step = FixStep;
+type Step = PlanStep<RunState>;
 
 interface Built {
-  plan: FixPlan;
+  plan: Plan<FixSubject>;
   steps: Step[];
 }
 
@@ -166,14 +112,15 @@ const TITLES: Record<FixAction['kind'], string> = {
   disableUnauthenticated: 'Turn off guest access to the identity pool',
 };
 
-function plan(fix: FixAction, p: Omit<FixPlan, 'fix' | 'title' | 'calls' | 'warnings' | 'changes'> & { changes?: FixChange[]; warnings?: string[] }, steps: Step[] = []): Built {
+function plan(fix: FixAction, p: { summary: string; alreadyDone: boolean; manual?: string | undefined; changes?: PlanChange[]; warnings?: string[] }, steps: Step[] = []): Built {
   return {
     plan: {
-      fix,
+      subject: { kind: 'fix', fix },
       title: TITLES[fix.kind],
       summary: p.summary,
       changes: p.alreadyDone ? [] : (p.changes ?? []),
       calls: p.alreadyDone ? [] : steps.map((s) => s.call),
+      preconditions: [],
       alreadyDone: p.alreadyDone,
       ...(p.manual !== undefined ? { manual: p.manual } : {}),
       warnings: p.warnings ?? [],
@@ -182,35 +129,8 @@ function plan(fix: FixAction, p: Omit<FixPlan, 'fix' | 'title' | 'calls' | 'warn
   };
 }
 
-/**
- * Masks string values under secret-looking keys. None of the AWS calls here sends a secret; the
- * Auth0 authorization is built already masked ("Bearer abcd…wxyz" or a description), never raw.
- */
-function maskParams(v: unknown, key = ''): unknown {
-  if (typeof v === 'string') return /secret|password|credential|^(access|session|id)?_?token$|authorization/i.test(key) && !v.startsWith('Bearer ') ? mask(v) : v;
-  if (Array.isArray(v)) return v.map((x) => maskParams(x));
-  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, maskParams(x, k)]));
-  return v;
-}
-
-function call(service: FixService, action: string, params: object): FixCall {
-  return { service, action, params: maskParams(params) as Record<string, unknown> };
-}
-
-/** A FixCall with its parameters masked (secret-looking keys), as plans show them. */
-export const fixCall = call;
-
-/** JSON with sorted keys: equality of policies and plans regardless of key order. */
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v !== null && typeof v === 'object') {
-    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(v) ?? 'null';
-}
-
-/** JSON with sorted keys (to compare plans and policies regardless of key order). */
-export const canonicalJson = canonical;
+const call = planCall;
+const canonical = canonicalJson;
 
 const listText = (xs: readonly string[]): string => (xs.length ? xs.join(', ') : '(none)');
 
@@ -291,7 +211,7 @@ async function planAddClientId(e: Env, fix: Extract<FixAction, { kind: 'addClien
 // ---------------------------------------------------------------------------------------------
 // attachProviderToPool (and the attach step of createProvider)
 
-function attachStep(e: Env, pool: IdentityPoolConfig, providerArn: string, name: string): { step: Step; change: FixChange } {
+function attachStep(e: Env, pool: IdentityPoolConfig, providerArn: string, name: string): { step: Step; change: PlanChange } {
   const arns = [...pool.openIdConnectProviderArns, providerArn];
   const input = e.aws.identityPoolUpdateInput(pool, { openIdConnectProviderArns: arns });
   const label = poolLabel(pool);
@@ -380,7 +300,7 @@ async function planCreateProvider(e: Env, fix: Extract<FixAction, { kind: 'creat
   const name = providerName(url);
   const iam = e.clients();
   const steps: Step[] = [];
-  const changes: FixChange[] = [];
+  const changes: PlanChange[] = [];
   const arns = await e.aws.listOidcProviderArns(iam, e.signal);
   const existing = arns.find((a) => (providerNameFromArn(a) ?? '').toLowerCase() === name.toLowerCase());
   let providerArn: string;
@@ -556,7 +476,7 @@ async function planAuthRole(e: Env, fix: Extract<FixAction, { kind: 'setAuthenti
   }
   const trust = recommendedTrustPolicy(pool.poolId);
   const steps: Step[] = [];
-  const changes: FixChange[] = [];
+  const changes: PlanChange[] = [];
   const warnings: string[] = [];
   let roleName: string | undefined;
   let roleArn: string | undefined;
@@ -712,7 +632,7 @@ async function planNoGuests(e: Env, fix: Extract<FixAction, { kind: 'disableUnau
  * The plan of a fix together with the steps that carry it out, for callers that compose fixes into
  * larger plans (the setup wizard): each step's `call` is what the plan shows, `run` makes it.
  */
-export function buildFix(fix: FixAction, ctx: FixContext): Promise<{ plan: FixPlan; steps: FixStep[] }> {
+export function buildFix(fix: FixAction, ctx: FixContext): Promise<{ plan: Plan<FixSubject>; steps: PlanStep<FixRunState>[] }> {
   return build(fix, ctx);
 }
 
@@ -749,84 +669,17 @@ async function build(fix: FixAction, ctx: FixContext): Promise<Built> {
  * fix is already in place. Throws an EngineError when the state cannot be read (a deleted
  * provider, a missing permission, no network).
  */
-export async function planFix(fix: FixAction, ctx: FixContext): Promise<FixPlan> {
+export async function planFix(fix: FixAction, ctx: FixContext): Promise<Plan<FixSubject>> {
   return (await build(fix, ctx)).plan;
 }
 
 /**
- * Applies a plan made by planFix: plans again (reads only), then
- *  - already done -> no call, ok, says so;
- *  - manual -> no call, not ok, the manual text;
- *  - other calls needed than planned (the state changed meanwhile) -> no call, not ok, newPlan;
- *  - else makes the planned calls in order. A failing call stops the apply: the outcome says
- *    what was done, what was not, and the error (with its hint).
- * Throws an EngineError only when planning again fails (nothing was changed then).
+ * Applies a plan made by planFix with ./plan's applyPlanned: plans again, then already done /
+ * manual only / a new plan when the state moved / the calls in order, stopping at the first
+ * failure. Throws an EngineError only when planning again fails (nothing was changed then).
  */
-export async function applyFix(planned: FixPlan, ctx: FixContext): Promise<FixOutcome> {
-  const fresh = await build(planned.fix, ctx);
-  if (fresh.plan.alreadyDone) {
-    return { ok: true, done: [], writeCalls: 0, alreadyDone: true, message: `Nothing to do, nothing was changed: ${fresh.plan.summary}` };
-  }
-  if (fresh.steps.length === 0) {
-    return { ok: false, done: [], writeCalls: 0, message: fresh.plan.manual ?? fresh.plan.summary, notDone: [fresh.plan.summary] };
-  }
-  if (canonical(planned.calls) !== canonical(fresh.plan.calls)) {
-    return {
-      ok: false,
-      done: [],
-      writeCalls: 0,
-      message: 'Nothing was changed: the current state differs from when the plan was made, so other calls are needed. Review the new plan and apply it.',
-      notDone: fresh.steps.map((s) => s.pending),
-      newPlan: fresh.plan,
-    };
-  }
-  const { notDone, ...run } = await runPlannedSteps(fresh.steps, {}, ctx.signal, { unit: 'step', retry: 'Planning the fix again', explain: explainFailure });
-  return run.ok ? run : { ...run, notDone };
-}
-
-/** What runPlannedSteps did: the shape every apply (fixes, setup steps, resource actions) reports. */
-export interface StepsRun {
-  ok: boolean;
-  done: string[];
-  notDone: string[];
-  /** Calls made (attempted), whether they succeeded or not. */
-  writeCalls: number;
-  error?: { code: ErrorCode; message: string; hint: string } | undefined;
-  message: string;
-}
-
-/**
- * Makes the calls of a freshly re-read plan in order, stopping at the first failure: the result
- * says what was done, what was not, and the error with its hint. Shared by applyFix, the setup
- * steps and the resource actions, so all three report a half-done apply the same way.
- */
-export async function runPlannedSteps<S>(
-  steps: ReadonlyArray<{ call: FixCall; pending: string; run(state: S): Promise<string> }>,
-  state: S,
-  signal: AbortSignal | undefined,
-  words: { unit: 'step' | 'call'; retry: string; explain?: (e: unknown) => unknown },
-): Promise<StepsRun> {
-  const done: string[] = [];
-  let writeCalls = 0;
-  for (const [i, step] of steps.entries()) {
-    try {
-      if (signal?.aborted) throw cancelledError();
-      writeCalls++; // counted when made, whether it succeeds or not
-      done.push(await step.run(state));
-    } catch (err) {
-      const d = describeError(words.explain ? words.explain(err) : err);
-      const where = steps.length > 1 ? ` (${words.unit} ${i + 1} of ${steps.length}, ${step.call.service}:${step.call.action})` : ` (${step.call.service}:${step.call.action})`;
-      return {
-        ok: false,
-        done,
-        notDone: steps.slice(i).map((s) => s.pending),
-        writeCalls,
-        error: d,
-        message: `${isCancelled(err) ? 'Cancelled' : 'Failed'}${where}: ${d.message} ${d.hint} ${done.length ? `Done before that: ${done.join(' ')} ${words.retry} continues from there.` : 'Nothing was changed.'}`.trim(),
-      };
-    }
-  }
-  return { ok: true, done, notDone: [], writeCalls, message: done.join(' ') };
+export function applyFix(planned: Plan<FixSubject>, ctx: FixContext): Promise<Outcome<FixSubject>> {
+  return applyPlanned(planned, () => build(planned.subject.fix, ctx), { signal: ctx.signal, unit: 'step', retry: 'Planning the fix again', explain: explainFailure, state: {} as RunState });
 }
 
 function explainFailure(e: unknown): unknown {
@@ -834,21 +687,4 @@ function explainFailure(e: unknown): unknown {
     return new EngineError('AWS', `${e.message} (it was deleted after the plan was made?)`, 'Run the preflight again to see the current state.');
   }
   return e;
-}
-
-/** The plan as text: title, summary, changes, calls (masked), warnings, manual steps. */
-export function formatPlan(p: Pick<FixPlan, 'title' | 'summary' | 'changes' | 'calls' | 'warnings' | 'manual' | 'alreadyDone'>): string {
-  const lines = [p.title, '', p.summary];
-  if (p.alreadyDone) return [...lines, '', 'Nothing to change.'].join('\n');
-  if (p.changes.length) {
-    lines.push('', 'Changes:');
-    for (const c of p.changes) lines.push(`- ${c.what}:`, `    from: ${c.from.replace(/\n/g, '\n          ')}`, `    to:   ${c.to.replace(/\n/g, '\n          ')}`);
-  }
-  if (p.calls.length) {
-    lines.push('', 'Calls:');
-    p.calls.forEach((c, i) => lines.push(`${i + 1}. ${c.service} ${c.action} ${JSON.stringify(c.params)}`));
-  }
-  if (p.warnings.length) lines.push('', 'Note:', ...p.warnings.map((w) => `- ${w}`));
-  if (p.manual) lines.push('', 'To do by hand:', p.manual);
-  return lines.join('\n');
 }

@@ -1,7 +1,7 @@
 import type { ThumbprintResult } from './thumbprint';
-import type { DecodedToken } from './token';
-import type { SignatureResult } from './jwks';
-import type { PreflightReport } from './preflight';
+import type { DecodedToken } from './token/decode';
+import type { SignatureResult } from './token/jwks';
+import type { PreflightReport } from './token/preflight';
 
 /** Plain-text rendering of a thumbprint result (CLI, logs, copy as text). */
 export function formatThumbprintText(r: ThumbprintResult): string {

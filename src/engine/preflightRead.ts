@@ -8,7 +8,9 @@
 import { loadAws, type AwsConfig } from './aws';
 import type { AwsClients, LoginExchange } from './chunks/aws';
 import { EngineError, describeError, isCancelled } from './errors';
-import { issuerName, parseTrustPolicy, providerName, providerNameFromArn, type PoolTarget, type ProviderInfo, type RoleInfo } from './preflight';
+import { issuerName, providerName, providerNameFromArn } from './names';
+import type { PoolTarget, ProviderInfo, RoleInfo } from './token/preflight';
+import { parseTrustPolicy } from './trustPolicy';
 
 const POOL_ID = /^([a-z]{2}(?:-[a-z]+)+-\d+):[0-9a-f-]{36}$/;
 

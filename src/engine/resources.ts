@@ -37,8 +37,9 @@ import type {
   OidcProviderDetails,
   RoleDetails,
 } from './chunks/aws';
-import { EngineError, cancelledError, describeError, isCancelled, throwIfAborted, type ErrorCode, isEngineError } from './errors';
-import { applyFix, canonicalJson, formatPlan, planFix, runPlannedSteps, type FixCall, type FixChange, type FixPlan, type FixStep } from './fixes';
+import { EngineError, cancelledError, describeError, isCancelled, throwIfAborted, isEngineError } from './errors';
+import { applyFix, planFix } from './fixes';
+import { applyPlanned, planCall, type Outcome, type Plan, type PlanCall, type PlanChange, type PlanStep } from './plan';
 import { providerName, providerNameFromArn, type FixAction } from './preflight';
 import { AMR_KEY, AUD_KEY, evaluateTrustPolicy, type TrustStatement } from './trustPolicy';
 import { computeThumbprint } from './thumbprint';
@@ -457,7 +458,7 @@ function providerSummary(arn: string): ProviderSummary {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Actions: plan, then apply (the shapes of ./fixes.ts)
+// Actions: plan, then apply (the one plan model, ./plan)
 
 export type ResourceAction =
   | { kind: 'addClientId'; providerArn: string; clientId: string }
@@ -466,21 +467,12 @@ export type ResourceAction =
   | { kind: 'deletePool'; poolId: string }
   | { kind: 'deleteRole'; roleName: string };
 
-export interface ResourcePlan extends Omit<FixPlan, 'fix'> {
+/** What a resource plan is about: the action and the resource, named for a confirmation. */
+export interface ResourceSubject {
+  kind: 'resource';
   action: ResourceAction;
   /** The resource the action is about, named for a confirmation ("the IAM OIDC provider tenant.auth0.com"). */
   resource: string;
-}
-
-export interface ResourceOutcome {
-  ok: boolean;
-  done: string[];
-  notDone?: string[] | undefined;
-  message: string;
-  writeCalls: number;
-  alreadyDone?: boolean | undefined;
-  error?: { code: ErrorCode; message: string; hint: string } | undefined;
-  newPlan?: ResourcePlan | undefined;
 }
 
 export interface PlanOptions {
@@ -490,10 +482,10 @@ export interface PlanOptions {
   onProgress?: (message: string) => void;
 }
 
-type Step = FixStep;
+type Step = PlanStep;
 
 interface Built {
-  plan: ResourcePlan;
+  plan: Plan<ResourceSubject>;
   steps: Step[];
 }
 
@@ -512,15 +504,15 @@ function isNotFound(e: unknown): boolean {
 }
 
 
-function built(action: ResourceAction, resource: string, p: { summary: string; alreadyDone: boolean; changes?: FixChange[]; warnings?: string[] }, steps: Step[] = []): Built {
+function built(action: ResourceAction, resource: string, p: { summary: string; alreadyDone: boolean; changes?: PlanChange[]; warnings?: string[] }, steps: Step[] = []): Built {
   return {
     plan: {
-      action,
-      resource,
+      subject: { kind: 'resource', action, resource },
       title: TITLES[action.kind],
       summary: p.summary,
       changes: p.alreadyDone ? [] : (p.changes ?? []),
       calls: p.alreadyDone ? [] : steps.map((s) => s.call),
+      preconditions: [],
       alreadyDone: p.alreadyDone,
       warnings: p.warnings ?? [],
     },
@@ -528,8 +520,8 @@ function built(action: ResourceAction, resource: string, p: { summary: string; a
   };
 }
 
-function iamCall(action: string, params: Record<string, unknown>): FixCall {
-  return { service: 'iam', action, params };
+function iamCall(action: string, params: Record<string, unknown>): PlanCall {
+  return planCall('iam', action, params);
 }
 
 /** Pages through a marker-paged IAM list (at most 100 pages). */
@@ -657,7 +649,7 @@ async function planDeletePool(s: ResourceSession, action: Extract<ResourceAction
     d.rolesError ? `Its roles could not be read (${d.rolesError}).` : '',
   ].filter(Boolean);
   const step: Step = {
-    call: { service: 'cognito-identity', action: 'DeleteIdentityPool', params: { IdentityPoolId: id } },
+    call: planCall('cognito-identity', 'DeleteIdentityPool', { IdentityPoolId: id }),
     pending: `Delete ${label}.`,
     async run() {
       await s.call('DeleteIdentityPool', o.signal, (c) => s.aws.deleteIdentityPool(c, id, o.signal));
@@ -781,50 +773,37 @@ async function build(action: ResourceAction, s: ResourceSession, o: PlanOptions,
  * Plans an action: reads the current state (no writes) and returns the exact write calls, what
  * changes, and warnings. Adding a client ID is the preflight's own fix (./fixes.ts), reused.
  */
-export async function planResourceAction(action: ResourceAction, s: ResourceSession, o: PlanOptions = {}): Promise<ResourcePlan> {
+export async function planResourceAction(action: ResourceAction, s: ResourceSession, o: PlanOptions = {}): Promise<Plan<ResourceSubject>> {
   if (action.kind === 'addClientId') {
-    const { fix: _fix, ...rest } = await planFix(toFixAction(action), { aws: s.config, clients: s.clients, signal: o.signal });
-    return { ...rest, action, resource: providerLabel(action.providerArn) };
+    const { subject: _fix, ...rest } = await planFix(toFixAction(action), { aws: s.config, clients: s.clients, signal: o.signal });
+    return { ...rest, subject: { kind: 'resource', action, resource: providerLabel(action.providerArn) } };
   }
   return (await build(action, s, o, false)).plan;
 }
 
 /**
- * Applies a plan as ./fixes.ts applyFix does: plans again (reads only); when that needs no call,
- * nothing is done; when it needs other calls than planned, nothing is done and newPlan is returned;
- * otherwise the planned calls are made in order, stopping at the first failure.
+ * Applies a plan with ./plan's applyPlanned: plans again (reads only); already done -> nothing;
+ * other calls needed than planned -> nothing, and the new plan (with the checks a shown plan
+ * has) comes back; otherwise the planned calls in order, stopping at the first failure.
  */
-export async function applyResourceAction(planned: ResourcePlan, s: ResourceSession, o: PlanOptions = {}): Promise<ResourceOutcome> {
-  const action = planned.action;
+export async function applyResourceAction(planned: Plan<ResourceSubject>, s: ResourceSession, o: PlanOptions = {}): Promise<Outcome<ResourceSubject>> {
+  const { action, resource } = planned.subject;
   if (action.kind === 'addClientId') {
-    const { action: _a, resource: _r, ...rest } = planned;
-    const r = await applyFix({ ...rest, fix: toFixAction(action) }, { aws: s.config, clients: s.clients, signal: o.signal });
+    const { subject: _s, ...rest } = planned;
+    const r = await applyFix({ ...rest, subject: { kind: 'fix', fix: toFixAction(action) } }, { aws: s.config, clients: s.clients, signal: o.signal });
     s.forget(action.providerArn);
     const { newPlan, ...out } = r;
     if (!newPlan) return out;
-    const { fix: _f, ...np } = newPlan;
-    return { ...out, newPlan: { ...np, action, resource: planned.resource } };
+    const { subject: _f, ...np } = newPlan;
+    return { ...out, newPlan: { ...np, subject: { kind: 'resource', action, resource } } };
   }
-  const fresh = await build(action, s, o, true);
-  if (fresh.plan.alreadyDone) {
-    return { ok: true, done: [], writeCalls: 0, alreadyDone: true, message: `Nothing to do, nothing was changed: ${fresh.plan.summary}` };
-  }
-  if (canonicalJson(planned.calls) !== canonicalJson(fresh.plan.calls)) {
-    return {
-      ok: false,
-      done: [],
-      writeCalls: 0,
-      message: 'Nothing was changed: the current state differs from when the plan was made, so other calls are needed. Review the new plan and apply it.',
-      notDone: fresh.steps.map((x) => x.pending),
-      newPlan: (await build(action, s, o, false)).plan,
-    };
-  }
-  const { notDone, ...run } = await runPlannedSteps(fresh.steps, {}, o.signal, { unit: 'step', retry: 'Planning again' });
-  return run.ok ? run : { ...run, notDone };
+  return applyPlanned(planned, () => build(action, s, o, true), {
+    signal: o.signal,
+    unit: 'step',
+    retry: 'Planning again',
+    planToShow: async () => (await build(action, s, o, false)).plan,
+  });
 }
-
-/** The plan as text: title, summary, changes, calls, warnings (the same layout as a fix's plan). */
-export const formatResourcePlan = (p: ResourcePlan): string => formatPlan(p);
 
 // ---------------------------------------------------------------------------------------------
 // AWS console links

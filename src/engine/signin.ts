@@ -19,13 +19,13 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadAuth0, normalizeAuth0Domain } from './auth0';
 import { EngineError, cancelledError, describeError, type ErrorCode } from './errors';
-import { fixCall } from './fixes';
 import { httpsRequest } from './http';
+import { planCall } from './plan';
 import { mask } from './redact';
-import { decodeToken, audiences } from './token';
+import { decodeToken, audiences } from './token/decode';
 import type { TrustSettings } from './trust';
 import { applyWith, fetchDiscovery, listText, planWith, problem, withSignal, type Builder, type RunStep } from './setup/core';
-import type { SetupContext, StepOutcome, StepPlan, StepProblem } from './setup/types';
+import type { SetupContext, StepOutcome, SetupPlan, StepProblem } from './setup/types';
 
 // ---------------------------------------------------------------------------------------------
 // Errors
@@ -419,7 +419,7 @@ function callbackBuilder(callbackUrl: string): Builder {
       ? `Bearer ${mask(creds.token.trim().replace(/^Bearer\s+/i, ''))}`
       : `Bearer (a Management API token for the machine-to-machine client ${mask(creds?.kind === 'clientCredentials' ? creds.clientId : '')}, from its client credentials)`;
     steps.push({
-      call: fixCall('auth0', 'PATCH /api/v2/clients/{id}', { domain: env.domain, id: env.clientId, body: { callbacks: merged }, authorization }),
+      call: planCall('auth0', 'PATCH /api/v2/clients/{id}', { domain: env.domain, id: env.clientId, body: { callbacks: merged }, authorization }),
       pending: `Add ${callbackUrl} to the Allowed Callback URLs of the application ${label}.`,
       async run() {
         const updated = await auth0.updateApplication(session, env.clientId, { callbacks: merged }, env.signal);
@@ -453,11 +453,11 @@ function callbackBuilder(callbackUrl: string): Builder {
  * is there, or `manual` Dashboard steps without Management API access. Same shapes as the setup
  * steps; uses ctx.config.auth0, ctx.management and ctx.cache (the AWS part of the config is unused).
  */
-export function planAddCallbackUrl(ctx: SetupContext, callbackUrl: string): Promise<StepPlan> {
+export function planAddCallbackUrl(ctx: SetupContext, callbackUrl: string): Promise<SetupPlan> {
   return planWith('callbackUrl', CALLBACK_URL_TITLE, callbackBuilder(callbackUrl), ctx);
 }
 
 /** Applies a plan from planAddCallbackUrl (plans again first: 0 writes when the URL is there by now). */
-export function applyAddCallbackUrl(ctx: SetupContext, plan: StepPlan, callbackUrl: string): Promise<StepOutcome> {
+export function applyAddCallbackUrl(ctx: SetupContext, plan: SetupPlan, callbackUrl: string): Promise<StepOutcome> {
   return applyWith('callbackUrl', CALLBACK_URL_TITLE, callbackBuilder(callbackUrl), ctx, plan);
 }

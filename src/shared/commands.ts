@@ -14,8 +14,6 @@ export const Commands = {
   wizardStepIdentityPool: 'auth0Cognito.wizard.step.identityPool',
   wizardStepAuthenticatedRole: 'auth0Cognito.wizard.step.authenticatedRole',
   wizardStepTryIt: 'auth0Cognito.wizard.step.tryIt',
-  /** Test-only: the wizard's state (hidden from the palette). */
-  wizardState: 'auth0Cognito.wizard.debugState',
   // The resources tree (src/vscode/resourcesView.ts, resourcesCommands.ts).
   resourcesRefresh: 'auth0Cognito.resources.refresh',
   resourcesSwitchRegion: 'auth0Cognito.resources.switchRegion',
@@ -32,8 +30,6 @@ export const Commands = {
   resourcesUseInWizard: 'auth0Cognito.resources.useInWizard',
   resourcesLoadMore: 'auth0Cognito.resources.loadMore',
   resourcesReveal: 'auth0Cognito.resources.reveal',
-  /** Test-only: the tree as plain data (hidden from the palette). */
-  resourcesDebugSnapshot: 'auth0Cognito.resources.debugSnapshot',
 } as const;
 
 /** `${WIZARD_STEP_PREFIX}${stepId}` is the palette command of each wizard step. */

@@ -4,11 +4,11 @@
  * functions here before acting on it.
  */
 import type { ThumbprintResult } from '../engine/thumbprint';
-import type { DecodeResult, DecodedToken, TokenProblem } from '../engine/token';
-import type { SignatureResult } from '../engine/jwks';
-import type { PreflightReport, RuleId } from '../engine/preflight';
+import type { DecodeResult, DecodedToken, TokenProblem } from '../engine/token/decode';
+import type { SignatureResult } from '../engine/token/jwks';
+import type { PreflightReport, RuleId } from '../engine/token/preflight';
 import type { ExchangeResult } from '../engine/preflightRead';
-import type { StepId, StepInspection, StepPlan, StepOutcome, SetupOutputs, PlanId } from '../engine/setup/types';
+import type { StepId, StepInspection, SetupPlan, StepOutcome, SetupOutputs, PlanId } from '../engine/setup/types';
 import type { Snippets } from '../engine/setup/snippets';
 
 // ---- Thumbprint result view ----
@@ -95,20 +95,20 @@ export type InspectorViewMessage =
 const RULE_ID = /^[a-z]+(\.[a-zA-Z]+){1,3}$/;
 
 export function parseInspectorViewMessage(m: unknown): InspectorViewMessage | undefined {
-  if (typeof m !== 'object' || m === null) return undefined;
-  const o = m as Record<string, unknown>;
+  if (!plainWithKeys(m, ['type'], ['poolId', 'ruleId', 'field'])) return undefined;
+  const o = m;
   switch (o.type) {
     case 'ready':
     case 'pickPool':
     case 'exchange':
     case 'inspectAnother':
-      return { type: o.type };
+      return plainWithKeys(o, ['type']) ? { type: o.type } : undefined;
     case 'runPreflight':
-      return typeof o.poolId === 'string' && o.poolId.length <= 200 ? { type: 'runPreflight', poolId: o.poolId } : undefined;
+      return plainWithKeys(o, ['type', 'poolId']) && typeof o.poolId === 'string' && o.poolId.length <= 200 ? { type: 'runPreflight', poolId: o.poolId } : undefined;
     case 'applyFix':
-      return typeof o.ruleId === 'string' && RULE_ID.test(o.ruleId) ? { type: 'applyFix', ruleId: o.ruleId as RuleId } : undefined;
+      return plainWithKeys(o, ['type', 'ruleId']) && typeof o.ruleId === 'string' && o.ruleId.length <= 100 && RULE_ID.test(o.ruleId) ? { type: 'applyFix', ruleId: o.ruleId as RuleId } : undefined;
     case 'copy':
-      return o.field === 'header' || o.field === 'claims' || o.field === 'report' ? { type: 'copy', field: o.field } : undefined;
+      return plainWithKeys(o, ['type', 'field']) && (o.field === 'header' || o.field === 'claims' || o.field === 'report') ? { type: 'copy', field: o.field } : undefined;
     default:
       return undefined;
   }
@@ -130,7 +130,7 @@ export interface WizardStepView {
   title: string;
   description: string;
   inspection: StepInspection | undefined;
-  plan: StepPlan | undefined;
+  plan: SetupPlan | undefined;
   outcome: StepOutcome | undefined;
   /** Planning failed: why. */
   error: { message: string; hint: string } | undefined;
@@ -162,18 +162,36 @@ export interface WizardViewState {
   /** The ID token for "Try it", described (the token itself stays in the extension host). */
   token: { source: 'sign-in' | 'pasted'; summary: string } | undefined;
   /** A plan that is not a step's: adding the sign-in callback URL. */
-  callbackPlan: { redirectUri: string; plan: StepPlan; outcome: StepOutcome | undefined } | undefined;
+  callbackPlan: { redirectUri: string; plan: SetupPlan; outcome: StepOutcome | undefined } | undefined;
   snippets: Snippets | undefined;
+  /** Why a form field is not valid (the host checks the form before any call), by field. */
+  fieldErrors: WizardFieldErrors;
+  /** What "Use in Setup Wizard" in the Resources view picked (shown, with a way to clear it). */
+  picked: WizardPicked | undefined;
   busy: string | undefined;
   error: { message: string; hint: string } | undefined;
+}
+
+/** Field errors of the form; `picked` is for the pool or role picked in the Resources view. */
+export type WizardFieldErrors = Partial<Record<keyof WizardForm | 'picked', string>>;
+
+/** A pool or role picked in the Resources view, as the wizard shows it. */
+export interface WizardPicked {
+  poolId?: string | undefined;
+  roleArn?: string | undefined;
+  /** The region it was picked in; the wizard uses it only while the settings name the same region. */
+  region: string | undefined;
+  /** False when the region setting differs now (then it is not used). */
+  used: boolean;
 }
 
 export type WizardHostMessage = { type: 'state'; state: WizardViewState };
 
 export type WizardViewMessage =
   | { type: 'ready' }
-  | { type: 'saveForm'; form: WizardForm }
-  | { type: 'checkAll' }
+  /** Save the form and check every step (read-only); nothing is called while a field is invalid. */
+  | { type: 'check'; form: WizardForm }
+  | { type: 'clearPicked' }
   | { type: 'plan'; step: StepId }
   | { type: 'apply'; step: PlanId }
   | { type: 'setManagement' }
@@ -186,25 +204,43 @@ export type WizardViewMessage =
 
 const STEP = /^(connections|auth0App|oidcProvider|identityPool|authenticatedRole|tryIt)$/;
 const FORM_FIELD_MAX = 300;
+const FORM_FIELDS = ['domain', 'clientId', 'poolName', 'roleName'] as const;
 
+/** A plain object (not an array, not a class instance) whose own keys are exactly `keys` (some optional). */
+function plainWithKeys(v: unknown, required: readonly string[], optional: readonly string[] = []): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  if (proto !== Object.prototype && proto !== null) return false;
+  const keys = Reflect.ownKeys(v);
+  if (keys.length > required.length + optional.length) return false;
+  for (const k of keys) if (typeof k !== 'string' || (!required.includes(k) && !optional.includes(k))) return false;
+  return required.every((k) => Object.prototype.hasOwnProperty.call(v, k));
+}
+
+/** The form of a `check` message (or a script's argument to the check command), or undefined. */
+export function parseWizardForm(f: unknown): WizardForm | undefined {
+  if (!plainWithKeys(f, FORM_FIELDS)) return undefined;
+  if (!FORM_FIELDS.every((k) => typeof f[k] === 'string' && (f[k] as string).length <= FORM_FIELD_MAX)) return undefined;
+  return { domain: f.domain as string, clientId: f.clientId as string, poolName: f.poolName as string, roleName: f.roleName as string };
+}
+
+/** Checks a message from the wizard webview: exactly the fields of one message type, else undefined. */
 export function parseWizardViewMessage(m: unknown): WizardViewMessage | undefined {
-  if (typeof m !== 'object' || m === null) return undefined;
-  const o = m as Record<string, unknown>;
+  if (!plainWithKeys(m, ['type'], ['form', 'step', 'text'])) return undefined;
+  const o = m;
   switch (o.type) {
-    case 'ready': case 'checkAll': case 'setManagement': case 'clearManagement': case 'signIn': case 'pasteToken': case 'openSettings': case 'cancel':
-      return { type: o.type };
-    case 'saveForm': {
-      const f = o.form as Record<string, unknown> | undefined;
-      if (!f || typeof f !== 'object') return undefined;
-      const fields = ['domain', 'clientId', 'poolName', 'roleName'] as const;
-      if (!fields.every((k) => typeof f[k] === 'string' && (f[k] as string).length <= FORM_FIELD_MAX)) return undefined;
-      return { type: 'saveForm', form: { domain: f.domain as string, clientId: f.clientId as string, poolName: f.poolName as string, roleName: f.roleName as string } };
+    case 'ready': case 'clearPicked': case 'setManagement': case 'clearManagement': case 'signIn': case 'pasteToken': case 'openSettings': case 'cancel':
+      return plainWithKeys(o, ['type']) ? { type: o.type } : undefined;
+    case 'check': {
+      const form = plainWithKeys(o, ['type', 'form']) ? parseWizardForm(o.form) : undefined;
+      return form ? { type: 'check', form } : undefined;
     }
     case 'plan':
-      return typeof o.step === 'string' && STEP.test(o.step) ? { type: 'plan', step: o.step as StepId } : undefined;
+      return plainWithKeys(o, ['type', 'step']) && typeof o.step === 'string' && STEP.test(o.step) ? { type: 'plan', step: o.step as StepId } : undefined;
     case 'apply':
-      return typeof o.step === 'string' && (STEP.test(o.step) || o.step === 'callbackUrl') ? { type: 'apply', step: o.step as PlanId } : undefined;
+      return plainWithKeys(o, ['type', 'step']) && typeof o.step === 'string' && (STEP.test(o.step) || o.step === 'callbackUrl') ? { type: 'apply', step: o.step as PlanId } : undefined;
     case 'copy':
+      if (!plainWithKeys(o, ['type', 'text'])) return undefined;
       if (o.text === 'snippet-typescript' || o.text === 'snippet-swift' || o.text === 'snippet-kotlin') return { type: 'copy', text: o.text };
       if (typeof o.text === 'string' && /^value:[A-Za-z]{1,40}$/.test(o.text)) return { type: 'copy', text: o.text as `value:${string}` };
       return undefined;
@@ -212,3 +248,4 @@ export function parseWizardViewMessage(m: unknown): WizardViewMessage | undefine
       return undefined;
   }
 }
+

@@ -5,7 +5,8 @@
  * link, a `command:` URI, an image or HTML. The one link in the hover is the extension's own
  * "Inspect" command, whose argument the extension builds from the scanned token.
  */
-import { decodeToken, type DecodeResult } from '../engine/token';
+import { decodeToken, type DecodeResult } from '../engine/token/decode';
+import { describeToken } from '../engine/token/describe';
 
 /** Longest claim text shown in the hover (longer is cut with "…"). */
 export const MAX_HOVER_CLAIM_CHARS = 200;
@@ -29,16 +30,9 @@ export function escapeMarkdownText(text: string, max = MAX_HOVER_CLAIM_CHARS): s
   return t.replace(CONTROL, ' ').replace(PUNCTUATION, '\\$&');
 }
 
-/** A one-line description of a decoded token, e.g. "ID token · RS256 · expires in 3 h" (not escaped). */
-export function describeDecoded(d: DecodeResult): string {
-  if (!d.ok) return d.problem;
-  const kind = d.kind === 'id' ? 'ID token' : d.kind === 'access' ? 'access token' : 'JWT';
-  return [kind, d.alg, d.times.exp?.text].filter(Boolean).join(' · ');
-}
-
-/** A one-line description of a token for hovers and lenses, e.g. "ID token · RS256 · expires in 3 h". */
+/** A one-line description of a token for hovers and lenses, e.g. "ID token · RS256 · expires in 3 h" (see describeToken). */
 export function describeJwt(token: string): string {
-  return describeDecoded(decodeToken(token));
+  return describeToken(decodeToken(token));
 }
 
 /** The `command:` URI that inspects `token`, or undefined when it is not a plain compact JWT of a sane length. */
@@ -63,7 +57,7 @@ export interface HoverLabels {
  * icons and `isTrusted: { enabledCommands: [commandId] }`, and without HTML support.
  */
 export function tokenHoverMarkdown(token: string, decoded: DecodeResult, labels: HoverLabels): string {
-  const lines: string[] = [`**${escapeMarkdownText(describeDecoded(decoded))}**`, ''];
+  const lines: string[] = [`**${escapeMarkdownText(describeToken(decoded))}**`, ''];
   if (decoded.ok) {
     const iss = decoded.claims.iss;
     if (iss !== undefined) lines.push(`iss ${escapeMarkdownText(typeof iss === 'string' ? iss : safeJson(iss))}  `);

@@ -7,36 +7,26 @@ import {
   analyzeCognitoTrust,
   applyResourceAction,
   consoleUrl,
-  formatResourcePlan,
   listAwsProfiles,
   planResourceAction,
   type ResourceAction,
-  type ResourceOutcome,
-  type ResourcePlan,
   type ResourceSession,
+  type ResourceSubject,
 } from '../engine/resources';
+import { formatPlan, type Outcome, type Plan } from '../engine/plan';
 import { Commands, Settings } from '../shared/commands';
 import type { Logger } from './logger';
+import { applyWithChangedPlanPrompt } from './planUi';
 import { awsSettings, MACHINE_SETTINGS } from './settings';
+import { getWizardSelection, setWizardSelection, type WizardSelection } from './wizardSelection';
 import { VIEW_ID, type GroupKind, type Node, type ResourceKind, type ResourceNode, type ResourcesView } from './resourcesView';
 
-/** Where "use in wizard" stores the chosen resources (the setup wizard reads it). */
-export const WIZARD_SELECTION_KEY = 'auth0Cognito.wizard.selection';
 /** Where the setup wizard keeps its form (the configured Auth0 domain and client ID). */
 export const WIZARD_FORM_KEY = 'auth0Cognito.wizard.form';
 /** The tag key the extension puts on what it creates ("setup as code"); its presence marks a resource as ours. */
 export const SETUP_TAG_KEY = 'auth0-cognito-bridge:setup';
 /** Scheme of the read-only JSON documents of "Show Details". */
 export const DETAILS_SCHEME = 'auth0-cognito-resource';
-
-export interface WizardSelection {
-  providerArn?: string;
-  poolId?: string;
-  roleArn?: string;
-  region?: string;
-  profile?: string | undefined;
-  updatedAt?: string;
-}
 
 /** Read-only JSON documents for "Show Details" (auth0-cognito-resource:/pool/NAME.json). */
 class DetailsDocuments implements vscode.TextDocumentContentProvider {
@@ -274,7 +264,7 @@ export function registerResourcesCommands(view: ResourcesView, context: vscode.E
   async function planAndApply(action: ResourceAction, words: Wording, refreshAfter: () => void): Promise<string | undefined> {
     const s = await session();
     if (!s) return undefined;
-    let plan: ResourcePlan;
+    let plan: Plan<ResourceSubject>;
     try {
       plan = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading the current state before the change…'), cancellable: true },
@@ -292,45 +282,42 @@ export function registerResourcesCommands(view: ResourcesView, context: vscode.E
       showError(e, `plan ${action.kind}`);
       return undefined;
     }
-    let nameConfirmed = false;
-    for (let attempt = 0; attempt < 2; attempt++) {
-      log.info('resources', `plan ${action.kind}: ${plan.summary} Calls: ${plan.calls.map((c) => c.action).join(', ') || 'none'}`);
-      if (plan.alreadyDone) {
-        void vscode.window.showInformationMessage(plan.summary);
-        refreshAfter();
-        return plan.summary;
+    log.info('resources', `plan ${action.kind}: ${plan.summary} Calls: ${plan.calls.map((c) => c.action).join(', ') || 'none'}`);
+    if (plan.alreadyDone) {
+      void vscode.window.showInformationMessage(plan.summary);
+      refreshAfter();
+      return plan.summary;
+    }
+    const resource = plan.subject.resource;
+    let guard: { notice: string; name: string } | undefined;
+    if (words.guard) {
+      try {
+        guard = await words.guard(s);
+      } catch (e) {
+        showError(e, `check ${action.kind}`);
+        return undefined;
       }
-      let guard: { notice: string; name: string } | undefined;
-      if (words.guard && !nameConfirmed) {
-        try {
-          guard = await words.guard(s);
-        } catch (e) {
-          showError(e, `check ${action.kind}`);
-          return undefined;
-        }
-      }
-      const question = guard ? `${words.question(plan.resource)} ${vscode.l10n.t('It was not created by this extension.')}` : words.question(plan.resource);
-      const detail = guard ? `${guard.notice}\n\n${formatResourcePlan(plan)}` : formatResourcePlan(plan);
-      const answer = await vscode.window.showWarningMessage(question, { modal: true, detail }, words.button);
-      if (answer !== words.button) return undefined;
-      if (guard) {
-        if (!(await typedName(plan.resource, guard.name))) {
-          log.info('resources', `${action.kind}: not done, the name ${guard.name} was not typed`);
-          return undefined;
-        }
-        nameConfirmed = true;
-      }
+    }
+    const question = guard ? `${words.question(resource)} ${vscode.l10n.t('It was not created by this extension.')}` : words.question(resource);
+    const detail = guard ? `${guard.notice}\n\n${formatPlan(plan)}` : formatPlan(plan);
+    const answer = await vscode.window.showWarningMessage(question, { modal: true, detail }, words.button);
+    if (answer !== words.button) return undefined;
+    if (guard && !(await typedName(resource, guard.name))) {
+      log.info('resources', `${action.kind}: not done, the name ${guard.name} was not typed`);
+      return undefined;
+    }
+    const applyOnce = async (p: Plan<ResourceSubject>): Promise<Outcome<ResourceSubject>> => {
       const out = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: words.applying(plan.resource), cancellable: true },
-        async (_p, token): Promise<ResourceOutcome> => {
+        { location: vscode.ProgressLocation.Notification, title: words.applying(resource), cancellable: true },
+        async (_p, token): Promise<Outcome<ResourceSubject>> => {
           const ac = new AbortController();
           const sub = token.onCancellationRequested(() => ac.abort());
           try {
-            return await applyResourceAction(plan, s, { signal: ac.signal });
+            return await applyResourceAction(p, s, { signal: ac.signal });
           } catch (e) {
             // Planning again failed: nothing was changed.
             const d = describeError(e);
-            return { ok: false, done: [], writeCalls: 0, message: `${d.message} ${d.hint}`.trim(), error: d };
+            return { ok: false, done: [], notDone: [], writeCalls: 0, message: `${d.message} ${d.hint}`.trim(), error: d };
           } finally {
             sub.dispose();
           }
@@ -338,21 +325,19 @@ export function registerResourcesCommands(view: ResourcesView, context: vscode.E
       );
       log.info('resources', `apply ${action.kind}: ${out.ok ? 'ok' : 'not done'} (${out.writeCalls} write call(s)): ${out.message}`);
       refreshAfter();
-      if (out.newPlan) {
-        plan = out.newPlan;
-        void vscode.window.showWarningMessage(out.message);
-        continue;
-      }
-      if (out.ok) void vscode.window.showInformationMessage(out.message);
-      else if (!out.error || out.error.code !== 'CANCELLED') {
-        const showLog = vscode.l10n.t('Show Log');
-        void vscode.window.showErrorMessage(out.message, showLog).then((p) => {
-          if (p === showLog) log.show();
-        });
-      }
-      return out.message;
+      return out;
+    };
+    // A new plan (the state moved after it was shown) is shown again by ./planUi.ts, as in every host.
+    const out = await applyWithChangedPlanPrompt(plan, applyOnce);
+    if (out.newPlan) return undefined;
+    if (out.ok) void vscode.window.showInformationMessage(out.message);
+    else if (!out.error || out.error.code !== 'CANCELLED') {
+      const showLog = vscode.l10n.t('Show Log');
+      void vscode.window.showErrorMessage(out.message, showLog).then((p) => {
+        if (p === showLog) log.show();
+      });
     }
-    return undefined;
+    return out.message;
   }
 
   const register = (id: string, fn: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(id, fn);
@@ -523,7 +508,7 @@ export function registerResourcesCommands(view: ResourcesView, context: vscode.E
     register(Commands.resourcesUseInWizard, async (arg) => {
       const n = await target(arg, ['provider', 'pool', 'role'], vscode.l10n.t('Use in the setup wizard…'));
       if (!n) return undefined;
-      const prev = context.workspaceState.get<WizardSelection>(WIZARD_SELECTION_KEY) ?? {};
+      const prev = getWizardSelection(context) ?? {};
       const s = awsSettings();
       const next: WizardSelection = {
         ...prev,
@@ -532,16 +517,11 @@ export function registerResourcesCommands(view: ResourcesView, context: vscode.E
         profile: s.profile,
         updatedAt: new Date().toISOString(),
       };
-      await context.workspaceState.update(WIZARD_SELECTION_KEY, next);
+      // The wizard shows it ("Using pool X from the Resources view — Clear").
+      await setWizardSelection(context, next);
       log.info('resources', `wizard selection: ${n.id}`);
       void vscode.window.showInformationMessage(vscode.l10n.t('The setup wizard will use the {0} {1}.', KIND_LABEL[n.kind], view.labelOf(n)));
       return next;
-    }),
-
-    register(Commands.resourcesDebugSnapshot, (opts) => {
-      const expand = typeof opts === 'object' && opts !== null && Array.isArray((opts as { expand?: unknown }).expand)
-        ? ((opts as { expand: unknown[] }).expand.filter((x): x is string => typeof x === 'string')) : [];
-      return view.snapshot(expand);
     }),
   ];
 }

@@ -65,19 +65,6 @@ export interface ErrorNode extends Base { kind: 'error'; what: string; message: 
 export type Node = GroupNode | ProviderNode | PoolNode | RoleNode | SectionNode | ValueNode | LoadMoreNode | PlaceholderNode | ErrorNode;
 export type ResourceNode = ProviderNode | PoolNode | RoleNode;
 
-/** A tree node as plain data (for the test-only snapshot command). */
-export interface SnapshotNode {
-  id: string;
-  kind: Node['kind'];
-  label: string;
-  description?: string | undefined;
-  tooltip?: string | undefined;
-  contextValue?: string | undefined;
-  command?: { command: string; arguments?: unknown[] } | undefined;
-  icon?: string | undefined;
-  children?: SnapshotNode[] | undefined;
-}
-
 const GROUP_LABELS: Record<GroupKind, string> = {
   providers: 'OIDC providers',
   pools: 'Identity pools',
@@ -86,7 +73,6 @@ const GROUP_LABELS: Record<GroupKind, string> = {
 const GROUP_ICONS: Record<GroupKind, string> = { providers: 'key', pools: 'organization', roles: 'shield' };
 
 const warningIcon = () => new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
-const text = (v: string | vscode.MarkdownString | undefined) => (typeof v === 'string' ? v : v?.value);
 
 export class ResourcesView implements vscode.TreeDataProvider<Node>, vscode.FileDecorationProvider, vscode.Disposable {
   readonly view: vscode.TreeView<Node>;
@@ -283,12 +269,7 @@ export class ResourcesView implements vscode.TreeDataProvider<Node>, vscode.File
     return node.parent;
   }
 
-  /** VS Code's own calls (not the snapshot's): how often it asked for a node's children. */
-  private readonly fetchedByVsCode = new Map<string, number>();
-
   getChildren(node?: Node): Promise<Node[]> {
-    const key = node?.id ?? 'root';
-    this.fetchedByVsCode.set(key, (this.fetchedByVsCode.get(key) ?? 0) + 1);
     return this.children(node);
   }
 
@@ -666,36 +647,6 @@ export class ResourcesView implements vscode.TreeDataProvider<Node>, vscode.File
     if (lister.items.length !== before) this.changed.fire(g);
     await this.view.reveal(node, { select: true, focus: true, expand });
     return true;
-  }
-
-  /** The tree as plain data: the groups, their loaded items, and the children of the nodes named in `expand` (test-only command). */
-  async snapshot(expand: readonly string[] = []): Promise<{ description: string | undefined; state: string | undefined; stats: unknown; selection: string[]; fetchedByVsCode: Record<string, number>; nodes: SnapshotNode[] }> {
-    const walk = async (nodes: Node[], depth: number): Promise<SnapshotNode[]> => Promise.all(nodes.map(async (n) => {
-      const item = this.getTreeItem(n);
-      const open = n.kind === 'group' || n.kind === 'section' || expand.includes(n.id);
-      const icon = item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id : undefined;
-      return {
-        id: n.id,
-        kind: n.kind,
-        label: typeof item.label === 'string' ? item.label : (item.label?.label ?? ''),
-        description: typeof item.description === 'string' ? item.description : undefined,
-        tooltip: text(item.tooltip),
-        contextValue: item.contextValue,
-        command: item.command ? { command: item.command.command, arguments: item.command.arguments } : undefined,
-        icon,
-        children: open && depth < 6 ? await walk(await this.children(n), depth + 1) : undefined,
-      };
-    }));
-    const nodes = await walk(await this.children(undefined), 0);
-    const s = this.current && 'session' in this.current ? this.current.session : undefined;
-    return {
-      description: this.view.description,
-      state: this.state,
-      stats: s ? { ...s.stats, byAction: { ...s.stats.byAction } } : undefined,
-      selection: this.view.selection.map((n) => n.id),
-      fetchedByVsCode: Object.fromEntries(this.fetchedByVsCode),
-      nodes,
-    };
   }
 
   dispose(): void {

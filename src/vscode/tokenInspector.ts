@@ -1,10 +1,13 @@
 import * as vscode from 'vscode';
-import { MAX_DECODE_LENGTH, decodeToken, type DecodeResult } from '../engine/token';
-import { containsJwt } from '../engine/tokenScan';
-import { verifySignature } from '../engine/jwks';
-import { runPreflight, type RuleId } from '../engine/preflight';
-import { exchangeToken, readPoolTarget, regionOfPoolId } from '../engine/preflightRead';
-import { applyFix, formatPlan, planFix, type FixContext } from '../engine/fixes';
+import { MAX_DECODE_LENGTH, decodeToken, type DecodeResult } from '../engine/token/decode';
+import { describeToken } from '../engine/token/describe';
+import { inspectToken } from '../engine/token/inspect';
+import { type RuleId } from '../engine/token/preflight';
+import { containsJwt } from '../engine/token/scan';
+import { exchangeToken, regionOfPoolId } from '../engine/preflightRead';
+import { applyFix, planFix, type FixContext } from '../engine/fixes';
+import { formatPlan } from '../engine/plan';
+import { applyWithChangedPlanPrompt } from './planUi';
 import { loadAws } from '../engine/aws';
 import { normalizeAuth0Domain } from '../engine/auth0';
 import { describeError, isCancelled } from '../engine/errors';
@@ -60,8 +63,7 @@ export class TokenInspector implements vscode.Disposable {
     if (clip.length <= MAX_DECODE_LENGTH && containsJwt(clip, { minParts: 3 })) {
       const useClip = vscode.l10n.t('Inspect the token on the clipboard');
       const paste = vscode.l10n.t('Paste another token…');
-      const d = decodeToken(clip);
-      const detail = d.ok ? `${d.kind === 'id' ? 'ID token' : d.kind === 'access' ? 'access token' : 'JWT'} · ${d.alg ?? '?'} · ${d.length} characters${d.times.exp ? ` · ${d.times.exp.text}` : ''}` : d.problem;
+      const detail = describeToken(decodeToken(clip), { length: true });
       const pick = await vscode.window.showQuickPick([{ label: useClip, detail }, { label: paste }], { title: vscode.l10n.t('Inspect ID Token') });
       if (!pick) return undefined;
       if (pick.label === useClip) return clip;
@@ -74,35 +76,38 @@ export class TokenInspector implements vscode.Disposable {
     });
   }
 
-  /** Decodes (never throws), shows the view, then checks the signature and runs the token-only preflight. */
+  /**
+   * Decodes (never throws) and shows the view, then checks the signature (the token-only
+   * preflight, through inspectToken), then reads the last pool when there is one.
+   */
   async inspect(text: string, poolId?: string): Promise<void> {
     this.running?.abort();
-    const decoded = decodeToken(text);
-    this.token = decoded;
-    this.state = {
-      decoded: inspectorTokenView(decoded),
-      signature: decoded.ok && typeof decoded.claims.iss === 'string' ? { status: 'checking' } : undefined,
-      poolId: poolId ?? this.context.workspaceState.get<string>(LAST_POOL, ''),
-      preflight: undefined, notes: [], reportTarget: undefined, exchange: undefined, fixes: {}, busy: undefined, error: undefined,
-    };
-    this.log.info('inspector', decoded.ok ? `decoded a ${decoded.kind} token (${decoded.alg ?? 'no alg'}, ${decoded.length} chars)` : `input is not a token: ${decoded.code}`);
-    this.show();
-    if (!decoded.ok) return;
-    this.state.preflight = runPreflight({ token: decoded });
-    this.state.reportTarget = 'token only';
-    this.post();
-    if (this.state.signature) {
-      const trust = await trustSettings().catch(() => undefined);
-      const signature = await verifySignature(decoded, { trust, timeoutMs: timeoutMs() }).catch((e: unknown) => {
-        const d = describeError(e);
-        return { status: 'not-checked' as const, message: d.message, hint: d.hint };
-      });
-      if (this.token !== decoded) return;
-      this.state.signature = signature;
-      this.state.preflight = runPreflight({ token: decoded, signature });
-      this.post();
-    }
-    if (this.token === decoded && this.state?.poolId) await this.preflight(this.state.poolId, false);
+    const trust = await trustSettings().catch(() => undefined);
+    let decoded: DecodeResult | undefined;
+    await inspectToken(text, {
+      trust,
+      timeoutMs: timeoutMs(),
+      onProgress: (p) => {
+        if (p.stage === 'decoded') {
+          decoded = p.decoded;
+          this.token = p.decoded;
+          this.state = {
+            decoded: inspectorTokenView(p.decoded),
+            signature: p.decoded.ok && typeof p.decoded.claims.iss === 'string' ? { status: 'checking' } : undefined,
+            poolId: poolId ?? this.context.workspaceState.get<string>(LAST_POOL, ''),
+            preflight: p.decoded.ok ? p.report : undefined, notes: [], reportTarget: p.decoded.ok ? 'token only' : undefined,
+            exchange: undefined, fixes: {}, busy: undefined, error: undefined,
+          };
+          this.log.info('inspector', p.decoded.ok ? `decoded a ${p.decoded.kind} token (${p.decoded.alg ?? 'no alg'}, ${p.decoded.length} chars)` : `input is not a token: ${p.decoded.code}`);
+          this.show();
+        } else if (p.stage === 'signature' && this.state && this.token === decoded) {
+          this.state.signature = p.signature;
+          this.state.preflight = p.report;
+          this.post();
+        }
+      },
+    }).catch((e: unknown) => this.log.error('inspector', describeError(e).message, e));
+    if (decoded?.ok && this.token === decoded && this.state?.poolId) await this.preflight(this.state.poolId, false);
   }
 
   /** Reads the pool (providers, roles) and runs every rule against it. */
@@ -121,10 +126,11 @@ export class TokenInspector implements vscode.Disposable {
     void this.context.workspaceState.update(LAST_POOL, s.poolId);
     await this.busy(vscode.l10n.t('Reading identity pool {0}…', s.poolId), async (signal) => {
       const aws = await awsConfigFromSettings();
-      const { target, notes } = await readPoolTarget({ aws, poolId: s.poolId, issuer: strClaim(decoded, 'iss'), signal });
       const signature = s.signature && s.signature.status !== 'checking' ? s.signature : undefined;
-      s.preflight = runPreflight({ token: decoded, signature, target });
-      s.notes = notes;
+      // The signature check of inspect() is reused, never made again here.
+      const r = await inspectToken(decoded, { pool: s.poolId, aws, trust: aws.trust, timeoutMs: aws.timeoutMs, signal, signature, checkSignature: false });
+      s.preflight = r.report;
+      s.notes = r.notes;
       s.reportTarget = s.poolId;
       s.exchange = undefined;
       this.log.info('inspector', `preflight against ${s.poolId}: ${s.preflight.summary}`);
@@ -148,13 +154,13 @@ export class TokenInspector implements vscode.Disposable {
         return;
       }
       const apply = vscode.l10n.t('Apply');
-      const answer = await vscode.window.showWarningMessage(plan.title, { modal: true, detail: formatPlan(plan).split('\n').slice(2).join('\n') }, apply);
+      const answer = await vscode.window.showWarningMessage(plan.title, { modal: true, detail: formatPlan(plan, { title: false }) }, apply);
       if (answer !== apply) {
         s.fixes[ruleId] = { ok: false, message: vscode.l10n.t('Not applied: nothing was changed.') };
         return;
       }
-      const outcome = await applyFix(plan, ctx);
-      s.fixes[ruleId] = { ok: outcome.ok, message: [outcome.message, ...(outcome.notDone ?? []).map((n) => vscode.l10n.t('Not done: {0}', n)),
+      const outcome = await applyWithChangedPlanPrompt(plan, (p) => applyFix(p, ctx));
+      s.fixes[ruleId] = { ok: outcome.ok, message: [outcome.message, ...outcome.notDone.map((n) => vscode.l10n.t('Not done: {0}', n)),
         outcome.error ? outcome.error.hint : ''].filter(Boolean).join(' ') };
       this.log.info('inspector', `fix ${fix.kind}: ${outcome.ok ? 'applied' : 'failed'}: ${outcome.message}`);
     });

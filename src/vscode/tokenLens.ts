@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { decodeToken } from '../engine/token';
-import { findJwtsInText, jwtAt, type JwtHit } from '../engine/tokenScan';
+import { decodeToken } from '../engine/token/decode';
+import { findJwtsInText, jwtAt, type JwtHit } from '../engine/token/scan';
 import { Commands, Settings } from '../shared/commands';
 import { describeJwt, tokenHoverMarkdown } from '../shared/tokenHover';
 

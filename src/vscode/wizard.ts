@@ -1,16 +1,20 @@
 import * as vscode from 'vscode';
-import { SETUP_STEPS, inspectAll, setupStep, snippets, createSetupCache, type SetupConfig, type SetupContext, type SetupOutputs, type StepId, type StepPlan } from '../engine/setup';
+import { SETUP_STEPS, inspectAll, setupStep, snippets, createSetupCache, type SetupConfig, type SetupContext, type SetupOutputs, type StepId, type SetupPlan } from '../engine/setup';
 import { startSignIn, planAddCallbackUrl, applyAddCallbackUrl, SignInError } from '../engine/signin';
-import { decodeToken, normalizeTokenInput } from '../engine/token';
+import { decodeToken, normalizeTokenInput } from '../engine/token/decode';
+import { describeToken } from '../engine/token/describe';
 import { normalizeAuth0Domain } from '../engine/auth0';
-import { describeError, isCancelled } from '../engine/errors';
+import { EngineError, describeError, isCancelled } from '../engine/errors';
+import { checkSetupFields, type SetupFieldsInput } from '../engine/setup/fields';
 import { Commands, WIZARD_STEP_PREFIX } from '../shared/commands';
-import { parseWizardViewMessage, type WizardForm, type WizardViewState } from '../shared/protocol';
+import { parseWizardForm, parseWizardViewMessage, type WizardFieldErrors, type WizardForm, type WizardPicked, type WizardViewState } from '../shared/protocol';
 import { Logger } from './logger';
+import { applyWithChangedPlanPrompt } from './planUi';
 import { Secrets, askManagementCredentials } from './secrets';
 import { awsSettings, extraCaPaths, ignoredWorkspaceSettings, reportIgnoredSettingsTo, timeoutMs, trustSettings, watchWorkspaceSettings } from './settings';
 import { webviewHtml, webviewOptions } from './webviewHtml';
-import { WIZARD_FORM_KEY as FORM_KEY, WIZARD_SELECTION_KEY, type WizardSelection } from './resourcesCommands';
+import { WIZARD_FORM_KEY as FORM_KEY } from './resourcesCommands';
+import { getWizardSelection, onDidChangeWizardSelection, setWizardSelection } from './wizardSelection';
 
 const STATE_KEY = 'auth0Cognito.wizard.state';
 /** The loopback port of the sign-in callback: fixed, because Auth0 matches callback URLs exactly. */
@@ -53,12 +57,21 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
       token: undefined,
       callbackPlan: undefined,
       snippets: saved?.snippets,
+      fieldErrors: {},
+      picked: this.pickedView(),
       busy: undefined,
       error: undefined,
     };
+    // "Use in Setup Wizard" in the Resources view: shown in the form, with a Clear button.
+    this.disposables.push(onDidChangeWizardSelection(() => {
+      this.state.picked = this.pickedView();
+      delete this.state.fieldErrors.picked;
+      this.post();
+    }));
     this.disposables.push(vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('auth0Cognito')) {
         this.state.aws = this.awsView();
+        this.state.picked = this.pickedView();
         this.cache = createSetupCache();
         this.post();
       }
@@ -84,11 +97,6 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
     );
   }
 
-  /** The current state (commands return it; tests read it). */
-  snapshot(): WizardViewState {
-    return this.state;
-  }
-
   private awsView(): WizardViewState['aws'] {
     const a = awsSettings();
     return { profile: a.profile ?? '', region: a.region, endpoint: a.endpoint ?? '', extraCaCertificates: extraCaPaths(), ignoredWorkspaceSettings: ignoredWorkspaceSettings() };
@@ -109,17 +117,53 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
     this.post();
   }
 
-  private config(): SetupConfig {
+  /** The pool or role picked in the Resources view, as the form shows it ("used" only in the same region). */
+  private pickedView(): WizardPicked | undefined {
+    const sel = getWizardSelection(this.context);
+    if (!sel || (!sel.poolId && !sel.roleArn)) return undefined;
+    const region = awsSettings().region;
+    return { poolId: sel.poolId, roleArn: sel.roleArn, region: sel.region, used: !sel.region || sel.region === region };
+  }
+
+  private fieldsInput(): SetupFieldsInput {
     const f = this.state.form;
     const a = awsSettings();
-    // "Use in wizard" in the Resources tree picks an existing pool or role (same region only).
-    const sel = this.context.workspaceState.get<WizardSelection>(WIZARD_SELECTION_KEY);
-    const picked = sel && (!sel.region || sel.region === a.region) ? sel : undefined;
+    const picked = this.pickedView();
+    const used = picked?.used ? picked : undefined;
     return {
       aws: { profile: a.profile, region: a.region, endpoint: a.endpoint },
-      auth0: { domain: f.domain.trim(), clientId: f.clientId.trim() },
-      names: { poolName: f.poolName.trim() || EMPTY_FORM.poolName, poolId: picked?.poolId, roleName: f.roleName.trim() || picked?.roleArn || undefined },
+      domain: f.domain.trim(),
+      clientId: f.clientId.trim(),
+      poolName: f.poolName.trim() || EMPTY_FORM.poolName,
+      poolId: used?.poolId,
+      roleName: f.roleName.trim() || used?.roleArn || undefined,
     };
+  }
+
+  /**
+   * The form checked with the CLI's rules (validateSetupConfig). A bad field gets its error next
+   * to it in the form and the result is undefined: the caller then makes no AWS or Auth0 call.
+   */
+  private validConfig(): SetupConfig | undefined {
+    const r = checkSetupFields(this.fieldsInput());
+    if (r.ok) {
+      this.state.fieldErrors = {};
+      return r.config;
+    }
+    const { poolId, ...rest } = r.fieldErrors;
+    const fieldErrors: WizardFieldErrors = { ...rest, ...(poolId ? { picked: poolId } : {}) };
+    this.state.fieldErrors = fieldErrors;
+    this.state.error = r.error ?? { message: vscode.l10n.t('Fix the fields marked in the form first.'), hint: vscode.l10n.t('Nothing was sent to AWS or Auth0.') };
+    this.log.info('wizard', `form not valid: ${Object.keys(fieldErrors).join(', ') || 'settings'}; nothing called`);
+    this.post();
+    return undefined;
+  }
+
+  /** The checked config; throws (nothing called) when a field is not valid. */
+  private config(): SetupConfig {
+    const c = this.validConfig();
+    if (c) return c;
+    throw new EngineError('INVALID_INPUT', this.state.error?.message ?? vscode.l10n.t('Fix the fields marked in the form first.'), this.state.error?.hint ?? '');
   }
 
   private async ctx(signal: AbortSignal, outputs?: SetupOutputs): Promise<SetupContext> {
@@ -141,7 +185,7 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
     if (this.view && this.ready) void this.view.webview.postMessage({ type: 'state', state: this.state });
   }
 
-  /** Runs `fn` with progress in the view and a cancellable notification; errors land in the view. */
+  /** Runs `fn` with one progress indicator (the view's; its Cancel button aborts); errors land in the view. */
   private async busy(label: string, fn: (signal: AbortSignal) => Promise<void>): Promise<void> {
     this.running?.abort();
     const controller = new AbortController();
@@ -150,15 +194,7 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
     this.state.error = undefined;
     this.post();
     try {
-      await vscode.window.withProgress({ location: { viewId: WizardView.viewId }, title: label }, () =>
-        vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: label, cancellable: true }, async (_p, token) => {
-          const sub = token.onCancellationRequested(() => controller.abort());
-          try {
-            await fn(controller.signal);
-          } finally {
-            sub.dispose();
-          }
-        }));
+      await vscode.window.withProgress({ location: { viewId: WizardView.viewId }, title: label }, () => fn(controller.signal));
     } catch (e) {
       if (!isCancelled(e)) {
         const d = describeError(e);
@@ -172,12 +208,11 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
     }
   }
 
-  async saveForm(form: WizardForm): Promise<void> {
-    // Every state change happens before the first await: the webview sends "checkAll" right
-    // after "saveForm", and the check must see the new form.
+  private async saveForm(form: WizardForm): Promise<void> {
     const changedTenant = form.domain.trim() !== this.state.form.domain.trim() || form.clientId.trim() !== this.state.form.clientId.trim();
     const changedNames = form.poolName.trim() !== this.state.form.poolName.trim() || form.roleName.trim() !== this.state.form.roleName.trim();
     this.state.form = form;
+    this.state.fieldErrors = {};
     if (changedTenant) {
       this.cache = createSetupCache();
       for (const s of this.state.steps) Object.assign(s, { inspection: undefined, plan: undefined, outcome: undefined, error: undefined });
@@ -185,13 +220,31 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
       this.state.snippets = undefined;
     }
     // Typing another pool or role name replaces what "Use in wizard" picked in the Resources tree.
-    if (changedNames) await this.context.workspaceState.update(WIZARD_SELECTION_KEY, undefined);
+    if (changedNames && this.state.picked) {
+      await setWizardSelection(this.context, undefined);
+      this.state.picked = undefined;
+    }
     await this.context.workspaceState.update(FORM_KEY, form);
     await this.refreshManagement();
   }
 
-  /** Inspects every step in order (read-only). */
+  /** Saves the form, checks its fields, then inspects every step (read-only); a bad field: no call at all. */
+  async check(form: WizardForm): Promise<WizardViewState> {
+    await this.saveForm(form);
+    return this.checkAll();
+  }
+
+  /** "Clear" next to the pool/role picked in the Resources view: the form's names apply again. */
+  async clearPicked(): Promise<void> {
+    await setWizardSelection(this.context, undefined);
+    this.state.picked = undefined;
+    delete this.state.fieldErrors.picked;
+    this.post();
+  }
+
+  /** Inspects every step in order (read-only), once the form's fields are valid. */
   async checkAll(): Promise<WizardViewState> {
+    if (!this.validConfig()) return this.state;
     await this.busy(vscode.l10n.t('Checking the setup…'), async (signal) => {
       this.cache = createSetupCache();
       const r = await inspectAll(await this.ctx(signal, {}));
@@ -236,16 +289,20 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
       const cb = this.state.callbackPlan;
       if (!cb) return this.state;
       await this.busy(vscode.l10n.t('Adding the callback URL…'), async (signal) => {
-        cb.outcome = await applyAddCallbackUrl(await this.ctx(signal), cb.plan, cb.redirectUri);
+        const ctx = await this.ctx(signal);
+        cb.outcome = await applyWithChangedPlanPrompt(cb.plan, (p) => applyAddCallbackUrl(ctx, p, cb.redirectUri));
+        if (cb.outcome.newPlan) cb.plan = cb.outcome.newPlan;
         this.log.info('wizard', `callback URL: ${cb.outcome.message}`);
       });
       return this.state;
     }
     const view = this.state.steps.find((s) => s.id === step);
-    const plan: StepPlan | undefined = view?.plan;
+    const plan: SetupPlan | undefined = view?.plan;
     if (!view || !plan) return this.state;
     await this.busy(vscode.l10n.t('Applying "{0}"…', view.title), async (signal) => {
-      const outcome = await setupStep(step).apply(await this.ctx(signal), plan);
+      const ctx = await this.ctx(signal);
+      // A new plan (the state moved after it was shown) is shown again by ./planUi.ts; declined, it stays in the view.
+      const outcome = await applyWithChangedPlanPrompt(plan, (p) => setupStep(step).apply(ctx, p));
       view.outcome = outcome;
       view.plan = outcome.newPlan;
       this.state.outputs = { ...this.state.outputs, ...outcome.outputs };
@@ -297,14 +354,15 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
   private setToken(token: string, source: 'sign-in' | 'pasted'): void {
     this.idToken = token;
     const d = decodeToken(token);
-    this.state.token = { source, summary: d.ok ? [d.kind === 'id' ? 'ID token' : d.kind === 'access' ? 'access token' : 'JWT', d.alg, d.times.exp?.text].filter(Boolean).join(' · ') : d.problem };
+    this.state.token = { source, summary: describeToken(d) };
     const tryIt = this.state.steps.find((s) => s.id === 'tryIt');
     if (tryIt) Object.assign(tryIt, { plan: undefined, outcome: undefined, error: undefined });
   }
 
   /** Signs in with Auth0 in the browser (authorization code + PKCE, loopback redirect). */
   async signIn(): Promise<WizardViewState> {
-    const cfg = this.config();
+    const cfg = this.validConfig();
+    if (!cfg) return this.state;
     await this.busy(vscode.l10n.t('Signing in with Auth0 (finish in the browser)…'), async (signal) => {
       const session = await startSignIn({ domain: cfg.auth0.domain, clientId: cfg.auth0.clientId, trust: await trustSettings(), port: SIGNIN_PORT, timeoutMs: 5 * 60_000, signal, requestTimeoutMs: timeoutMs() });
       if (session.callbackAllowed === false) {
@@ -343,8 +401,8 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
         this.ready = true;
         this.post();
         return;
-      case 'saveForm': void this.saveForm(m.form); return;
-      case 'checkAll': void this.checkAll(); return;
+      case 'check': void this.check(m.form); return;
+      case 'clearPicked': void this.clearPicked(); return;
       case 'plan': void this.plan(m.step); return;
       case 'apply': void this.apply(m.step); return;
       case 'setManagement': void this.setManagement(); return;
@@ -387,13 +445,11 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
       vscode.commands.registerCommand(Commands.openWizard, () => reveal()),
       vscode.commands.registerCommand(Commands.wizardCheckAll, async (form?: unknown) => {
         await reveal();
-        // Scripts and tests may pass the form; the webview sends it through its own message.
-        const parsed = form ? parseWizardViewMessage({ type: 'saveForm', form }) : undefined;
-        if (parsed?.type === 'saveForm') await this.saveForm(parsed.form);
-        return this.checkAll();
+        // Scripts and tests may pass the form; the webview sends it in its `check` message.
+        const parsed = form ? parseWizardForm(form) : undefined;
+        return parsed ? this.check(parsed) : this.checkAll();
       }),
       vscode.commands.registerCommand(Commands.wizardSignIn, async () => { await reveal(); return this.signIn(); }),
-      vscode.commands.registerCommand(Commands.wizardState, () => this.snapshot()),
       ...stepCommands,
     );
   }

@@ -39,11 +39,12 @@ import {
 import { loadAuth0 } from '../../src/engine/auth0';
 import { loadAws, type AwsConfig } from '../../src/engine/aws';
 import type { AwsClients } from '../../src/engine/chunks/aws';
-import { applyFix, authenticatedRoleName, formatPlan, normalizeProviderUrl, planFix, type FixContext, type FixPlan } from '../../src/engine/fixes';
-import { JwksCache, verifySignature } from '../../src/engine/jwks';
+import { applyFix, authenticatedRoleName, normalizeProviderUrl, planFix, type FixContext, type FixSubject } from '../../src/engine/fixes';
+import { formatPlan, type Plan } from '../../src/engine/plan';
+import { JwksCache, verifySignature } from '../../src/engine/token/jwks';
 import { parseTrustPolicy, recommendedTrustPolicy, runPreflight, type FixAction, type PreflightReport, type RuleId } from '../../src/engine/preflight';
 import { readPoolTarget, type ReadTargetOptions } from '../../src/engine/preflightRead';
-import { decodeToken } from '../../src/engine/token';
+import { decodeToken } from '../../src/engine/token/decode';
 import type { TrustSettings } from '../../src/engine/trust';
 import { expectEngineError } from '../helpers/errors';
 import { awsClientConfig, findOrInstallMoto, MOTO_ACCOUNT_ID, startMoto, type Moto } from '../standins/moto';
@@ -187,7 +188,7 @@ describe('fixes: plan, apply, apply again (moto + local tenant)', function () {
    * The common life of a fix: plan (no writes) -> apply (exactly the planned calls) -> plan again
    * (alreadyDone, no calls) -> apply again (zero writes) -> apply the first plan again (zero writes).
    */
-  async function lifecycle(fix: FixAction, expectedActions: string[], c: FixContext = ctx()): Promise<{ plan: FixPlan; second: FixPlan }> {
+  async function lifecycle(fix: FixAction, expectedActions: string[], c: FixContext = ctx()): Promise<{ plan: Plan<FixSubject>; second: Plan<FixSubject> }> {
     const start = sent.length;
     const plan = await planFix(fix, c);
     assert.equal(plan.alreadyDone, false, plan.summary);
@@ -228,7 +229,7 @@ describe('fixes: plan, apply, apply again (moto + local tenant)', function () {
     assert.deepEqual(fix, { kind: 'addClientIdToProvider', providerArn: w.providerArn, clientId });
 
     const { plan, second } = await lifecycle(fix, ['AddClientIDToOpenIDConnectProvider']);
-    assert.deepEqual(plan.calls, [{ service: 'iam', action: 'AddClientIDToOpenIDConnectProvider', params: { OpenIDConnectProviderArn: w.providerArn, ClientID: clientId } }]);
+    assert.deepEqual(plan.calls, [{ service: 'iam', action: 'AddClientIDToOpenIDConnectProvider', access: 'write', params: { OpenIDConnectProviderArn: w.providerArn, ClientID: clientId } }]);
     assert.deepEqual(plan.changes, [{ what: `Client IDs (audiences) of the IAM OIDC provider ${tenant.domain}`, from: 'SomeOtherApplicationClientId0000', to: `SomeOtherApplicationClientId0000, ${clientId}` }]);
     assert.match(second.summary, /already lists the client ID/);
 
@@ -273,7 +274,7 @@ describe('fixes: plan, apply, apply again (moto + local tenant)', function () {
       SamlProviderARNs: [samlArn],
       IdentityPoolTags: { team: 'identity', env: 'test' },
     };
-    assert.deepEqual(plan.calls, [{ service: 'cognito-identity', action: 'UpdateIdentityPool', params: expected }]);
+    assert.deepEqual(plan.calls, [{ service: 'cognito-identity', action: 'UpdateIdentityPool', access: 'write', params: expected }]);
     assert.deepEqual(plan.changes[0]?.from, otherArn);
     assert.deepEqual(plan.changes[0]?.to, `${otherArn}, ${providerArn}`);
     // What went over the wire is the whole configuration (moto keeps fields left out, AWS clears them).
@@ -311,6 +312,7 @@ describe('fixes: plan, apply, apply again (moto + local tenant)', function () {
       service: 'iam',
       action: 'CreateOpenIDConnectProvider',
       params: { Url: tenant.baseUrl, ClientIDList: [clientId], ThumbprintList: [tenant.certs.fingerprints.intermediate] },
+      access: 'write',
     });
     assert.deepEqual(plan.calls[1]?.params, { IdentityPoolId: w.poolId, IdentityPoolName: 'auth0_pool', AllowUnauthenticatedIdentities: false, OpenIdConnectProviderARNs: [arn] });
     assert.equal(plan.changes[0]?.from, '(none)');
@@ -346,6 +348,7 @@ describe('fixes: plan, apply, apply again (moto + local tenant)', function () {
         body: { jwt_configuration: { alg: 'RS256' } },
         authorization: `Bearer (a Management API token for the machine-to-machine client ${tenant.mgmt.clientId.slice(0, 4)}…${tenant.mgmt.clientId.slice(-4)}, from its client credentials)`,
       },
+      access: 'write',
     }]);
     assert.deepEqual(plan.changes.map((c) => [c.from, c.to]), [['HS256', 'RS256']]);
     const text = JSON.stringify(plan) + formatPlan(plan);
@@ -475,7 +478,7 @@ describe('fixes: plan, apply, apply again (moto + local tenant)', function () {
 
     const { plan } = await lifecycle(fix, ['UpdateAssumeRolePolicy']);
     const name = w.roleArn.slice(w.roleArn.lastIndexOf('/') + 1);
-    assert.deepEqual(plan.calls, [{ service: 'iam', action: 'UpdateAssumeRolePolicy', params: { RoleName: name, PolicyDocument: recommendedTrustPolicy(w.poolId) } }]);
+    assert.deepEqual(plan.calls, [{ service: 'iam', action: 'UpdateAssumeRolePolicy', access: 'write', params: { RoleName: name, PolicyDocument: recommendedTrustPolicy(w.poolId) } }]);
     assert.deepEqual(JSON.parse(plan.changes[0]?.from ?? ''), JSON.parse(recommendedTrustPolicy(otherPool)));
     assert.equal(plan.changes[0]?.to, recommendedTrustPolicy(w.poolId));
     assert.ok(plan.warnings.some((x) => x.includes(otherPool)), 'warns that the other pool loses the role');

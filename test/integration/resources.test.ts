@@ -32,10 +32,10 @@ import {
   analyzeCognitoTrust,
   applyResourceAction,
   consoleUrl,
-  formatResourcePlan,
   planResourceAction,
   type RoleSummary,
 } from '../../src/engine/resources';
+import { formatPlan } from '../../src/engine/plan';
 import { recommendedTrustPolicy } from '../../src/engine/preflight';
 import { expectEngineError } from '../helpers/errors';
 import { awsClientConfig, findOrInstallMoto, MOTO_ACCOUNT_ID, startMoto, type Moto } from '../standins/moto';
@@ -353,8 +353,8 @@ describe('resources: lists, details and actions (moto seeded with 300 pools, 300
     assert.match(check.message, /does not list/);
 
     const plan = await planResourceAction({ kind: 'updateThumbprint', providerArn: tenantProviderArn }, s);
-    assert.deepEqual(plan.calls, [{ service: 'iam', action: 'UpdateOpenIDConnectProviderThumbprint', params: { OpenIDConnectProviderArn: tenantProviderArn, ThumbprintList: ['ab'.repeat(20), check.current] } }]);
-    assert.match(formatResourcePlan(plan), /Calls:\n1\. iam UpdateOpenIDConnectProviderThumbprint/);
+    assert.deepEqual(plan.calls, [{ service: 'iam', action: 'UpdateOpenIDConnectProviderThumbprint', access: 'write', params: { OpenIDConnectProviderArn: tenantProviderArn, ThumbprintList: ['ab'.repeat(20), check.current] } }]);
+    assert.match(formatPlan(plan), /Calls:\n1\. iam UpdateOpenIDConnectProviderThumbprint/);
     const writesBefore = count('UpdateOpenIDConnectProviderThumbprint');
     assert.equal(writesBefore, 0, 'planning writes nothing');
     const out = await applyResourceAction(plan, s);
@@ -384,8 +384,8 @@ describe('resources: lists, details and actions (moto seeded with 300 pools, 300
     const s = session();
     const arn = providerArns[5] ?? '';
     const plan = await planResourceAction({ kind: 'addClientId', providerArn: arn, clientId: 'NewClientId123' }, s);
-    assert.deepEqual(plan.calls, [{ service: 'iam', action: 'AddClientIDToOpenIDConnectProvider', params: { OpenIDConnectProviderArn: arn, ClientID: 'NewClientId123' } }]);
-    assert.equal(plan.resource, 'the IAM OIDC provider tenant-05.example.com');
+    assert.deepEqual(plan.calls, [{ service: 'iam', action: 'AddClientIDToOpenIDConnectProvider', access: 'write', params: { OpenIDConnectProviderArn: arn, ClientID: 'NewClientId123' } }]);
+    assert.equal(plan.subject.resource, 'the IAM OIDC provider tenant-05.example.com');
     assert.equal(count('AddClientIDToOpenIDConnectProvider'), 0);
     const out = await applyResourceAction(plan, s);
     assert.equal(out.ok, true, out.message);
@@ -400,8 +400,8 @@ describe('resources: lists, details and actions (moto seeded with 300 pools, 300
     const s = session();
     const arn = providerArns[0] ?? '';
     const plan = await planResourceAction({ kind: 'deleteProvider', providerArn: arn }, s, { poolScanLimit: 1000 });
-    assert.equal(plan.resource, 'the IAM OIDC provider tenant-00.example.com');
-    assert.deepEqual(plan.calls, [{ service: 'iam', action: 'DeleteOpenIDConnectProvider', params: { OpenIDConnectProviderArn: arn } }]);
+    assert.equal(plan.subject.resource, 'the IAM OIDC provider tenant-00.example.com');
+    assert.deepEqual(plan.calls, [{ service: 'iam', action: 'DeleteOpenIDConnectProvider', access: 'write', params: { OpenIDConnectProviderArn: arn } }]);
     assert.match(plan.warnings.join('\n'), new RegExp(`The identity pool pool_000 \\(${poolZero}\\) lists this provider`));
     assert.match(plan.warnings.join('\n'), /All 300 identity pools of us-east-1 were checked/);
     assert.equal(count('DescribeIdentityPool'), N_POOLS);
@@ -426,8 +426,8 @@ describe('resources: lists, details and actions (moto seeded with 300 pools, 300
     const roleArn = `arn:aws:iam::${MOTO_ACCOUNT_ID}:role/${roleNames[5]}`;
     await ci.send(new SetIdentityPoolRolesCommand({ IdentityPoolId: pool, Roles: { authenticated: roleArn } }));
     const plan = await planResourceAction({ kind: 'deletePool', poolId: pool }, s);
-    assert.equal(plan.resource, `the identity pool doomed (${pool})`);
-    assert.deepEqual(plan.calls, [{ service: 'cognito-identity', action: 'DeleteIdentityPool', params: { IdentityPoolId: pool } }]);
+    assert.equal(plan.subject.resource, `the identity pool doomed (${pool})`);
+    assert.deepEqual(plan.calls, [{ service: 'cognito-identity', action: 'DeleteIdentityPool', access: 'write', params: { IdentityPoolId: pool } }]);
     assert.match(plan.warnings.join(' '), new RegExp(`Its roles stay in IAM \\(authenticated: ${roleArn}\\)`));
     const out = await applyResourceAction(plan, s);
     assert.equal(out.ok, true, out.message);

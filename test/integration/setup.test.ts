@@ -42,7 +42,7 @@ import {
   applyAll,
   createSetupCache,
   formatInspection,
-  formatStepPlan,
+  formatPlan,
   inspectAll,
   MINIMAL_POLICY_NAME,
   planAll,
@@ -175,7 +175,7 @@ describe('setup wizard engine: plan, apply, apply again (moto + local tenant)', 
     assert.doesNotMatch(JSON.stringify(planned), new RegExp(tenant.mgmt.clientSecret), 'no secret in plans');
     for (const r of planned.reviews) {
       assert.ok(formatInspection(r.inspection).length > 0);
-      if (r.plan) assert.ok(formatStepPlan(r.plan).length > 0);
+      if (r.plan) assert.ok(formatPlan(r.plan).length > 0);
     }
 
     // Apply.

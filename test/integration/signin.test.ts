@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { SetupContext } from '../../src/engine/setup';
 import { applyAddCallbackUrl, checkCallbackUrl, pkcePair, planAddCallbackUrl, SignInError, startSignIn, type SignInFailure, type SignInOptions } from '../../src/engine/signin';
-import { decodeToken } from '../../src/engine/token';
+import { decodeToken } from '../../src/engine/token/decode';
 import { EngineError } from '../../src/engine/errors';
 import { expectEngineError } from '../helpers/errors';
 import { freePort } from '../standins/ports';
@@ -193,7 +193,7 @@ describe('sign-in: authorization code + PKCE on a loopback redirect (local tenan
       tenant.app.callbacks = ['https://app.example.com/callback', 'myapp://callback'];
       const url = 'http://127.0.0.1:53682/callback';
       const plan = await planAddCallbackUrl(ctx(), url);
-      assert.equal(plan.step, 'callbackUrl');
+      assert.equal(plan.subject.step, 'callbackUrl');
       assert.equal(plan.calls.length, 1);
       assert.equal(plan.calls[0]?.service, 'auth0');
       assert.deepEqual((plan.calls[0]?.params as { body: unknown }).body, { callbacks: ['https://app.example.com/callback', 'myapp://callback', url] });

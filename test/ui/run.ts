@@ -25,6 +25,7 @@ import { startMoto, type Moto } from '../standins/moto';
 import { tests as smokeTests } from './smoke.ui';
 import { tests as inspectorTests } from './inspector.ui';
 import { tests as wizardTests } from './wizard.ui';
+import { tests as wizardValidationTests } from './wizardValidation.ui';
 import { tests as thumbprintTests } from './thumbprint.ui';
 
 export interface UiTest {
@@ -61,7 +62,14 @@ export interface UiContext {
   dismissQuickInput(): Promise<void>;
   frames: {
     /** The first frame (not the workbench page itself) containing `selector`, e.g. inside a webview. */
-    find(selector: string, opts?: { timeoutMs?: number }): Promise<Frame>;
+    /**
+     * The frame holding `selector`. `reopen` is called once if it does not appear in time, then
+     * the wait starts over: a webview iframe in code-server can stay on "Loading..." for good
+     * when its service worker registration races another webview's ("Found unexpected service
+     * worker controller ... Waiting for controllerchange"); closing and reopening the view
+     * creates a fresh iframe.
+     */
+    find(selector: string, opts?: { timeoutMs?: number; reopen?: () => Promise<void> }): Promise<Frame>;
     /** innerText of `selector` (default 'body') in the webview frame that contains it. */
     webviewText(selector?: string, opts?: { timeoutMs?: number }): Promise<string>;
     /** How many iframes deep a frame is (workbench page = 0). */
@@ -78,6 +86,7 @@ const SUITES: Array<{ file: string; tests: UiTest[] }> = [
   { file: 'smoke.ui.ts', tests: smokeTests },
   { file: 'thumbprint.ui.ts', tests: thumbprintTests },
   { file: 'inspector.ui.ts', tests: inspectorTests },
+  { file: 'wizardValidation.ui.ts', tests: wizardValidationTests },
   { file: 'wizard.ui.ts', tests: wizardTests },
 ];
 
@@ -174,8 +183,10 @@ function frameDepth(frame: Frame): number {
   return d;
 }
 
-async function findFrame(page: Page, selector: string, opts: { timeoutMs?: number } = {}): Promise<Frame> {
-  const deadline = Date.now() + (opts.timeoutMs ?? 15_000);
+async function findFrame(page: Page, selector: string, opts: { timeoutMs?: number; reopen?: () => Promise<void> } = {}): Promise<Frame> {
+  const timeout = opts.timeoutMs ?? 15_000;
+  let deadline = Date.now() + timeout;
+  let reopen = opts.reopen;
   for (;;) {
     // Deepest first: a webview is an iframe (the host, index.html) around another iframe
     // (the content, name/id "active-frame"); the content is what tests care about.
@@ -184,6 +195,12 @@ async function findFrame(page: Page, selector: string, opts: { timeoutMs?: numbe
       try {
         if (!f.isDetached() && (await f.$(selector))) return f;
       } catch { /* frame navigated or went away meanwhile */ }
+    }
+    if (Date.now() > deadline && reopen) {
+      process.stderr.write(`    (${JSON.stringify(selector)} not loaded after ${Math.round(timeout / 1000)} s: reopening the view once)\n`);
+      await reopen();
+      reopen = undefined;
+      deadline = Date.now() + timeout;
     }
     if (Date.now() > deadline) {
       const seen = page.frames().map((f) => `${'  '.repeat(frameDepth(f))}${f.name() || '(no name)'} ${f.url().slice(0, 120)}`);

@@ -4,7 +4,7 @@
  * (.test-artifacts/ui/wizard-*.png).
  */
 import type { Frame } from 'playwright-core';
-import type { UiTest } from './run';
+import type { UiContext, UiTest } from './run';
 
 async function status(frame: Frame, step: string): Promise<string> {
   return (await frame.locator(`#step-${step} .badge`).first().getAttribute('data-status')) ?? '';
@@ -25,6 +25,18 @@ async function waitChecked(frame: Frame, step: string): Promise<string> {
   }
 }
 
+/** Opens the wizard and returns its frame; reopens the sidebar once if the webview never loads. */
+export async function openWizard({ runCommand, frames }: Pick<UiContext, 'runCommand' | 'frames'>): Promise<Frame> {
+  await runCommand('Auth0 Cognito: Open Setup Wizard');
+  return frames.find('#setup-form', {
+    timeoutMs: 30_000,
+    reopen: async () => {
+      await runCommand('View: Close Primary Side Bar');
+      await runCommand('Auth0 Cognito: Open Setup Wizard');
+    },
+  });
+}
+
 export const tests: UiTest[] = [
   {
     name: 'fill the form, check, plan and apply every step, paste a token, exchange, copy a snippet',
@@ -33,8 +45,7 @@ export const tests: UiTest[] = [
       const { tenant } = standins;
       // A fresh HS256 application, as Auth0 used to create them, and a machine-to-machine client.
       const app = tenant.addClient({ name: 'Wizard UI app', app_type: 'native', jwt_configuration: { alg: 'HS256' } });
-      await runCommand('Auth0 Cognito: Open Setup Wizard');
-      const frame = await frames.find('#setup-form', { timeoutMs: 30_000 });
+      const frame = await openWizard({ runCommand, frames });
       await frame.locator('#f-domain').fill(tenant.domain);
       await frame.locator('#f-clientId').fill(app.client_id);
       await frame.locator('#f-poolName').fill('wizard-ui-pool');
@@ -94,7 +105,13 @@ export const tests: UiTest[] = [
       // Hide the view (another sidebar container) and come back: the state is still there.
       await page.locator('.activitybar .action-item a[aria-label^="Explorer"]').first().click();
       await page.locator('.activitybar .action-item a[aria-label^="Auth0 Cognito"]').first().click();
-      const back = await frames.find('#step-authenticatedRole', { timeoutMs: 30_000 });
+      const back = await frames.find('#step-authenticatedRole', {
+        timeoutMs: 30_000,
+        reopen: async () => {
+          await page.locator('.activitybar .action-item a[aria-label^="Explorer"]').first().click();
+          await page.locator('.activitybar .action-item a[aria-label^="Auth0 Cognito"]').first().click();
+        },
+      });
       for (const step of ['connections', 'auth0App', 'oidcProvider', 'identityPool', 'authenticatedRole']) {
         if ((await status(back, step)) !== 'done') throw new Error(`${step} lost its state after hiding the view`);
       }

@@ -10,7 +10,7 @@ import { recommendedTrustPolicy } from '../../src/engine/preflight';
 import {
   formatInspection,
   formatOutcome,
-  formatStepPlan,
+  formatPlan,
   issuerMatchesDomain,
   MINIMAL_PERMISSIONS_POLICY,
   providerKey,
@@ -169,7 +169,7 @@ describe('setup engine (pure parts)', () => {
       const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlc2lnbmF0dXJl';
       const ins = formatInspection({ step: 'oidcProvider', title: 'IAM OIDC provider', status: 'needs-action', summary: 'S', found: ['F'], values: { providerArn: 'arn:x' }, problems: [{ severity: 'warning', message: 'M', hint: 'H' }], outputs: {} });
       assert.equal(ins, '[NEEDS ACTION] IAM OIDC provider: S\n  - F\n  providerArn: arn:x\n  WARNING: M\n    Fix: H');
-      const plan = formatStepPlan({ step: 'tryIt', title: 'Try it', summary: 'P', calls: [{ service: 'cognito-identity', action: 'GetId', params: { Logins: { k: jwt } } }], changes: [], warnings: ['W'], outputs: {} });
+      const plan = formatPlan({ subject: { kind: 'setup', step: 'tryIt', outputs: {} }, title: 'Try it', summary: 'P', calls: [{ service: 'cognito-identity', action: 'GetId', params: { Logins: { k: jwt } }, access: 'write' }], changes: [], preconditions: [], alreadyDone: false, warnings: ['W'] }, { title: false, indent: '  ' });
       assert.match(plan, /^Plan: P\n {2}Calls:\n {2}1\. cognito-identity GetId /);
       assert.ok(!plan.includes(jwt));
       assert.match(plan, /Note: W$/);

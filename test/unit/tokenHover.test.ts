@@ -4,7 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { decodeToken } from '../../src/engine/token';
+import { decodeToken } from '../../src/engine/token/decode';
 import { escapeMarkdownText, inspectCommandLink, tokenHoverMarkdown, MAX_LINK_TOKEN_LENGTH } from '../../src/shared/tokenHover';
 
 const b64 = (o: unknown): string => Buffer.from(JSON.stringify(o)).toString('base64url');

@@ -8,7 +8,7 @@
 import { loadAuth0 } from '../auth0';
 import { buildFix } from '../fixes';
 import { getJson } from '../http';
-import { decodeToken } from '../token';
+import { decodeToken } from '../token/decode';
 import {
   issuerMatchesDomain, problem, soft, statusOf, withSignal,
   stepFunctions, type Builder, type RunStep,

@@ -6,8 +6,9 @@
  * role, keeping the unauthenticated role and the role mappings.
  */
 import { EngineError } from '../errors';
-import { authenticatedRoleName, buildFix, fixCall, samePolicyDocument } from '../fixes';
-import { runPreflight, type RuleResult } from '../preflight';
+import { authenticatedRoleName, buildFix, samePolicyDocument } from '../fixes';
+import { planCall } from '../plan';
+import { runPreflight, type RuleResult } from '../token/preflight';
 import { evaluateTrustPolicy, parseTrustPolicy, recommendedTrustPolicy } from '../trustPolicy';
 import type { RoleTrust } from '../chunks/aws';
 import {
@@ -177,7 +178,7 @@ const build: Builder = async (env, mode) => {
     const desc = description(pool?.poolName || poolName);
     found.push(`No role named ${roleName} exists.`);
     steps.push({
-      call: fixCall('iam', 'CreateRole', { RoleName: roleName, AssumeRolePolicyDocument: trust, Description: desc }),
+      call: planCall('iam', 'CreateRole', { RoleName: roleName, AssumeRolePolicyDocument: trust, Description: desc }),
       pending: `Create the IAM role ${roleName}.`,
       async run(state) {
         state.roleArn = await aws.createRole(iam, { roleName, trustPolicy: trust, description: desc }, env.signal);
@@ -198,7 +199,7 @@ const build: Builder = async (env, mode) => {
     const keepNote = roles.roles.unauthenticated || Object.keys(mappings).length ? '; its unauthenticated role and role mappings are unchanged' : '';
     if (current) warnings.push(`The pool's authenticated role ${current} is replaced by ${roleArn}; the old role itself is left as it is.`);
     steps.push({
-      call: fixCall('cognito-identity', 'SetIdentityPoolRoles', { IdentityPoolId: poolId, Roles: { ...roles.roles, authenticated: planned }, ...(Object.keys(mappings).length ? { RoleMappings: mappings } : {}) }),
+      call: planCall('cognito-identity', 'SetIdentityPoolRoles', { IdentityPoolId: poolId, Roles: { ...roles.roles, authenticated: planned }, ...(Object.keys(mappings).length ? { RoleMappings: mappings } : {}) }),
       pending: `Set ${roleName} as the authenticated role of the identity pool ${label}.`,
       async run(state) {
         const arn = state.roleArn ?? planned;
@@ -231,7 +232,7 @@ const build: Builder = async (env, mode) => {
 
 function putPolicyStep(env: Env, roleName: string): RunStep {
   return {
-    call: fixCall('iam', 'PutRolePolicy', { RoleName: roleName, PolicyName: MINIMAL_POLICY_NAME, PolicyDocument: MINIMAL_PERMISSIONS_POLICY }),
+    call: planCall('iam', 'PutRolePolicy', { RoleName: roleName, PolicyName: MINIMAL_POLICY_NAME, PolicyDocument: MINIMAL_PERMISSIONS_POLICY }),
     pending: `Give the role ${roleName} the minimal permissions policy ${MINIMAL_POLICY_NAME}.`,
     async run() {
       await env.aws().putRolePolicy(env.clients(), roleName, MINIMAL_POLICY_NAME, MINIMAL_PERMISSIONS_POLICY, env.signal);

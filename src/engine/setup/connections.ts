@@ -6,7 +6,7 @@
  */
 import { loadAuth0 } from '../auth0';
 import { normalizeProviderUrl } from '../fixes';
-import { expectedLoginsKey } from '../preflight';
+import { expectedLoginsKey } from '../names';
 import { mask } from '../redact';
 import {
   issuerMatchesDomain, problem, soft, statusOf, withSignal,

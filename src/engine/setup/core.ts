@@ -1,14 +1,12 @@
 /**
  * The machinery shared by the setup steps: config validation, a per-run environment (AWS
  * clients, discovery, caller identity and Management API session, memoised), finding resources
- * by URL / name, and the plan -> apply runner with the same rules as ../fixes.ts:
+ * by URL / name, and the glue to the one plan model (../plan):
  *
  *   - a step is built from the current state (reads only) into an inspection, a plan (the exact
  *     write calls, masked) and the code that makes those calls;
- *   - apply builds again: nothing needed -> 0 writes; other calls needed than planned -> nothing
- *     written, the new plan comes back; else the calls are made in order, and a failure says what
- *     was done and what was not. Resources are found by URL and name, so the next apply
- *     continues where the failed one stopped, without duplicates.
+ *   - apply is ../plan's applyPlanned with the step's builder as the re-plan. Resources are found
+ *     by URL and name, so the next apply continues where a failed one stopped, without duplicates.
  *
  * Importing this file loads no SDK (loadAws / loadAuth0 on first use).
  */
@@ -18,12 +16,13 @@ import { loadAws, validateAwsConfig, type AwsConfig, type AwsModule } from '../a
 import type { AwsClients, CallerIdentity, IdentityPoolConfig, OidcProviderDescription } from '../chunks/aws';
 import type { ManagementSession } from '../chunks/auth0';
 import { EngineError, cancelledError, describeError, isCancelled, type ErrorCode, isEngineError } from '../errors';
-import { canonicalJson, runPlannedSteps, type FixCall, type FixChange, type FixContext } from '../fixes';
+import type { FixContext } from '../fixes';
+import { applyPlanned, type PlanChange, type PlanStep } from '../plan';
 import { getJson } from '../http';
 import { providerName, providerNameFromArn } from '../preflight';
 import { regionOfPoolId } from '../preflightRead';
 import { MAX_JSON_DEPTH } from '../bounds';
-import type { PlanId, SetupConfig, SetupStep, SetupContext, SetupOutputs, StepInspection, StepOutcome, StepPlan, StepProblem, StepReview, StepStatus, StepId } from './types';
+import type { PlanId, SetupConfig, SetupStep, SetupContext, SetupOutputs, StepInspection, StepOutcome, SetupPlan, StepProblem, StepReview, StepStatus, StepId } from './types';
 
 // ---------------------------------------------------------------------------------------------
 // Config
@@ -402,12 +401,8 @@ export interface RunState {
   poolId?: string;
 }
 
-/** One planned write call and the code that makes it (FixStep-compatible). */
-export interface RunStep {
-  call: FixCall;
-  pending: string;
-  run(state: RunState): Promise<string>;
-}
+/** One planned write call and the code that makes it. */
+export type RunStep = PlanStep<RunState>;
 
 export interface Built {
   status: StepStatus;
@@ -419,7 +414,7 @@ export interface Built {
   outputs: SetupOutputs;
   plan: {
     summary: string;
-    changes: FixChange[];
+    changes: PlanChange[];
     manual?: string | undefined;
     warnings: string[];
     /** Outputs once applied. */
@@ -461,20 +456,21 @@ async function buildForPlan(builder: Builder, ctx: SetupContext, mode: Mode): Pr
   return b;
 }
 
-function toPlan(id: PlanId, title: string, b: Built): StepPlan {
+function toPlan(id: PlanId, title: string, b: Built): SetupPlan {
   return {
-    step: id,
+    subject: { kind: 'setup', step: id, outputs: b.plan.outputs },
     title,
     summary: b.plan.summary,
     calls: b.steps.map((s) => s.call),
     changes: b.steps.length || b.plan.manual ? b.plan.changes : [],
+    preconditions: b.found,
+    alreadyDone: b.steps.length === 0 && b.plan.manual === undefined,
     ...(b.plan.manual !== undefined ? { manual: b.plan.manual } : {}),
     warnings: b.plan.warnings,
-    outputs: b.plan.outputs,
   };
 }
 
-export async function planWith(id: PlanId, title: string, builder: Builder, ctx: SetupContext): Promise<StepPlan> {
+export async function planWith(id: PlanId, title: string, builder: Builder, ctx: SetupContext): Promise<SetupPlan> {
   return toPlan(id, title, await buildForPlan(builder, ctx, 'plan'));
 }
 
@@ -509,32 +505,17 @@ export function stepFunctions(id: StepId, title: string, builder: Builder): Pick
   };
 }
 
-/** Applies a plan: builds again and makes the calls (see the top of this file). Throws only when building again fails. */
-export async function applyWith(id: PlanId, title: string, builder: Builder, ctx: SetupContext, planned: StepPlan): Promise<StepOutcome> {
-  const fresh = await buildForPlan(builder, ctx, 'apply');
-  const freshPlan = toPlan(id, title, fresh);
-  if (fresh.steps.length === 0 && fresh.plan.manual === undefined) {
-    return { step: id, ok: true, alreadyDone: true, done: [], notDone: [], writeCalls: 0, outputs: fresh.plan.outputs, message: `Nothing to do, nothing was changed: ${fresh.plan.summary}` };
-  }
-  if (fresh.steps.length === 0) {
-    return { step: id, ok: false, done: [], notDone: [fresh.plan.summary], writeCalls: 0, outputs: fresh.outputs, message: fresh.plan.manual ?? fresh.plan.summary };
-  }
-  if (canonicalJson(planned.calls) !== canonicalJson(freshPlan.calls)) {
-    return {
-      step: id,
-      ok: false,
-      done: [],
-      notDone: fresh.steps.map((s) => s.pending),
-      writeCalls: 0,
-      outputs: fresh.outputs,
-      newPlan: freshPlan,
-      message: 'Nothing was changed: the current state differs from when the plan was made, so other calls are needed. Review the new plan and apply it.',
-    };
-  }
+/** Applies a plan with ../plan's applyPlanned, the step's builder re-planning. Throws only when building again fails. */
+export async function applyWith(id: PlanId, title: string, builder: Builder, ctx: SetupContext, planned: SetupPlan): Promise<StepOutcome> {
+  let fresh: Built | undefined;
   const state: RunState = {};
-  const run = await runPlannedSteps(fresh.steps, state, ctx.signal, { unit: 'call', retry: 'Applying again' });
-  if (!run.ok) return { step: id, ...run, outputs: { ...fresh.outputs, ...stateOutputs(state) } };
-  return { step: id, ...run, outputs: { ...fresh.plan.outputs, ...stateOutputs(state) } };
+  const out = await applyPlanned(planned, async () => {
+    fresh = await buildForPlan(builder, ctx, 'apply');
+    return { plan: toPlan(id, title, fresh), steps: fresh.steps };
+  }, { signal: ctx.signal, unit: 'call', retry: 'Applying again', state });
+  // Outputs: as planned once it is done (or was done already); else as they are now.
+  const base = fresh ? (out.ok ? fresh.plan.outputs : fresh.outputs) : {};
+  return { step: id, ...out, outputs: { ...base, ...stateOutputs(state) } };
 }
 
 function stateOutputs(s: RunState): SetupOutputs {

@@ -5,8 +5,9 @@
  * every other setting over. Two pools with the same name: pick one by id.
  */
 import { EngineError } from '../errors';
-import { fixCall, normalizeProviderUrl } from '../fixes';
-import { providerName } from '../preflight';
+import { normalizeProviderUrl } from '../fixes';
+import { planCall } from '../plan';
+import { providerName } from '../names';
 import {
   findPool, findProvider, listText, manyPoolsError, poolLabel, problem, statusOf, withSignal,
   stepFunctions, type Builder, type RunStep,
@@ -58,7 +59,7 @@ const build: Builder = async (env, mode) => {
     summary = `No identity pool named "${poolName}" yet.`;
     const arns = providerArn ? [providerArn] : [];
     steps.push({
-      call: fixCall('cognito-identity', 'CreateIdentityPool', {
+      call: planCall('cognito-identity', 'CreateIdentityPool', {
         IdentityPoolName: poolName,
         AllowUnauthenticatedIdentities: false,
         AllowClassicFlow: false,
@@ -92,7 +93,7 @@ const build: Builder = async (env, mode) => {
       const input = aws.identityPoolUpdateInput(pool, { openIdConnectProviderArns: arns });
       const arnNow = providerArn;
       steps.push({
-        call: fixCall('cognito-identity', 'UpdateIdentityPool', input),
+        call: planCall('cognito-identity', 'UpdateIdentityPool', input),
         pending: `Attach the IAM OIDC provider ${providerName(url)} to the identity pool ${label}.`,
         async run(state) {
           const arn = state.providerArn ?? arnNow;

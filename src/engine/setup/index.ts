@@ -24,7 +24,8 @@ export { createSetupCache, SetupCache, validateSetupConfig, providerKey, issuerM
 export { snippets, type Snippets } from './snippets';
 export { MINIMAL_PERMISSIONS_POLICY, MINIMAL_POLICY_NAME } from './authenticatedRole';
 export { POOL_TAGS } from './identityPool';
-export { formatInspection, formatStepPlan, formatOutcome, maskJwts } from './format';
+export { formatInspection, formatOutcome, maskJwts } from './format';
+export { formatPlan } from '../plan';
 
 /** The steps in order. */
 export const SETUP_STEPS: readonly SetupStep[] = [connectionsStep, auth0AppStep, oidcProviderStep, identityPoolStep, authenticatedRoleStep, tryItStep];
@@ -90,7 +91,7 @@ export async function planAll(ctx: SetupContext, only?: readonly StepId[]): Prom
   for (const step of SETUP_STEPS.filter((s) => !only || only.includes(s.id))) {
     const r = await step.review({ ...shared, outputs });
     reviews.push(r);
-    outputs = { ...outputs, ...r.inspection.outputs, ...r.plan?.outputs };
+    outputs = { ...outputs, ...r.inspection.outputs, ...r.plan?.subject.outputs };
     if (r.error) return { ok: false, reviews, outputs, failed: { step: step.id, title: step.title, ...r.error } };
   }
   return { ok: true, reviews, outputs };

@@ -5,8 +5,9 @@
  * missing client ID is added (never removing anyone's), and the current thumbprint when the
  * provider pins thumbprints.
  */
-import { buildFix, currentThumbprint, fixCall, normalizeProviderUrl } from '../fixes';
-import { expectedLoginsKey, providerName } from '../preflight';
+import { buildFix, currentThumbprint, normalizeProviderUrl } from '../fixes';
+import { planCall } from '../plan';
+import { expectedLoginsKey, providerName } from '../names';
 import {
   findProvider, iamArnPrefix, listText, problem, statusOf, withSignal,
   stepFunctions, type Builder, type RunStep,
@@ -57,7 +58,7 @@ const build: Builder = async (env) => {
     if (tp.warning) warnings.push(tp.warning);
     const thumbprints = tp.thumbprint ? [tp.thumbprint] : [];
     steps.push({
-      call: fixCall('iam', 'CreateOpenIDConnectProvider', { Url: url, ClientIDList: [clientId], ...(thumbprints.length ? { ThumbprintList: thumbprints } : {}) }),
+      call: planCall('iam', 'CreateOpenIDConnectProvider', { Url: url, ClientIDList: [clientId], ...(thumbprints.length ? { ThumbprintList: thumbprints } : {}) }),
       pending: `Create the IAM OIDC provider ${url}.`,
       async run(state) {
         state.providerArn = await aws.createOidcProvider(iam, url, [clientId], thumbprints, env.signal);
@@ -107,7 +108,7 @@ const build: Builder = async (env) => {
           'Apply this step: it adds the current thumbprint.', 'AWS'));
         if (dropped.length) warnings.push(`IAM keeps at most ${MAX_THUMBPRINTS} thumbprints: ${dropped.join(', ')} ${dropped.length > 1 ? 'are' : 'is'} dropped (the oldest).`);
         steps.push({
-          call: fixCall('iam', 'UpdateOpenIDConnectProviderThumbprint', { OpenIDConnectProviderArn: existing.arn, ThumbprintList: list }),
+          call: planCall('iam', 'UpdateOpenIDConnectProviderThumbprint', { OpenIDConnectProviderArn: existing.arn, ThumbprintList: list }),
           pending: `Add the current thumbprint ${tp.thumbprint} to the IAM OIDC provider ${name}.`,
           async run() {
             await aws.updateOidcProviderThumbprints(iam, existing.arn, list, env.signal);

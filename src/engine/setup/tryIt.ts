@@ -6,14 +6,15 @@
  * the preflight's message, with its fix, comes first. Makes no write call.
  */
 import { cancelledError, describeError, EngineError, isCancelled } from '../errors';
-import { fixCall } from '../fixes';
-import { JwksCache, verifySignature } from '../jwks';
-import { runPreflight, type PreflightReport } from '../preflight';
-import { readPoolTarget } from '../preflightRead';
+import { planCall } from '../plan';
+import { JwksCache } from '../token/jwks';
+import { inspectToken } from '../token/inspect';
+import type { PreflightReport } from '../token/preflight';
+import { expectedLoginsKey } from '../names';
 import { mask } from '../redact';
-import { decodeToken, normalizeTokenInput } from '../token';
+import { normalizeTokenInput } from '../token/decode';
 import { findPool, makeEnv, manyPoolsError, problem, type Env } from './core';
-import type { SetupContext, SetupOutputs, SetupStep, StepInspection, StepOutcome, StepPlan, StepProblem, StepReview, TryItResult } from './types';
+import type { SetupContext, SetupOutputs, SetupStep, StepInspection, StepOutcome, SetupPlan, StepProblem, StepReview, TryItResult } from './types';
 
 export const TRY_IT_TITLE = 'Try it';
 
@@ -40,16 +41,14 @@ async function prepare(ctx: SetupContext): Promise<Prepared> {
   if (fp.kind === 'many') throw manyPoolsError(env, fp.ids);
   if (fp.kind === 'none') throw new EngineError('INVALID_INPUT', `The identity pool "${env.config.names.poolName}" does not exist yet.`, 'Apply the earlier steps first.');
   const poolId = fp.pool.poolId;
-  const decoded = decodeToken(token);
-  const iss = decoded.ok && typeof decoded.claims.iss === 'string' ? decoded.claims.iss : undefined;
-  const [signature, read] = await Promise.all([
-    decoded.ok && iss ? verifySignature(decoded, { trust: env.ctx.trust, timeoutMs: env.timeoutMs, signal: env.signal, cache: new JwksCache() }) : Promise.resolve(undefined),
-    readPoolTarget({ aws: env.awsConfig, clients: env.clients(), poolId, issuer: iss, signal: env.signal }),
-  ]);
-  const report = runPreflight({ token: decoded, signature, target: read.target, clientId: env.clientId });
+  // The pool is read while the signature is checked (a fresh key cache: the keys as they are now).
+  const { report, notes } = await inspectToken(token, {
+    pool: { poolId, clients: env.clients() }, aws: env.awsConfig, trust: env.ctx.trust, timeoutMs: env.timeoutMs,
+    signal: env.signal, cache: new JwksCache(), clientId: env.clientId,
+  });
   const disc = await env.discovery().catch(() => undefined);
-  const fallbackKey = disc ? disc.issuer.replace(/^https:\/\//, '').replace(/\/+$/, '') : env.domain;
-  return { env, token, poolId, loginsKey: report.expectedLoginsKey ?? fallbackKey, report, notes: read.notes };
+  const fallbackKey = disc ? expectedLoginsKey(disc.issuer) : env.domain;
+  return { env, token, poolId, loginsKey: report.expectedLoginsKey ?? fallbackKey, report, notes };
 }
 
 function failures(report: PreflightReport): StepProblem[] {
@@ -88,16 +87,16 @@ async function inspect(ctx: SetupContext): Promise<StepInspection> {
 function calls(poolId: string, loginsKey: string, token: string) {
   const logins = { [loginsKey]: mask(token, 6) };
   return [
-    fixCall('cognito-identity', 'GetId', { IdentityPoolId: poolId, Logins: logins }),
-    fixCall('cognito-identity', 'GetCredentialsForIdentity', { IdentityId: '<from GetId>', Logins: logins }),
-    fixCall('sts', 'GetCallerIdentity', { credentials: 'the temporary credentials from GetCredentialsForIdentity' }),
+    planCall('cognito-identity', 'GetId', { IdentityPoolId: poolId, Logins: logins }),
+    planCall('cognito-identity', 'GetCredentialsForIdentity', { IdentityId: '<from GetId>', Logins: logins }, 'read'),
+    planCall('sts', 'GetCallerIdentity', { credentials: 'the temporary credentials from GetCredentialsForIdentity' }, 'read'),
   ];
 }
 
-async function plan(ctx: SetupContext): Promise<StepPlan> {
-  const base = { step: 'tryIt' as const, title: TRY_IT_TITLE, changes: [], warnings: [] as string[] };
+async function plan(ctx: SetupContext): Promise<SetupPlan> {
+  const base = { title: TRY_IT_TITLE, changes: [], preconditions: [] as string[], alreadyDone: false, warnings: [] as string[] };
   if (!ctx.idToken?.trim()) {
-    return { ...base, summary: 'Nothing to try yet: sign in with Auth0 or paste an ID token.', calls: [], outputs: {} };
+    return { ...base, subject: { kind: 'setup', step: 'tryIt', outputs: {} }, summary: 'Nothing to try yet: sign in with Auth0 or paste an ID token.', calls: [] };
   }
   const p = await prepare(ctx);
   const fail = failures(p.report);
@@ -110,11 +109,11 @@ async function plan(ctx: SetupContext): Promise<StepPlan> {
     summary: `Exchange the ID token for AWS credentials from the identity pool ${p.poolId} (Logins key "${p.loginsKey}"), then call STS GetCallerIdentity with them. These calls create an identity in the pool; they change no configuration.`,
     calls: calls(p.poolId, p.loginsKey, p.token),
     warnings: p.report.rules.filter((r) => r.status === 'warn' || r.unverified).map((r) => `${r.title}: ${r.message}`),
-    outputs: { poolId: p.poolId, loginsKey: p.loginsKey },
+    subject: { kind: 'setup', step: 'tryIt', outputs: { poolId: p.poolId, loginsKey: p.loginsKey } },
   };
 }
 
-async function apply(ctx: SetupContext, _plan?: StepPlan): Promise<StepOutcome> {
+async function apply(ctx: SetupContext, _plan?: SetupPlan): Promise<StepOutcome> {
   if (!ctx.idToken?.trim()) {
     const e = noToken();
     return { step: 'tryIt', ok: false, message: `${e.message} ${e.hint}`, done: [], notDone: ['Exchange an ID token for AWS credentials.'], writeCalls: 0, outputs: {}, error: { code: e.code, message: e.message, hint: e.hint } };

@@ -6,7 +6,7 @@ import type { ManagementCredentials } from '../auth0';
 import type { AwsConfig } from '../aws';
 import type { AwsClients } from '../chunks/aws';
 import type { ErrorCode } from '../errors';
-import type { FixCall, FixChange } from '../fixes';
+import type { Outcome, Plan } from '../plan';
 import type { TrustSettings } from '../trust';
 import type { SetupCache } from './core';
 
@@ -16,6 +16,17 @@ export type StepId = (typeof STEP_IDS)[number];
 
 /** Plans of the sign-in helper (adding the loopback callback URL) use the same shapes. */
 export type PlanId = StepId | 'callbackUrl';
+
+/** What a setup plan is about: the step (or the callback URL) and the outputs once applied. */
+export interface SetupSubject {
+  kind: 'setup';
+  step: PlanId;
+  /** The outputs once applied (ARNs predicted from the account and names; a new pool's id is unknown). */
+  outputs: SetupOutputs;
+}
+
+/** A setup step's plan: the one plan model (../plan) about a step. */
+export type SetupPlan = Plan<SetupSubject>;
 
 /**
  * What the wizard sets up. Saved in settings / a config file: never holds a secret (Management
@@ -103,22 +114,6 @@ export interface StepInspection {
   outputs: SetupOutputs;
 }
 
-export interface StepPlan {
-  step: PlanId;
-  title: string;
-  /** One sentence: what apply does, or why nothing is needed. */
-  summary: string;
-  /** The write calls apply makes, in order, secrets masked. Empty: nothing to do (or manual). */
-  calls: FixCall[];
-  /** Settings from -> to. */
-  changes: FixChange[];
-  /** Set when the step needs something done by hand (e.g. the Auth0 Dashboard without Management API access). */
-  manual?: string | undefined;
-  warnings: string[];
-  /** The outputs once applied (ARNs predicted from the account and names; a new pool's id is unknown). */
-  outputs: SetupOutputs;
-}
-
 /** The result of "Try it": never holds the token or a secret. */
 export interface TryItResult {
   identityId: string;
@@ -134,23 +129,10 @@ export interface TryItResult {
   notes: string[];
 }
 
-export interface StepOutcome {
+/** The one Outcome (../plan) of a setup plan, with the step and the outputs as they are now. */
+export interface StepOutcome extends Outcome<SetupSubject> {
   step: PlanId;
-  ok: boolean;
-  /** One paragraph: what happened, and on failure the fix. */
-  message: string;
-  /** One sentence per call made. */
-  done: string[];
-  /** What was planned and not done. */
-  notDone: string[];
-  /** Write calls made (attempted): 0 when nothing was needed. */
-  writeCalls: number;
-  /** Nothing was needed. */
-  alreadyDone?: boolean | undefined;
   outputs: SetupOutputs;
-  error?: { code: ErrorCode; message: string; hint: string } | undefined;
-  /** The state changed since the plan: nothing was changed; show this plan instead. */
-  newPlan?: StepPlan | undefined;
   /** tryIt only. */
   result?: TryItResult | undefined;
 }
@@ -186,8 +168,8 @@ export interface SetupStep {
   /** What the step is for, one or two sentences. */
   description: string;
   inspect(ctx: SetupContext): Promise<StepInspection>;
-  plan(ctx: SetupContext): Promise<StepPlan>;
-  apply(ctx: SetupContext, plan: StepPlan): Promise<StepOutcome>;
+  plan(ctx: SetupContext): Promise<SetupPlan>;
+  apply(ctx: SetupContext, plan: SetupPlan): Promise<StepOutcome>;
   /** inspect + plan from one read of the state (planAll, the CLI's --plan). */
   review(ctx: SetupContext): Promise<StepReview>;
 }
@@ -195,6 +177,6 @@ export interface SetupStep {
 export interface StepReview {
   inspection: StepInspection;
   /** Undefined when the step cannot be planned (see error). */
-  plan: StepPlan | undefined;
+  plan: SetupPlan | undefined;
   error?: { code: ErrorCode; message: string; hint: string } | undefined;
 }

@@ -236,11 +236,14 @@ describe('Resources view (tree of providers, pools and roles)', function () {
     assert.match(json.console, /^https:\/\/us-east-1\.console\.aws\.amazon\.com\/cognito\/v2\/identity\/identity-pools\//);
   });
 
-  it('"Use in Setup Wizard" stores the selection', async () => {
+  it('"Use in Setup Wizard" stores the selection, and the wizard shows it (with Clear)', async () => {
     const sel = await vscode.commands.executeCommand<{ poolId?: string; providerArn?: string; region?: string }>('auth0Cognito.resources.useInWizard', `pool:${world.poolId}`);
     assert.equal(sel?.poolId, world.poolId);
     const sel2 = await vscode.commands.executeCommand<{ poolId?: string; providerArn?: string }>('auth0Cognito.resources.useInWizard', `provider:${world.providerArn}`);
     assert.deepEqual([sel2?.poolId, sel2?.providerArn], [world.poolId, world.providerArn]);
+    // Not a hidden key: the wizard's state says which pool it uses ("Using pool X from the Resources view — Clear").
+    const wizard = await vscode.commands.executeCommand<{ picked?: { poolId?: string; used: boolean } }>('auth0Cognito.wizard.debugState');
+    assert.deepEqual([wizard?.picked?.poolId, wizard?.picked?.used], [world.poolId, true]);
   });
 
   it('one failing group (no Cognito permission) shows an error node; the other groups still list', async () => {

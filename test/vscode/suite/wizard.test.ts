@@ -57,4 +57,24 @@ describe('Setup wizard (palette commands)', function () {
     const again = await vscode.commands.executeCommand<WizardViewState>('auth0Cognito.wizard.checkAll');
     assert.equal(again.steps.find((x) => x.id === 'oidcProvider')?.inspection?.status, 'not-started', 'planning created nothing');
   });
+
+  it('checks the form first: an invalid pool name or client ID is a field error, and nothing is called', async () => {
+    const before = tenant.requests.length;
+    const s = await vscode.commands.executeCommand<WizardViewState>('auth0Cognito.wizard.checkAll',
+      { domain: tenant.domain, clientId: 'not a client id', poolName: 'bad/pool/name', roleName: '' });
+    assert.deepEqual(Object.keys(s.fieldErrors).sort(), ['clientId', 'poolName'], JSON.stringify(s.fieldErrors));
+    assert.match(s.fieldErrors.poolName ?? '', /not a valid identity pool name/);
+    assert.match(s.fieldErrors.clientId ?? '', /not an Auth0 Client ID/);
+    assert.ok(s.error, 'the view says why nothing was checked');
+    assert.equal(s.busy, undefined);
+    assert.ok(s.steps.every((x) => x.inspection === undefined), 'no step was checked');
+    // Planning a step from the palette is refused too, before any call.
+    const planned = await vscode.commands.executeCommand<WizardViewState>('auth0Cognito.wizard.step.oidcProvider');
+    assert.equal(planned.steps.find((x) => x.id === 'oidcProvider')?.plan, undefined);
+    assert.equal(tenant.requests.length, before, 'no request reached the tenant');
+    const fixed = await vscode.commands.executeCommand<WizardViewState>('auth0Cognito.wizard.checkAll',
+      { domain: tenant.domain, clientId: tenant.app.client_id, poolName: 'wizard-host', roleName: '' });
+    assert.deepEqual(fixed.fieldErrors, {});
+    assert.equal(fixed.steps.find((x) => x.id === 'connections')?.inspection?.status, 'done');
+  });
 });

@@ -6,11 +6,11 @@
  */
 import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
-import { JwksCache, verifySignature } from '../../src/engine/jwks';
-import { runPreflight } from '../../src/engine/preflight';
-import { decodeToken } from '../../src/engine/token';
-import { runCli as cli } from '../helpers/cli';
-import { startTenant, type Tenant } from '../standins/tenant';
+import { JwksCache, verifySignature } from '../../../../src/engine/token/jwks';
+import { runPreflight } from '../../../../src/engine/token/preflight';
+import { decodeToken } from '../../../../src/engine/token/decode';
+import { runCli as cli } from '../../../helpers/cli';
+import { startTenant, type Tenant } from '../../../standins/tenant';
 
 /** A port on loopback that refuses connections (bound, then closed). */
 async function closedPort(): Promise<number> {

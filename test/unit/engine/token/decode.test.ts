@@ -9,7 +9,7 @@ import {
   relativeTime,
   type DecodedToken,
   type TokenProblem,
-} from '../../src/engine/token';
+} from '../../../../src/engine/token/decode';
 
 const b64 = (o: unknown): string => Buffer.from(typeof o === 'string' ? o : JSON.stringify(o)).toString('base64url');
 const NOW = Date.UTC(2026, 10, 26, 12, 0, 0); // 2026-11-26T12:00:00Z

@@ -27,15 +27,15 @@ import {
   SetIdentityPoolRolesCommand,
   UpdateIdentityPoolCommand,
 } from '@aws-sdk/client-cognito-identity';
-import type { AwsConfig } from '../../src/engine/aws';
-import { EngineError } from '../../src/engine/errors';
-import { JwksCache, verifySignature, type SignatureResult, type VerifyOptions } from '../../src/engine/jwks';
-import { recommendedTrustPolicy, runPreflight, type PreflightReport, type RuleId, type RuleStatus } from '../../src/engine/preflight';
-import { exchangeToken, readPoolTarget, type ReadTargetOptions } from '../../src/engine/preflightRead';
-import { decodeToken } from '../../src/engine/token';
-import type { TrustSettings } from '../../src/engine/trust';
-import { awsClientConfig, findOrInstallMoto, MOTO_ACCOUNT_ID, startMoto, type Moto } from '../standins/moto';
-import { startTenant, type Tenant } from '../standins/tenant';
+import type { AwsConfig } from '../../../../src/engine/aws';
+import { EngineError } from '../../../../src/engine/errors';
+import { JwksCache, verifySignature, type SignatureResult, type VerifyOptions } from '../../../../src/engine/token/jwks';
+import { recommendedTrustPolicy, runPreflight, type PreflightReport, type RuleId, type RuleStatus } from '../../../../src/engine/token/preflight';
+import { exchangeToken, readPoolTarget, type ReadTargetOptions } from '../../../../src/engine/preflightRead';
+import { decodeToken } from '../../../../src/engine/token/decode';
+import type { TrustSettings } from '../../../../src/engine/trust';
+import { awsClientConfig, findOrInstallMoto, MOTO_ACCOUNT_ID, startMoto, type Moto } from '../../../standins/moto';
+import { startTenant, type Tenant } from '../../../standins/tenant';
 
 interface World {
   providerArn: string;

@@ -5,22 +5,20 @@
  */
 import * as assert from 'node:assert/strict';
 import * as crypto from 'node:crypto';
-import { verifySignature, type Jwk, type SignatureResult } from '../../src/engine/jwks';
+import { verifySignature, type Jwk, type SignatureResult } from '../../../../src/engine/token/jwks';
 import {
   AWS_ERRORS,
   RULE_ORDER,
-  expectedLoginsKey,
-  issuerName,
   parseTrustPolicy,
-  providerNameFromArn,
   recommendedTrustPolicy,
   runPreflight,
   type FixAction,
   type PoolTarget,
   type RuleId,
   type RuleStatus,
-} from '../../src/engine/preflight';
-import { decodeToken } from '../../src/engine/token';
+} from '../../../../src/engine/token/preflight';
+import { expectedLoginsKey, issuerName, providerNameFromArn } from '../../../../src/engine/names';
+import { decodeToken } from '../../../../src/engine/token/decode';
 
 const loadJose = () => import('jose');
 type Jose = Awaited<ReturnType<typeof loadJose>>;

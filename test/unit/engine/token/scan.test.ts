@@ -1,11 +1,11 @@
 /**
- * The one JWT scanner (src/engine/tokenScan.ts) behind the decoder, the hover, the CodeLens
+ * The one JWT scanner (src/engine/token/scan.ts) behind the decoder, the hover, the CodeLens
  * and the inspector's clipboard check: it finds what the old regular expressions found on
  * normal text, and it stays linear on the inputs that made them backtrack (issue 8, item 1).
  */
 import * as assert from 'node:assert/strict';
-import { containsJwt, findJwtsInText, jwtAt } from '../../src/engine/tokenScan';
-import { decodeToken, normalizeTokenInput } from '../../src/engine/token';
+import { containsJwt, findJwtsInText, jwtAt } from '../../../../src/engine/token/scan';
+import { decodeToken, normalizeTokenInput } from '../../../../src/engine/token/decode';
 
 const b64 = (o: unknown): string => Buffer.from(typeof o === 'string' ? o : JSON.stringify(o)).toString('base64url');
 const T1 = `${b64({ alg: 'RS256', typ: 'JWT', kid: 'k1' })}.${b64({ iss: 'https://tenant.auth0.com/', aud: 'client-1', sub: 'auth0|1', exp: 1_900_000_000 })}.c2lnbmF0dXJlLXNpZ25hdHVyZQ`;

@@ -5,9 +5,9 @@
  */
 import * as assert from 'node:assert/strict';
 import * as crypto from 'node:crypto';
-import { verifySignature, type Jwk } from '../../src/engine/jwks';
-import { recommendedTrustPolicy, runPreflight, type PoolTarget } from '../../src/engine/preflight';
-import { decodeToken } from '../../src/engine/token';
+import { verifySignature, type Jwk } from '../../../../src/engine/token/jwks';
+import { recommendedTrustPolicy, runPreflight, type PoolTarget } from '../../../../src/engine/token/preflight';
+import { decodeToken } from '../../../../src/engine/token/decode';
 
 const ISS = 'https://tenant.auth0.com/';
 const CLIENT = 'AbCdEfGhIjKlMnOpQrStUvWxYz012345';

@@ -7,8 +7,8 @@
  * This is on the hot path of the inspector (hover, CodeLens, CLI): keep it allocation-light.
  */
 
-import { MAX_JSON_DEPTH, jsonDepth, limitDepth } from './bounds';
-import { containsJwt } from './tokenScan';
+import { MAX_JSON_DEPTH, jsonDepth, limitDepth } from '../bounds';
+import { containsJwt } from './scan';
 
 /** Cognito's limit for one value of the `Logins` map (GetId / GetCredentialsForIdentity). */
 export const MAX_LOGINS_TOKEN_LENGTH = 50_000;
@@ -378,7 +378,8 @@ export function decodeToken(text: string, opts: DecodeOptions = {}): DecodeResul
     return problem('TOO_LARGE', `The text is ${raw.length.toLocaleString('en-US')} characters long: far too large to be a token (Cognito accepts at most ${MAX_LOGINS_TOKEN_LENGTH.toLocaleString('en-US')}).`,
       'Paste only the ID token.', raw, cleaned);
   }
-  const parts = raw.split('.');
+  // Split at most 6 ways: a run of a million dots is "too many parts", not a million strings.
+  const parts = raw.split('.', 6);
   const n = parts.length;
   if (n === 5) {
     return problem('JWE', 'This token is encrypted (JWE, 5 parts): its claims cannot be read, and Cognito does not accept encrypted tokens.',
@@ -393,7 +394,7 @@ export function decodeToken(text: string, opts: DecodeOptions = {}): DecodeResul
   }
   if (n !== 3) {
     const why = n === 2 ? 'the signature part is missing: the token looks truncated' : n === 4 ? 'one part too many' : 'too many parts';
-    return problem('PARTS', `This is not a JWT: it has ${n} parts separated by dots instead of 3 (${why}).`, PASTE_HINT, raw, cleaned);
+    return problem('PARTS', `This is not a JWT: it has ${n === 6 ? 'more than 5' : n} parts separated by dots instead of 3 (${why}).`, PASTE_HINT, raw, cleaned);
   }
   const [h, p, sig] = parts as [string, string, string];
   if (!h || !p) {

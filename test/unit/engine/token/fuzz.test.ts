@@ -5,12 +5,12 @@
  */
 import * as assert from 'node:assert/strict';
 import * as crypto from 'node:crypto';
-import { verifySignature, type Jwk, type SignatureResult } from '../../src/engine/jwks';
-import { recommendedTrustPolicy, runPreflight, type PoolTarget, type PreflightReport } from '../../src/engine/preflight';
-import { decodeToken, type DecodeResult } from '../../src/engine/token';
-import { findJwtsInText, jwtAt } from '../../src/engine/tokenScan';
-import { tokenHoverMarkdown } from '../../src/shared/tokenHover';
-import { inspectorTokenView } from '../../src/shared/protocol';
+import { verifySignature, type Jwk, type SignatureResult } from '../../../../src/engine/token/jwks';
+import { recommendedTrustPolicy, runPreflight, type PoolTarget, type PreflightReport } from '../../../../src/engine/token/preflight';
+import { decodeToken, type DecodeResult } from '../../../../src/engine/token/decode';
+import { findJwtsInText, jwtAt } from '../../../../src/engine/token/scan';
+import { tokenHoverMarkdown } from '../../../../src/shared/tokenHover';
+import { inspectorTokenView } from '../../../../src/shared/protocol';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261126);
 const N = 12_000;
