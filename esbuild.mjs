@@ -1,14 +1,14 @@
 // One build script for everything that ships or runs inside VS Code:
 //  - dist/extension.js     the extension host bundle (CommonJS, `vscode` external)
 //  - dist/cli.js           the headless CLI over the same engine (`bin` in package.json)
-//  - dist/chunks/aws.js    AWS SDK clients, required on first use only
-//  - dist/chunks/auth0.js  Auth0 Management API client, required on first use only
-//  - dist/chunks/jose.js   jose (JWT signature checks), required on first use only
+//  - dist/chunks/aws.js    AWS SDK clients (src/engine/aws/sdk.ts), required on first use only
+//  - dist/chunks/auth0.js  Auth0 Management API client (src/engine/auth0/sdk.ts), required on first use only
+//  - dist/chunks/jose.js   jose, JWT signature checks (src/engine/token/jose.ts), required on first use only
 //  - dist/webview/*.js     webview scripts (browser, IIFE)
 //  - dist/test/vscode/**   the in-host test runner and suites (not packaged)
 import * as esbuild from 'esbuild';
 import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -16,16 +16,33 @@ const watch = process.argv.includes('--watch');
 const out = (process.env.A0C_OUTDIR ?? 'dist').replace(/\/+$/, '');
 
 /**
- * Lazy chunks: the engine loads them with `require('./chunks/<name>')` from source.
- * In the bundles, that require stays a runtime require of dist/chunks/<name>.js instead
- * of being inlined, so activation never pays for the SDKs.
+ * Lazy chunks: each is an entry file of the engine, named by what it holds, and bundled on its own
+ * into dist/chunks/<name>.js. The engine loads them with a plain relative require from source
+ * (`require('./sdk')` in src/engine/aws/config.ts, ...). In every other bundle, that require stays
+ * a runtime require of dist/chunks/<name>.js instead of being inlined, so activation never pays
+ * for the SDKs.
  */
+const CHUNKS = {
+  'src/engine/aws/sdk.ts': 'aws',
+  'src/engine/auth0/sdk.ts': 'auth0',
+  'src/engine/token/jose.ts': 'jose',
+};
+
+/** The chunk a relative import names (e.g. './sdk' from src/engine/aws/), or undefined. */
+function chunkOf(resolveDir, spec) {
+  const file = relative(process.cwd(), resolve(resolveDir, spec)).split('\\').join('/');
+  return CHUNKS[file] ?? CHUNKS[`${file}.ts`];
+}
+
 const lazyChunks = {
   name: 'lazy-chunks',
   setup(build) {
-    build.onResolve({ filter: /(^|\/)chunks\/(aws|auth0|jose)$/ }, (args) => {
-      if (args.importer.includes(`${join('src', 'engine', 'chunks')}`)) return undefined;
-      const name = args.path.split('/').pop();
+    const entries = (build.initialOptions.entryPoints ?? []).map((e) => relative(process.cwd(), resolve(e)).split('\\').join('/'));
+    build.onResolve({ filter: /^\.\.?\/(.*\/)?(sdk|jose)$/ }, (args) => {
+      const name = chunkOf(args.resolveDir, args.path);
+      if (!name) return undefined;
+      // Inside the chunk's own bundle (its files import one another), bundle it.
+      if (entries.some((e) => CHUNKS[e] === name)) return undefined;
       const outdir = build.initialOptions.outfile ? build.initialOptions.outfile.replace(/[^/]+$/, '') : `${out}/`;
       const rel = outdir.slice(out.length).split('/').filter(Boolean).map(() => '..').join('/');
       return { path: `${rel ? rel + '/' : './'}chunks/${name}.js`, external: true };
@@ -62,9 +79,7 @@ const node = {
 const configs = [
   { ...node, entryPoints: ['src/vscode/extension.ts'], outfile: `${out}/extension.js` },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: `${out}/cli.js`, banner: { js: '#!/usr/bin/env node' } },
-  { ...node, entryPoints: ['src/engine/chunks/aws.ts'], outfile: `${out}/chunks/aws.js` },
-  { ...node, entryPoints: ['src/engine/chunks/auth0.ts'], outfile: `${out}/chunks/auth0.js` },
-  { ...node, entryPoints: ['src/engine/chunks/jose.ts'], outfile: `${out}/chunks/jose.js` },
+  ...Object.entries(CHUNKS).map(([entry, name]) => ({ ...node, entryPoints: [entry], outfile: `${out}/chunks/${name}.js` })),
   {
     bundle: true, platform: 'browser', format: 'iife', target: 'es2022', minify: production,
     sourcemap: !production, logLevel: 'warning',

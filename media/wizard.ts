@@ -1,4 +1,4 @@
-import type { WizardHostMessage, WizardViewMessage, WizardViewState, WizardStepView, WizardForm } from '../src/shared/protocol';
+import type { WizardHostMessage, WizardViewMessage, WizardViewState, WizardStepView, WizardForm, WizardPlanHolder } from '../src/shared/protocol';
 import { h, vscodeApi } from './lib/vscodeApi';
 
 const vscode = vscodeApi<WizardViewState, WizardViewMessage>();
@@ -47,7 +47,7 @@ function list(items: string[], cls = ''): HTMLElement | undefined {
   return items.length ? h('ul', { class: cls }, ...items.map((x) => h('li', {}, x))) : undefined;
 }
 
-function planBlock(s: WizardViewState, stepId: WizardStepView['id'] | 'callbackUrl', plan: NonNullable<WizardStepView['plan']>): HTMLElement {
+function planBlock(s: WizardViewState, stepId: WizardPlanHolder['id'], plan: NonNullable<WizardPlanHolder['plan']>): HTMLElement {
   const busy = Boolean(s.busy);
   const box = h('div', { class: 'plan', 'data-plan': stepId },
     h('p', {}, h('strong', {}, 'Plan: '), plan.summary));
@@ -89,6 +89,26 @@ function connectionTargets(s: WizardViewState): HTMLElement[] {
   return out;
 }
 
+/** A plan with its Apply button, then its outcome: the same for a step and for the sign-in callback URL. */
+function planParts(s: WizardViewState, p: WizardPlanHolder): HTMLElement[] {
+  const parts: HTMLElement[] = [];
+  if (p.plan) parts.push(planBlock(s, p.id, p.plan));
+  const o = p.outcome;
+  if (o) {
+    const res = h('div', { class: `outcome ${o.ok ? 'ok' : 'not-ok'}`, id: `outcome-${p.id}` }, h('strong', {}, o.ok ? 'Done. ' : 'Failed. '), o.message);
+    const done = list(o.done);
+    if (done) res.append(done);
+    if (o.notDone.length) res.append(h('p', {}, 'Not done:'), list(o.notDone)!);
+    if (o.result) {
+      const r = o.result;
+      res.append(h('dl', { id: 'try-result' }, h('dt', {}, 'Identity id'), h('dd', {}, r.identityId), h('dt', {}, 'Access key id'), h('dd', {}, r.accessKeyIdMasked),
+        h('dt', {}, 'Expires'), h('dd', {}, r.expiration ?? '?'), h('dt', {}, 'STS caller'), h('dd', {}, r.callerArn ?? r.callerError ?? '?')));
+    }
+    parts.push(res);
+  }
+  return parts;
+}
+
 function stepSection(s: WizardViewState, st: WizardStepView, index: number): HTMLElement {
   const ins = st.inspection;
   const status = ins?.status ?? 'not-started';
@@ -111,20 +131,7 @@ function stepSection(s: WizardViewState, st: WizardStepView, index: number): HTM
   } else if (status !== 'done') {
     sec.append(h('p', {}, btn(st.plan ? 'Plan again' : 'Plan', { type: 'plan', step: st.id }, { id: `plan-${st.id}`, disabled: busy, secondary: Boolean(st.plan), title: 'Show exactly what would change; nothing is changed yet' })));
   }
-  if (st.plan) sec.append(planBlock(s, st.id, st.plan));
-  const o = st.outcome;
-  if (o) {
-    const res = h('div', { class: `outcome ${o.ok ? 'ok' : 'not-ok'}`, id: `outcome-${st.id}` }, h('strong', {}, o.ok ? 'Done. ' : 'Failed. '), o.message);
-    const done = list(o.done);
-    if (done) res.append(done);
-    if (o.notDone.length) res.append(h('p', {}, 'Not done:'), list(o.notDone)!);
-    if (o.result) {
-      const r = o.result;
-      res.append(h('dl', { id: 'try-result' }, h('dt', {}, 'Identity id'), h('dd', {}, r.identityId), h('dt', {}, 'Access key id'), h('dd', {}, r.accessKeyIdMasked),
-        h('dt', {}, 'Expires'), h('dd', {}, r.expiration ?? '?'), h('dt', {}, 'STS caller'), h('dd', {}, r.callerArn ?? r.callerError ?? '?')));
-    }
-    sec.append(res);
-  }
+  sec.append(...planParts(s, st));
   return sec;
 }
 
@@ -151,8 +158,8 @@ function render(s: WizardViewState): void {
   parts.push(form);
 
   if (s.callbackPlan) {
-    parts.push(h('section', { class: 'step', id: 'callback-plan' }, h('h3', {}, 'Allow the sign-in callback URL'), planBlock(s, 'callbackUrl', s.callbackPlan.plan),
-      ...(s.callbackPlan.outcome ? [h('div', { class: 'outcome' }, s.callbackPlan.outcome.message)] : [])));
+    const cb = s.callbackPlan;
+    parts.push(h('section', { class: 'step', id: 'callback-plan' }, h('h3', {}, cb.title), ...planParts(s, cb)));
   }
   s.steps.forEach((st, i) => parts.push(stepSection(s, st, i)));
 

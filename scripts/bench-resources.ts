@@ -11,8 +11,8 @@
  */
 import { CreateOpenIDConnectProviderCommand, CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CognitoIdentityClient, CreateIdentityPoolCommand } from '@aws-sdk/client-cognito-identity';
-import type { AwsConfig } from '../src/engine/aws';
-import { recommendedTrustPolicy } from '../src/engine/trustPolicy';
+import type { AwsConfig } from '../src/engine/aws/config';
+import { recommendedTrustPolicy } from '../src/engine/aws/trustPolicy';
 import { ResourceSession, type Lister } from '../src/engine/resources';
 import { awsClientConfig, startMoto } from '../test/standins/moto';
 

@@ -10,7 +10,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeToken } from '../src/engine/token/decode';
 import { findJwtsInText, jwtAt } from '../src/engine/token/scan';
-import { runPreflight, recommendedTrustPolicy, type PoolTarget } from '../src/engine/token/preflight';
+import { recommendedTrustPolicy } from '../src/engine/aws/trustPolicy';
+import { runPreflight, type PoolTarget } from '../src/engine/token/preflight';
 import { verifySignature, type Jwk } from '../src/engine/token/jwks';
 
 function b64(v: unknown): string {

@@ -8,7 +8,7 @@
  * (the step and the fix on stderr), 2 usage or config error, 130 interrupted (Ctrl+C).
  */
 import { jsonDepth, MAX_JSON_DEPTH, readFileAtMost } from '../engine/bounds';
-import type { ManagementCredentials } from '../engine/auth0';
+import type { ManagementCredentials } from '../engine/auth0/connection';
 import { describeError, EngineError, isCancelled } from '../engine/errors';
 import { maskJwts } from '../engine/setup/format';
 import {

@@ -67,6 +67,23 @@ export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw cancelledError();
 }
 
+/** Races a (shared, e.g. memoised) promise against the caller's signal (the promise itself is not cancelled). */
+export function withSignal<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return p;
+  if (signal.aborted) return Promise.reject(cancelledError());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(cancelledError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then((v) => { signal.removeEventListener('abort', onAbort); resolve(v); },
+      (e: unknown) => { signal.removeEventListener('abort', onAbort); reject(e instanceof Error ? e : new Error(String(e))); });
+  });
+}
+
+/** An AWS "does not exist" error (IAM NoSuchEntity, Cognito ResourceNotFoundException) as the AWS chunk reports it. */
+export function isNotFound(e: unknown): boolean {
+  return isEngineError(e) && /\b(NoSuchEntity(Exception)?|ResourceNotFoundException)\b/.test(e.message);
+}
+
 /**
  * Turns a Node network error on a connection to `where` (host:port) into an EngineError.
  * Anything already an EngineError passes through.

@@ -1,5 +1,5 @@
 /**
- * The fixes the preflight offers (FixAction in ./preflight.ts), in two steps, as the house rule
+ * The fixes the preflight offers (FixAction in ./token/preflight.ts), in two steps, as the house rule
  * wants: nothing is created or changed in anyone's AWS account or Auth0 tenant without showing
  * the plan first.
  *
@@ -20,15 +20,17 @@
  *
  * Importing this file loads no SDK: the AWS and auth0 chunks are required on first use.
  */
-import { loadAuth0, normalizeAuth0Domain, type Auth0Connection, type ManagementCredentials } from './auth0';
-import { loadAws, type AwsConfig, type AwsModule } from './aws';
-import type { AwsClients, IdentityPoolConfig } from './chunks/aws';
-import type { ManagementSession } from './chunks/auth0';
-import { EngineError, cancelledError, describeError, isCancelled, isEngineError } from './errors';
-import { providerName, providerNameFromArn, type FixAction } from './preflight';
-import { evaluateTrustPolicy, parseTrustPolicy, recommendedTrustPolicy } from './trustPolicy';
-import { regionOfPoolId } from './preflightRead';
-import { applyPlanned, canonicalJson, planCall, type Outcome, type Plan, type PlanChange, type PlanStep } from './plan';
+import { loadAuth0, normalizeAuth0Domain, type Auth0Connection, type ManagementCredentials } from './auth0/connection';
+import type { ManagementSession } from './auth0/sdk';
+import type { AwsConfig } from './aws/config';
+import { awsEnv, iamArnPrefix, type AwsEnv } from './aws/env';
+import { poolLabel, providerName, providerNameFromArn, regionOfPoolId, roleNameOf } from './aws/names';
+import type { AwsClients, IdentityPoolConfig } from './aws/sdk';
+import { evaluateTrustPolicy, recommendedTrustPolicy, samePolicyDocument, trustPolicyText } from './aws/trustPolicy';
+import { EngineError, cancelledError, describeError, isCancelled, isEngineError, isNotFound } from './errors';
+import { listText } from './format';
+import { applyPlanned, planCall, type Outcome, type Plan, type PlanChange, type PlanStep } from './plan';
+import type { FixAction } from './token/preflight';
 import { mask } from './redact';
 import { computeThumbprint } from './thumbprint';
 
@@ -73,32 +75,13 @@ interface Built {
   steps: Step[];
 }
 
-interface Env {
+/** ../aws/env's AwsEnv (the SDK is loaded on first use: the manual fixes and the Auth0 one need none) and the fix's context. */
+interface FixEnv extends AwsEnv {
   ctx: FixContext;
-  aws: AwsModule;
-  signal: AbortSignal | undefined;
-  clients(region?: string): AwsClients;
 }
 
-function env(ctx: FixContext): Env {
-  const made = new Map<string, AwsClients>();
-  return {
-    ctx,
-    // Loaded on first use: the manual fixes and the Auth0 one need no AWS SDK.
-    get aws() {
-      return loadAws();
-    },
-    signal: ctx.signal,
-    clients(region = ctx.aws.region) {
-      if (ctx.clients && ctx.clients.config.region === region) return ctx.clients;
-      let c = made.get(region);
-      if (!c) {
-        c = loadAws().createAwsClients({ ...ctx.aws, region });
-        made.set(region, c);
-      }
-      return c;
-    },
-  };
+function env(ctx: FixContext): FixEnv {
+  return { ...awsEnv(ctx.aws, { clients: ctx.clients, signal: ctx.signal }), ctx };
 }
 
 const TITLES: Record<FixAction['kind'], string> = {
@@ -130,13 +113,6 @@ function plan(fix: FixAction, p: { summary: string; alreadyDone: boolean; manual
 }
 
 const call = planCall;
-const canonical = canonicalJson;
-
-const listText = (xs: readonly string[]): string => (xs.length ? xs.join(', ') : '(none)');
-
-function isNotFound(e: unknown): boolean {
-  return isEngineError(e) && /\b(NoSuchEntity(Exception)?|ResourceNotFoundException)\b/.test(e.message);
-}
 
 /** Reads that name a resource: "does not exist" instead of the generic AWS failure. */
 async function mustExist<T>(what: string, hint: string, fn: () => Promise<T>): Promise<T> {
@@ -148,29 +124,13 @@ async function mustExist<T>(what: string, hint: string, fn: () => Promise<T>): P
   }
 }
 
-function readProvider(e: Env, arn: string) {
-  return mustExist(`The IAM OIDC provider ${arn}`, 'Run the preflight again: it will offer to create the provider for the token\'s issuer.', () => e.aws.getOidcProvider(e.clients(), arn, e.signal));
+function readProvider(e: FixEnv, arn: string) {
+  return mustExist(`The IAM OIDC provider ${arn}`, 'Run the preflight again: it will offer to create the provider for the token\'s issuer.', () => e.aws().getOidcProvider(e.clients(), arn, e.signal));
 }
 
-function readPool(e: Env, poolId: string): Promise<IdentityPoolConfig> {
+function readPool(e: FixEnv, poolId: string): Promise<IdentityPoolConfig> {
   const region = regionOfPoolId(poolId);
-  return mustExist(`The identity pool ${poolId}`, 'Check the identity pool id and the region (Cognito console > Identity pools).', () => e.aws.describeIdentityPoolConfig(e.clients(region), poolId.trim(), e.signal));
-}
-
-function poolLabel(pool: IdentityPoolConfig): string {
-  return pool.poolName ? `${pool.poolName} (${pool.poolId})` : pool.poolId;
-}
-
-/** 'arn:aws:iam::123456789012:' for the configured credentials (to show the ARN a create call will return). */
-async function iamArnPrefix(e: Env): Promise<string> {
-  try {
-    const who = await e.aws.getCallerIdentity(e.clients(), e.signal);
-    const partition = who.arn.split(':')[1] || 'aws';
-    return `arn:${partition}:iam::${who.account}:`;
-  } catch (err) {
-    if (isCancelled(err)) throw err;
-    return 'arn:aws:iam::<your account id>:';
-  }
+  return mustExist(`The identity pool ${poolId}`, 'Check the identity pool id and the region (Cognito console > Identity pools).', () => e.aws().describeIdentityPoolConfig(e.clients(region), poolId.trim(), e.signal));
 }
 
 function checkClientId(clientId: string): void {
@@ -182,7 +142,7 @@ function checkClientId(clientId: string): void {
 // ---------------------------------------------------------------------------------------------
 // addClientIdToProvider
 
-async function planAddClientId(e: Env, fix: Extract<FixAction, { kind: 'addClientIdToProvider' }>): Promise<Built> {
+async function planAddClientId(e: FixEnv, fix: Extract<FixAction, { kind: 'addClientIdToProvider' }>): Promise<Built> {
   checkClientId(fix.clientId);
   const p = await readProvider(e, fix.providerArn);
   const name = providerName(p.url) || providerNameFromArn(p.arn) || p.arn;
@@ -197,7 +157,7 @@ async function planAddClientId(e: Env, fix: Extract<FixAction, { kind: 'addClien
     call: call('iam', 'AddClientIDToOpenIDConnectProvider', { OpenIDConnectProviderArn: p.arn, ClientID: fix.clientId }),
     pending: `Add the client ID ${fix.clientId} to the IAM OIDC provider ${name}.`,
     async run() {
-      await e.aws.addClientIdToOidcProvider(e.clients(), p.arn, fix.clientId, e.signal);
+      await e.aws().addClientIdToOidcProvider(e.clients(), p.arn, fix.clientId, e.signal);
       return `Added the client ID ${fix.clientId} to the IAM OIDC provider ${name}.`;
     },
   };
@@ -211,9 +171,9 @@ async function planAddClientId(e: Env, fix: Extract<FixAction, { kind: 'addClien
 // ---------------------------------------------------------------------------------------------
 // attachProviderToPool (and the attach step of createProvider)
 
-function attachStep(e: Env, pool: IdentityPoolConfig, providerArn: string, name: string): { step: Step; change: PlanChange } {
+function attachStep(e: FixEnv, pool: IdentityPoolConfig, providerArn: string, name: string): { step: Step; change: PlanChange } {
   const arns = [...pool.openIdConnectProviderArns, providerArn];
-  const input = e.aws.identityPoolUpdateInput(pool, { openIdConnectProviderArns: arns });
+  const input = e.aws().identityPoolUpdateInput(pool, { openIdConnectProviderArns: arns });
   const label = poolLabel(pool);
   return {
     step: {
@@ -222,7 +182,7 @@ function attachStep(e: Env, pool: IdentityPoolConfig, providerArn: string, name:
       async run(state) {
         // The ARN IAM returned when this apply created the provider (the same as planned unless the account differs).
         const arn = state.providerArn ?? providerArn;
-        await e.aws.updateIdentityPool(e.clients(regionOfPoolId(pool.poolId)), pool, { openIdConnectProviderArns: [...pool.openIdConnectProviderArns, arn] }, e.signal);
+        await e.aws().updateIdentityPool(e.clients(regionOfPoolId(pool.poolId)), pool, { openIdConnectProviderArns: [...pool.openIdConnectProviderArns, arn] }, e.signal);
         return `Attached the IAM OIDC provider ${name} to the identity pool ${label}; its other settings are unchanged.`;
       },
     },
@@ -230,7 +190,7 @@ function attachStep(e: Env, pool: IdentityPoolConfig, providerArn: string, name:
   };
 }
 
-async function planAttach(e: Env, fix: Extract<FixAction, { kind: 'attachProviderToPool' }>): Promise<Built> {
+async function planAttach(e: FixEnv, fix: Extract<FixAction, { kind: 'attachProviderToPool' }>): Promise<Built> {
   const pool = await readPool(e, fix.poolId);
   const p = await readProvider(e, fix.providerArn);
   const name = providerName(p.url) || providerNameFromArn(p.arn) || p.arn;
@@ -267,7 +227,7 @@ export function normalizeProviderUrl(input: string): { url: string; warnings: st
   return { url: `https://${u.host}${u.pathname.replace(/\/+$/, '')}`, warnings };
 }
 
-async function thumbprintFor(e: Env, url: string): Promise<{ thumbprint?: string; note: string; warning?: string }> {
+async function thumbprintFor(e: FixEnv, url: string): Promise<{ thumbprint?: string; note: string; warning?: string }> {
   const pems = [...(e.ctx.aws.trust?.extraCaPems ?? []), ...(e.ctx.auth0?.connection.trust?.extraCaPems ?? [])];
   return currentThumbprint(url, { extraCaPems: [...new Set(pems)], timeoutMs: e.ctx.aws.timeoutMs ?? 15_000, signal: e.signal });
 }
@@ -289,7 +249,7 @@ export async function currentThumbprint(url: string, opts: { extraCaPems: readon
   }
 }
 
-async function planCreateProvider(e: Env, fix: Extract<FixAction, { kind: 'createProvider' }>): Promise<Built> {
+async function planCreateProvider(e: FixEnv, fix: Extract<FixAction, { kind: 'createProvider' }>): Promise<Built> {
   const { url, warnings } = normalizeProviderUrl(fix.url);
   const clientId = fix.clientId ?? e.ctx.auth0?.clientId;
   if (!clientId) {
@@ -301,7 +261,7 @@ async function planCreateProvider(e: Env, fix: Extract<FixAction, { kind: 'creat
   const iam = e.clients();
   const steps: Step[] = [];
   const changes: PlanChange[] = [];
-  const arns = await e.aws.listOidcProviderArns(iam, e.signal);
+  const arns = await e.aws().listOidcProviderArns(iam, e.signal);
   const existing = arns.find((a) => (providerNameFromArn(a) ?? '').toLowerCase() === name.toLowerCase());
   let providerArn: string;
   let what: string;
@@ -325,7 +285,7 @@ async function planCreateProvider(e: Env, fix: Extract<FixAction, { kind: 'creat
           call: call('iam', 'UpdateOpenIDConnectProviderThumbprint', { OpenIDConnectProviderArn: existing, ThumbprintList: list }),
           pending: `Add the current thumbprint ${tp.thumbprint} to the IAM OIDC provider ${name}.`,
           async run() {
-            await e.aws.updateOidcProviderThumbprints(iam, existing, list, e.signal);
+            await e.aws().updateOidcProviderThumbprints(iam, existing, list, e.signal);
             return `Set the thumbprints of the IAM OIDC provider ${name} to ${list.join(', ')}.`;
           },
         });
@@ -343,7 +303,7 @@ async function planCreateProvider(e: Env, fix: Extract<FixAction, { kind: 'creat
       call: call('iam', 'CreateOpenIDConnectProvider', { Url: url, ClientIDList: [clientId], ...(thumbprints.length ? { ThumbprintList: thumbprints } : {}) }),
       pending: `Create the IAM OIDC provider ${url}.`,
       async run(state) {
-        state.providerArn = await e.aws.createOidcProvider(iam, url, [clientId], thumbprints, e.signal);
+        state.providerArn = await e.aws().createOidcProvider(iam, url, [clientId], thumbprints, e.signal);
         return `Created the IAM OIDC provider ${url} (${state.providerArn}) with the client ID ${clientId}${thumbprints.length ? ` and the thumbprint ${thumbprints[0]}` : ''}.`;
       },
     });
@@ -375,7 +335,7 @@ function dashboardSteps(appName: string | undefined): string {
   return `In the Auth0 Dashboard: Applications > ${appName ? `"${appName}"` : 'your application'} > Settings > Advanced Settings > OAuth > JsonWebToken Signature Algorithm > RS256 > Save.`;
 }
 
-async function planRS256(e: Env, fix: Extract<FixAction, { kind: 'switchAppToRS256' }>): Promise<Built> {
+async function planRS256(e: FixEnv, fix: Extract<FixAction, { kind: 'switchAppToRS256' }>): Promise<Built> {
   const a0 = e.ctx.auth0;
   const clientId = fix.clientId ?? a0?.clientId;
   const why = 'Cognito verifies ID tokens only with the RSA keys of the tenant\'s JWKS, so HS256-signed tokens are rejected ("Couldn\'t verify signed token").';
@@ -457,19 +417,11 @@ export function authenticatedRoleName(poolName: string, n = 1): string {
   return `Cognito_${base}`.slice(0, 64 - suffix.length).replace(/_+$/, '') + suffix;
 }
 
-function samePolicy(doc: unknown, policyJson: string): boolean {
-  const parsed = parseTrustPolicy(doc);
-  return 'policy' in parsed && canonical(parsed.policy) === canonical(JSON.parse(policyJson));
-}
-
-/** A policy document as IAM returns it (URL-encoded JSON, plain JSON or an object) equals `policyJson`, key order aside. */
-export const samePolicyDocument = samePolicy;
-
-async function planAuthRole(e: Env, fix: Extract<FixAction, { kind: 'setAuthenticatedRole' }>): Promise<Built> {
+async function planAuthRole(e: FixEnv, fix: Extract<FixAction, { kind: 'setAuthenticatedRole' }>): Promise<Built> {
   const pool = await readPool(e, fix.poolId);
   const cog = e.clients(regionOfPoolId(pool.poolId));
   const iam = e.clients();
-  const roles = await e.aws.getIdentityPoolRolesConfig(cog, pool.poolId, e.signal);
+  const roles = await e.aws().getIdentityPoolRolesConfig(cog, pool.poolId, e.signal);
   const label = poolLabel(pool);
   if (roles.roles.authenticated) {
     return plan(fix, { alreadyDone: true, summary: `The identity pool ${label} already has the authenticated role ${roles.roles.authenticated}.` });
@@ -484,9 +436,9 @@ async function planAuthRole(e: Env, fix: Extract<FixAction, { kind: 'setAuthenti
   const taken: string[] = [];
   for (let n = 1; n <= 20 && !roleName; n++) {
     const name = authenticatedRoleName(pool.poolName, n);
-    const r = await e.aws.findRole(iam, name, e.signal);
+    const r = await e.aws().findRole(iam, name, e.signal);
     if (!r) roleName = name;
-    else if (samePolicy(r.assumeRolePolicyDocument, trust)) {
+    else if (samePolicyDocument(r.assumeRolePolicyDocument, trust)) {
       // Made for this pool before (an apply that failed halfway, or by hand): use it.
       roleName = name;
       roleArn = r.arn;
@@ -507,7 +459,7 @@ async function planAuthRole(e: Env, fix: Extract<FixAction, { kind: 'setAuthenti
       call: call('iam', 'CreateRole', { RoleName: name, AssumeRolePolicyDocument: trust, Description: description }),
       pending: `Create the IAM role ${name}.`,
       async run(state) {
-        state.roleArn = await e.aws.createRole(iam, { roleName: name, trustPolicy: trust, description }, e.signal);
+        state.roleArn = await e.aws().createRole(iam, { roleName: name, trustPolicy: trust, description }, e.signal);
         return `Created the IAM role ${name} (${state.roleArn}), trusted by the identity pool ${pool.poolId} for signed-in identities only; it has no permissions yet.`;
       },
     });
@@ -522,7 +474,7 @@ async function planAuthRole(e: Env, fix: Extract<FixAction, { kind: 'setAuthenti
     pending: `Set ${name} as the authenticated role of the identity pool ${label}.`,
     async run(state) {
       const arn = state.roleArn ?? planned;
-      await e.aws.setIdentityPoolRoles(cog, pool.poolId, { roles: { ...roles.roles, authenticated: arn }, roleMappings: mappings }, e.signal);
+      await e.aws().setIdentityPoolRoles(cog, pool.poolId, { roles: { ...roles.roles, authenticated: arn }, roleMappings: mappings }, e.signal);
       return `Set ${arn} as the authenticated role of the identity pool ${label}${roles.roles.unauthenticated || Object.keys(mappings).length ? '; its unauthenticated role and role mappings are unchanged' : ''}.`;
     },
   });
@@ -540,20 +492,16 @@ async function planAuthRole(e: Env, fix: Extract<FixAction, { kind: 'setAuthenti
 // ---------------------------------------------------------------------------------------------
 // fixRoleTrust
 
-function roleNameOf(arnOrName: string): string {
-  return arnOrName.includes(':role/') ? arnOrName.slice(arnOrName.lastIndexOf('/') + 1) : arnOrName;
-}
-
-async function planRoleTrust(e: Env, fix: Extract<FixAction, { kind: 'fixRoleTrust' }>): Promise<Built> {
+async function planRoleTrust(e: FixEnv, fix: Extract<FixAction, { kind: 'fixRoleTrust' }>): Promise<Built> {
   const iam = e.clients();
   const name = roleNameOf(fix.roleArn);
-  const role = await mustExist(`The IAM role ${fix.roleArn}`, 'Attach an existing role to the pool, or let the preflight create one ("Give the identity pool an authenticated role").', () => e.aws.getRoleTrust(iam, name, e.signal));
+  const role = await mustExist(`The IAM role ${fix.roleArn}`, 'Attach an existing role to the pool, or let the preflight create one ("Give the identity pool an authenticated role").', () => e.aws().getRoleTrust(iam, name, e.signal));
   // Always the recommended policy for the pool, whatever text the FixAction carries.
   const policy = recommendedTrustPolicy(fix.poolId);
-  if (samePolicy(role.assumeRolePolicyDocument, policy)) {
+  if (samePolicyDocument(role.assumeRolePolicyDocument, policy)) {
     return plan(fix, { alreadyDone: true, summary: `The trust policy of ${name} already trusts only the signed-in identities of the pool ${fix.poolId}.` });
   }
-  // Judged by ./trustPolicy, the same evaluation as the preflight's role.trust.* rules.
+  // Judged by ./aws/trustPolicy, the same evaluation as the preflight's role.trust.* rules.
   const ev = evaluateTrustPolicy(role.assumeRolePolicyDocument, fix.poolId);
   let from: string;
   const warnings: string[] = [];
@@ -567,19 +515,13 @@ async function planRoleTrust(e: Env, fix: Extract<FixAction, { kind: 'fixRoleTru
     const pools = [...new Set(ev.allows.flatMap((s) => s.aud.pools))].filter((p) => p !== fix.poolId && !/[*?]/.test(p));
     if (pools.length) warnings.push(`The role is currently trusted by the identity pool${pools.length > 1 ? 's' : ''} ${pools.join(', ')}, which will no longer be able to use it.`);
   } else {
-    let text = role.assumeRolePolicyDocument;
-    try {
-      text = decodeURIComponent(text);
-    } catch {
-      // shown as it is
-    }
-    from = text || '(none)';
+    from = trustPolicyText(role.assumeRolePolicyDocument) || '(none)';
   }
   const step: Step = {
     call: call('iam', 'UpdateAssumeRolePolicy', { RoleName: name, PolicyDocument: policy }),
     pending: `Replace the trust policy of the role ${name}.`,
     async run() {
-      await e.aws.updateAssumeRolePolicy(iam, name, policy, e.signal);
+      await e.aws().updateAssumeRolePolicy(iam, name, policy, e.signal);
       return `Replaced the trust policy of the role ${name}: it now trusts only the signed-in identities of the identity pool ${fix.poolId}.`;
     },
   };
@@ -594,7 +536,7 @@ async function planRoleTrust(e: Env, fix: Extract<FixAction, { kind: 'fixRoleTru
 // ---------------------------------------------------------------------------------------------
 // disableUnauthenticated
 
-async function planNoGuests(e: Env, fix: Extract<FixAction, { kind: 'disableUnauthenticated' }>): Promise<Built> {
+async function planNoGuests(e: FixEnv, fix: Extract<FixAction, { kind: 'disableUnauthenticated' }>): Promise<Built> {
   const pool = await readPool(e, fix.poolId);
   const label = poolLabel(pool);
   if (!pool.allowUnauthenticated) {
@@ -602,18 +544,18 @@ async function planNoGuests(e: Env, fix: Extract<FixAction, { kind: 'disableUnau
   }
   const warnings: string[] = [];
   try {
-    const roles = await e.aws.getIdentityPoolRolesConfig(e.clients(regionOfPoolId(pool.poolId)), pool.poolId, e.signal);
+    const roles = await e.aws().getIdentityPoolRolesConfig(e.clients(regionOfPoolId(pool.poolId)), pool.poolId, e.signal);
     if (roles.roles.unauthenticated) warnings.push(`The unauthenticated role ${roles.roles.unauthenticated} stays set on the pool but is no longer used.`);
   } catch (err) {
     if (isCancelled(err)) throw err;
   }
   warnings.push('Apps that use the pool without signing in (guest credentials) stop getting credentials.');
-  const input = e.aws.identityPoolUpdateInput(pool, { allowUnauthenticated: false });
+  const input = e.aws().identityPoolUpdateInput(pool, { allowUnauthenticated: false });
   const step: Step = {
     call: call('cognito-identity', 'UpdateIdentityPool', input),
     pending: `Turn off guest access to the identity pool ${label}.`,
     async run() {
-      await e.aws.updateIdentityPool(e.clients(regionOfPoolId(pool.poolId)), pool, { allowUnauthenticated: false }, e.signal);
+      await e.aws().updateIdentityPool(e.clients(regionOfPoolId(pool.poolId)), pool, { allowUnauthenticated: false }, e.signal);
       return `Turned off guest access to the identity pool ${label}; its other settings are unchanged.`;
     },
   };

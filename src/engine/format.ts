@@ -3,6 +3,12 @@ import type { DecodedToken } from './token/decode';
 import type { SignatureResult } from './token/jwks';
 import type { PreflightReport } from './token/preflight';
 
+
+/** 'a, b, c', or '(none)' for an empty list (plans' from -> to texts, findings). */
+export function listText(xs: readonly string[]): string {
+  return xs.length ? xs.join(', ') : '(none)';
+}
+
 /** Plain-text rendering of a thumbprint result (CLI, logs, copy as text). */
 export function formatThumbprintText(r: ThumbprintResult): string {
   const lines: string[] = [];

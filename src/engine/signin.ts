@@ -17,14 +17,15 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadAuth0, normalizeAuth0Domain } from './auth0';
-import { EngineError, cancelledError, describeError, type ErrorCode } from './errors';
+import { loadAuth0, normalizeAuth0Domain } from './auth0/connection';
+import { EngineError, cancelledError, describeError, withSignal, type ErrorCode } from './errors';
+import { listText } from './format';
 import { httpsRequest } from './http';
 import { planCall } from './plan';
 import { mask } from './redact';
 import { decodeToken, audiences } from './token/decode';
 import type { TrustSettings } from './trust';
-import { applyWith, fetchDiscovery, listText, planWith, problem, withSignal, type Builder, type RunStep } from './setup/core';
+import { applyWith, fetchDiscovery, planWith, problem, type Builder, type RunStep } from './setup/core';
 import type { SetupContext, StepOutcome, SetupPlan, StepProblem } from './setup/types';
 
 // ---------------------------------------------------------------------------------------------

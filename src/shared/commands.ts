@@ -36,14 +36,3 @@ export const Commands = {
 export const WIZARD_STEP_PREFIX = 'auth0Cognito.wizard.step.';
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];
-
-/** Configuration keys under the `auth0Cognito` section. */
-export const Settings = {
-  section: 'auth0Cognito',
-  extraCaCertificates: 'extraCaCertificates',
-  awsEndpoint: 'aws.endpoint',
-  awsRegion: 'aws.region',
-  awsProfile: 'aws.profile',
-  timeoutSeconds: 'network.timeoutSeconds',
-  tokenCodeLens: 'tokenCodeLens.enabled',
-} as const;

@@ -7,7 +7,7 @@ import type { ThumbprintResult } from '../engine/thumbprint';
 import type { DecodeResult, DecodedToken, TokenProblem } from '../engine/token/decode';
 import type { SignatureResult } from '../engine/token/jwks';
 import type { PreflightReport, RuleId } from '../engine/token/preflight';
-import type { ExchangeResult } from '../engine/preflightRead';
+import type { ExchangeResult } from '../engine/aws/exchange';
 import type { StepId, StepInspection, SetupPlan, StepOutcome, SetupOutputs, PlanId } from '../engine/setup/types';
 import type { Snippets } from '../engine/setup/snippets';
 
@@ -125,15 +125,20 @@ export interface WizardForm {
   roleName: string;
 }
 
-export interface WizardStepView {
-  id: StepId;
+/** A plan the wizard shows and applies ({ type: 'apply', step: id }): a step's, or the sign-in callback URL's. */
+export interface WizardPlanHolder {
+  id: PlanId;
   title: string;
-  description: string;
-  inspection: StepInspection | undefined;
   plan: SetupPlan | undefined;
   outcome: StepOutcome | undefined;
   /** Planning failed: why. */
   error: { message: string; hint: string } | undefined;
+}
+
+export interface WizardStepView extends WizardPlanHolder {
+  id: StepId;
+  description: string;
+  inspection: StepInspection | undefined;
 }
 
 /**
@@ -162,7 +167,7 @@ export interface WizardViewState {
   /** The ID token for "Try it", described (the token itself stays in the extension host). */
   token: { source: 'sign-in' | 'pasted'; summary: string } | undefined;
   /** A plan that is not a step's: adding the sign-in callback URL. */
-  callbackPlan: { redirectUri: string; plan: SetupPlan; outcome: StepOutcome | undefined } | undefined;
+  callbackPlan: (WizardPlanHolder & { id: 'callbackUrl'; redirectUri: string }) | undefined;
   snippets: Snippets | undefined;
   /** Why a form field is not valid (the host checks the form before any call), by field. */
   fieldErrors: WizardFieldErrors;

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
-import { AwsConfig, loadAws } from '../engine/aws';
+import { AwsConfig, loadAws } from '../engine/aws/config';
 import { describeError, isCancelled } from '../engine/errors';
 import { Logger } from './logger';
+import { withCancellableProgress } from './progress';
 import { awsSettings, timeoutMs, trustSettings } from './settings';
 
 export type AwsCheckOutcome =
@@ -16,23 +17,19 @@ export async function awsConfigFromSettings(): Promise<AwsConfig> {
 
 /** "Check AWS Connection": STS GetCallerIdentity with the configured profile/region/endpoint. */
 export async function checkAwsConnection(log: Logger): Promise<AwsCheckOutcome> {
-  const outcome = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking the AWS connection…'), cancellable: true },
-    async (_p, token): Promise<AwsCheckOutcome> => {
-      const controller = new AbortController();
-      const sub = token.onCancellationRequested(() => controller.abort());
+  const outcome = await withCancellableProgress(
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking the AWS connection…') },
+    async (signal): Promise<AwsCheckOutcome> => {
       try {
         const cfg = await awsConfigFromSettings();
         const aws = loadAws();
-        const who = await aws.getCallerIdentity(aws.createAwsClients(cfg), controller.signal);
+        const who = await aws.getCallerIdentity(aws.createAwsClients(cfg), signal);
         log.info('aws', `connected: account ${who.account} in ${cfg.region}${cfg.endpoint ? ` via ${cfg.endpoint}` : ''}`);
         return { ok: true, account: who.account, arn: who.arn, region: cfg.region, endpoint: cfg.endpoint };
       } catch (e) {
         const d = describeError(e);
         if (!isCancelled(e)) log.error('aws', d.message, d.code === 'INTERNAL' ? e : undefined);
         return { ok: false, cancelled: isCancelled(e), message: d.message, hint: d.hint };
-      } finally {
-        sub.dispose();
       }
     },
   );

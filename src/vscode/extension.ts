@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
-import { Commands } from '../shared/commands';
+import { registerCommands } from './commands';
 import { Logger } from './logger';
 import { ThumbprintFeature } from './thumbprint';
-import { checkAwsConnection } from './awsConnection';
 import { ResourcesView } from './resourcesView';
 import { TokenInspector } from './tokenInspector';
 import { registerTokenLens } from './tokenLens';
@@ -25,21 +24,11 @@ export function activate(context: vscode.ExtensionContext): void {
     thumbprints,
     inspector,
     wizard,
-    wizard.register(),
+    vscode.window.registerWebviewViewProvider(WizardView.viewId, wizard),
     resources,
     registerTokenLens(),
-    vscode.commands.registerCommand(Commands.computeThumbprint, (host?: unknown) => thumbprints.run(host)),
-    vscode.commands.registerCommand(Commands.inspectToken, (token?: unknown, options?: unknown) => inspector.run(token, options)),
-    vscode.commands.registerCommand(Commands.checkAwsConnection, () => checkAwsConnection(log)),
-    vscode.commands.registerCommand(Commands.showLog, () => log.show()),
+    registerCommands({ context, log, thumbprints, inspector, wizard, resources }),
   );
-  // Commands that return the views' state, for the in-host tests: development builds only
-  // (esbuild.mjs defines A0C_TEST_HOOKS; production builds drop this branch and src/vscode/testHooks.ts).
-  if (process.env.A0C_TEST_HOOKS === '1') {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { registerTestHooks } = require('./testHooks') as typeof import('./testHooks');
-    context.subscriptions.push(registerTestHooks({ wizard, resources }));
-  }
   log.info('extension', `activated (VS Code ${vscode.version})`);
 }
 

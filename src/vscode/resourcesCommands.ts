@@ -1,28 +1,29 @@
 import * as vscode from 'vscode';
-import { normalizeAuth0Domain } from '../engine/auth0';
+import { normalizeAuth0Domain } from '../engine/auth0/connection';
+import { consoleUrl } from '../engine/aws/console';
+import { expectedLoginsKey, providerNameFromArn } from '../engine/aws/names';
+import { listAwsProfiles } from '../engine/aws/profiles';
+import { AWS_REGIONS } from '../engine/aws/regions';
+import { parseTrustPolicy } from '../engine/aws/trustPolicy';
 import { describeError, isCancelled } from '../engine/errors';
-import { expectedLoginsKey, parseTrustPolicy, providerNameFromArn } from '../engine/preflight';
 import {
-  AWS_REGIONS,
   analyzeCognitoTrust,
   applyResourceAction,
-  consoleUrl,
-  listAwsProfiles,
   planResourceAction,
   type ResourceAction,
   type ResourceSession,
   type ResourceSubject,
 } from '../engine/resources';
 import { formatPlan, type Outcome, type Plan } from '../engine/plan';
-import { Commands, Settings } from '../shared/commands';
+import { Commands, type CommandId } from '../shared/commands';
+import { Settings } from '../shared/settings';
 import type { Logger } from './logger';
 import { applyWithChangedPlanPrompt } from './planUi';
+import { withCancellableProgress } from './progress';
 import { awsSettings, MACHINE_SETTINGS } from './settings';
-import { getWizardSelection, setWizardSelection, type WizardSelection } from './wizardSelection';
+import { WIZARD_FORM_KEY, getWizardSelection, setWizardSelection, type WizardSelection } from './wizardSelection';
 import { VIEW_ID, type GroupKind, type Node, type ResourceKind, type ResourceNode, type ResourcesView } from './resourcesView';
 
-/** Where the setup wizard keeps its form (the configured Auth0 domain and client ID). */
-export const WIZARD_FORM_KEY = 'auth0Cognito.wizard.form';
 /** The tag key the extension puts on what it creates ("setup as code"); its presence marks a resource as ours. */
 export const SETUP_TAG_KEY = 'auth0-cognito-bridge:setup';
 /** Scheme of the read-only JSON documents of "Show Details". */
@@ -56,8 +57,18 @@ function isNode(v: unknown): v is Node {
   return typeof v === 'object' && v !== null && typeof (v as Node).id === 'string' && typeof (v as Node).kind === 'string';
 }
 
-/** The commands of the resources view. Item commands take the node, a node id, the tree's selection, or ask with a quick pick (palette). */
-export function registerResourcesCommands(view: ResourcesView, context: vscode.ExtensionContext, log: Logger): vscode.Disposable[] {
+/** The ids of the Resources view's commands. */
+export type ResourcesCommandId = Extract<CommandId, `auth0Cognito.resources.${string}`>;
+
+/**
+ * The handlers of the Resources view's commands (registered by ./commands.ts) and what they
+ * need registered with them (the "Show Details" documents). Item commands take the node, a
+ * node id, the tree's selection, or ask with a quick pick (palette).
+ */
+export function resourcesCommands(view: ResourcesView, context: vscode.ExtensionContext, log: Logger): {
+  handlers: Record<ResourcesCommandId, (...args: unknown[]) => unknown>;
+  disposables: vscode.Disposable[];
+} {
   const details = new DetailsDocuments();
 
   /** The resource a command is for. */
@@ -266,17 +277,9 @@ export function registerResourcesCommands(view: ResourcesView, context: vscode.E
     if (!s) return undefined;
     let plan: Plan<ResourceSubject>;
     try {
-      plan = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading the current state before the change…'), cancellable: true },
-        async (progress, token) => {
-          const ac = new AbortController();
-          const sub = token.onCancellationRequested(() => ac.abort());
-          try {
-            return await planResourceAction(action, s, { signal: ac.signal, onProgress: (message) => progress.report({ message }) });
-          } finally {
-            sub.dispose();
-          }
-        },
+      plan = await withCancellableProgress(
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading the current state before the change…') },
+        (signal, progress) => planResourceAction(action, s, { signal, onProgress: (message) => progress.report({ message }) }),
       );
     } catch (e) {
       showError(e, `plan ${action.kind}`);
@@ -307,19 +310,15 @@ export function registerResourcesCommands(view: ResourcesView, context: vscode.E
       return undefined;
     }
     const applyOnce = async (p: Plan<ResourceSubject>): Promise<Outcome<ResourceSubject>> => {
-      const out = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: words.applying(resource), cancellable: true },
-        async (_p, token): Promise<Outcome<ResourceSubject>> => {
-          const ac = new AbortController();
-          const sub = token.onCancellationRequested(() => ac.abort());
+      const out = await withCancellableProgress(
+        { location: vscode.ProgressLocation.Notification, title: words.applying(resource) },
+        async (signal): Promise<Outcome<ResourceSubject>> => {
           try {
-            return await applyResourceAction(p, s, { signal: ac.signal });
+            return await applyResourceAction(p, s, { signal });
           } catch (e) {
             // Planning again failed: nothing was changed.
             const d = describeError(e);
             return { ok: false, done: [], notDone: [], writeCalls: 0, message: `${d.message} ${d.hint}`.trim(), error: d };
-          } finally {
-            sub.dispose();
           }
         },
       );
@@ -340,15 +339,12 @@ export function registerResourcesCommands(view: ResourcesView, context: vscode.E
     return out.message;
   }
 
-  const register = (id: string, fn: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(id, fn);
+  const handlers: Record<ResourcesCommandId, (...args: unknown[]) => unknown> = {
+    [Commands.resourcesRefresh]: (arg) => view.refresh(isNode(arg) ? arg : undefined),
 
-  return [
-    details,
-    vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, details),
+    [Commands.resourcesLoadMore]: (group) => (group === 'providers' || group === 'pools' || group === 'roles' ? view.loadMore(group) : undefined),
 
-    register(Commands.resourcesRefresh, (arg) => view.refresh(isNode(arg) ? arg : undefined)),
-    register(Commands.resourcesLoadMore, (group) => (group === 'providers' || group === 'pools' || group === 'roles' ? view.loadMore(group) : undefined)),
-    register(Commands.resourcesReveal, async (kind, id, opts) => {
+    [Commands.resourcesReveal]: async (kind, id, opts) => {
       if ((kind !== 'provider' && kind !== 'pool' && kind !== 'role') || typeof id !== 'string') return false;
       const expand = typeof opts === 'object' && opts !== null && (opts as { expand?: unknown }).expand === true;
       const shown = await view.reveal(kind, id, expand).catch((e: unknown) => {
@@ -362,9 +358,9 @@ export function registerResourcesCommands(view: ResourcesView, context: vscode.E
           : vscode.l10n.t('The {0} {1} is not among the loaded items of the Resources view (use "Load more", or Show Details).', KIND_LABEL[kind], name));
       }
       return shown;
-    }),
+    },
 
-    register(Commands.resourcesSwitchRegion, async () => {
+    [Commands.resourcesSwitchRegion]: async () => {
       const current = awsSettings().region;
       const other = vscode.l10n.t('Other region…');
       const items: vscode.QuickPickItem[] = [
@@ -386,9 +382,9 @@ export function registerResourcesCommands(view: ResourcesView, context: vscode.E
       await writeSetting(Settings.awsRegion, region);
       log.info('resources', `region set to ${region}`);
       return region;
-    }),
+    },
 
-    register(Commands.resourcesSwitchProfile, async () => {
+    [Commands.resourcesSwitchProfile]: async () => {
       const profiles = await listAwsProfiles().catch(() => []);
       const current = awsSettings().profile;
       const chain = vscode.l10n.t('(default credential chain)');
@@ -411,23 +407,25 @@ export function registerResourcesCommands(view: ResourcesView, context: vscode.E
       if (pick.name === (current ?? '')) view.refresh();
       log.info('resources', `profile set to ${pick.name || 'the default credential chain'}`);
       return pick.name;
-    }),
+    },
 
-    register(Commands.resourcesCopyArn, async (arg) => {
+    [Commands.resourcesCopyArn]: async (arg) => {
       const n = await target(arg, ['provider', 'role'], vscode.l10n.t('Copy the ARN of…'));
       const arn = n && arnOf(n);
       return arn ? copy(arn, 'ARN') : undefined;
-    }),
-    register(Commands.resourcesCopyId, async (arg) => {
+    },
+
+    [Commands.resourcesCopyId]: async (arg) => {
       const n = await target(arg, ['pool'], vscode.l10n.t('Copy the id of…'));
       return n?.kind === 'pool' ? copy(n.summary.id, vscode.l10n.t('Identity pool id')) : undefined;
-    }),
-    register(Commands.resourcesCopyValue, async (arg) => {
+    },
+
+    [Commands.resourcesCopyValue]: async (arg) => {
       if (isNode(arg) && arg.kind === 'value' && arg.value !== undefined) return copy(arg.value, arg.label);
       return undefined;
-    }),
+    },
 
-    register(Commands.resourcesOpenInConsole, async (arg) => {
+    [Commands.resourcesOpenInConsole]: async (arg) => {
       const n = await target(arg, ['provider', 'pool', 'role'], vscode.l10n.t('Open in the AWS console…'));
       const s = n && (await session());
       if (!n || !s) return undefined;
@@ -437,11 +435,11 @@ export function registerResourcesCommands(view: ResourcesView, context: vscode.E
       // (%3A, slashes) and break it; openExternal keeps a string's text as it is.
       await vscode.env.openExternal(url as unknown as vscode.Uri);
       return url;
-    }),
+    },
 
-    register(Commands.resourcesShowDetails, (arg) => showDetails(arg)),
+    [Commands.resourcesShowDetails]: (arg) => showDetails(arg),
 
-    register(Commands.resourcesCheckThumbprint, async (arg) => {
+    [Commands.resourcesCheckThumbprint]: async (arg) => {
       const n = await target(arg, ['provider'], vscode.l10n.t('Check the thumbprint of…'));
       const s = n?.kind === 'provider' ? await session() : undefined;
       if (n?.kind !== 'provider' || !s) return undefined;
@@ -462,9 +460,9 @@ export function registerResourcesCommands(view: ResourcesView, context: vscode.E
         showError(e, `thumbprint check ${n.summary.url}`);
         return undefined;
       }
-    }),
+    },
 
-    register(Commands.resourcesUpdateThumbprint, async (arg) => {
+    [Commands.resourcesUpdateThumbprint]: async (arg) => {
       const n = await target(arg, ['provider'], vscode.l10n.t('Update the thumbprints of…'));
       if (n?.kind !== 'provider') return undefined;
       return planAndApply({ kind: 'updateThumbprint', providerArn: n.summary.arn }, {
@@ -472,9 +470,9 @@ export function registerResourcesCommands(view: ResourcesView, context: vscode.E
         button: vscode.l10n.t('Update'),
         applying: (r) => vscode.l10n.t('Updating the thumbprints of {0}…', r),
       }, () => view.refresh(n));
-    }),
+    },
 
-    register(Commands.resourcesAddClientId, async (arg, clientIdArg) => {
+    [Commands.resourcesAddClientId]: async (arg, clientIdArg) => {
       const n = await target(arg, ['provider'], vscode.l10n.t('Add a client ID to…'));
       if (n?.kind !== 'provider') return undefined;
       const clientId = typeof clientIdArg === 'string' ? clientIdArg : await vscode.window.showInputBox({
@@ -490,9 +488,9 @@ export function registerResourcesCommands(view: ResourcesView, context: vscode.E
         button: vscode.l10n.t('Add'),
         applying: (r) => vscode.l10n.t('Adding the client ID to {0}…', r),
       }, () => view.refresh(n));
-    }),
+    },
 
-    register(Commands.resourcesDelete, async (arg) => {
+    [Commands.resourcesDelete]: async (arg) => {
       const n = await target(arg, ['provider', 'pool', 'role'], vscode.l10n.t('Delete…'));
       if (!n) return undefined;
       const action: ResourceAction = n.kind === 'provider' ? { kind: 'deleteProvider', providerArn: n.summary.arn }
@@ -503,9 +501,9 @@ export function registerResourcesCommands(view: ResourcesView, context: vscode.E
         applying: (r) => vscode.l10n.t('Deleting {0}…', r),
         guard: notOursGuard(n),
       }, () => view.refresh(n.parent));
-    }),
+    },
 
-    register(Commands.resourcesUseInWizard, async (arg) => {
+    [Commands.resourcesUseInWizard]: async (arg) => {
       const n = await target(arg, ['provider', 'pool', 'role'], vscode.l10n.t('Use in the setup wizard…'));
       if (!n) return undefined;
       const prev = getWizardSelection(context) ?? {};
@@ -522,8 +520,10 @@ export function registerResourcesCommands(view: ResourcesView, context: vscode.E
       log.info('resources', `wizard selection: ${n.id}`);
       void vscode.window.showInformationMessage(vscode.l10n.t('The setup wizard will use the {0} {1}.', KIND_LABEL[n.kind], view.labelOf(n)));
       return next;
-    }),
-  ];
+    },
+  };
+
+  return { handlers, disposables: [details, vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, details)] };
 }
 
 /** Writes a setting where it is set now: the workspace when it overrides the user setting, else the user settings. */

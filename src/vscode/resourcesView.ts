@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
-import { validateAwsConfig } from '../engine/aws';
+import { validateAwsConfig } from '../engine/aws/config';
 import { describeError, isCancelled } from '../engine/errors';
-import { providerNameFromArn } from '../engine/preflight';
+import { providerNameFromArn } from '../engine/aws/names';
+import { listAwsProfiles } from '../engine/aws/profiles';
 import {
   ResourceSession,
-  listAwsProfiles,
   type Lister,
   type PoolDetails,
   type PoolSummary,
@@ -12,10 +12,10 @@ import {
   type RoleSummary,
   type ThumbprintCheck,
 } from '../engine/resources';
-import { Commands, Settings } from '../shared/commands';
+import { Commands } from '../shared/commands';
+import { Settings } from '../shared/settings';
 import { awsConfigFromSettings } from './awsConnection';
 import { Logger } from './logger';
-import { registerResourcesCommands } from './resourcesCommands';
 import { awsSettings } from './settings';
 
 /**
@@ -109,7 +109,6 @@ export class ResourcesView implements vscode.TreeDataProvider<Node>, vscode.File
           this.refresh();
         }
       }),
-      ...registerResourcesCommands(this, context, log),
     );
     this.updateDescription();
     // The palette's item commands and the welcome content depend on the state: know it without

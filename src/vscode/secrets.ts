@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ManagementCredentials } from '../engine/auth0';
+import type { ManagementCredentials } from '../engine/auth0/connection';
 
 /**
  * Typed access to VS Code's SecretStorage: Auth0 Management API credentials live here and

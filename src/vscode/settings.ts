@@ -1,7 +1,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { Settings } from '../shared/commands';
+import { Settings } from '../shared/settings';
 import { loadCaFiles, TrustSettings } from '../engine/trust';
 
 export interface AwsSettings {

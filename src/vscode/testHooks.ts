@@ -1,7 +1,7 @@
 /**
  * Commands for the in-host tests only: the wizard's state and the resources tree as plain data.
  *
- * Not part of the product: src/vscode/extension.ts registers them only when
+ * Not part of the product: src/vscode/commands.ts registers them only when
  * `process.env.A0C_TEST_HOOKS === '1'`, which esbuild.mjs defines as "1" in development builds
  * (what the in-host and UI tests run) and as "0" in production builds, where the minifier then
  * drops this module entirely (test/unit/bundle.test.ts checks the production bundle for these names).
@@ -53,7 +53,8 @@ interface ResourcesInternals {
 
 const text = (v: string | vscode.MarkdownString | undefined) => (typeof v === 'string' ? v : v?.value);
 
-export function registerTestHooks(views: { wizard: WizardView; resources: ResourcesView }): vscode.Disposable {
+/** The test-only commands' handlers, by id (src/vscode/commands.ts registers them in development builds). */
+export function testHookCommands(views: { wizard: WizardView; resources: ResourcesView }): Record<string, (...args: unknown[]) => unknown> {
   const { wizard, resources } = views;
   const internals = resources as unknown as ResourcesInternals;
   // Count VS Code's own calls: the tree view calls the provider's getChildren at call time.
@@ -95,12 +96,12 @@ export function registerTestHooks(views: { wizard: WizardView; resources: Resour
     };
   };
 
-  return vscode.Disposable.from(
-    vscode.commands.registerCommand(TestCommands.wizardState, () => (wizard as unknown as WizardInternals).state),
-    vscode.commands.registerCommand(TestCommands.resourcesSnapshot, (opts?: unknown) => {
+  return {
+    [TestCommands.wizardState]: () => (wizard as unknown as WizardInternals).state,
+    [TestCommands.resourcesSnapshot]: (opts?: unknown) => {
       const expand = typeof opts === 'object' && opts !== null && Array.isArray((opts as { expand?: unknown }).expand)
         ? ((opts as { expand: unknown[] }).expand.filter((x): x is string => typeof x === 'string')) : [];
       return snapshot(expand);
-    }),
-  );
+    },
+  };
 }

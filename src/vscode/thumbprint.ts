@@ -3,11 +3,12 @@ import { computeThumbprint, ThumbprintResult } from '../engine/thumbprint';
 import { parseHostInput } from '../engine/target';
 import { describeError, isCancelled } from '../engine/errors';
 import { formatThumbprintText } from '../engine/format';
-import { ThumbprintHostMessage, parseThumbprintViewMessage } from '../shared/protocol';
+import { parseThumbprintViewMessage, type ThumbprintHostMessage, type ThumbprintViewMessage } from '../shared/protocol';
 import { Commands } from '../shared/commands';
 import { Logger } from './logger';
 import { timeoutMs, trustSettings } from './settings';
-import { webviewHtml, webviewOptions } from './webviewHtml';
+import { withCancellableProgress } from './progress';
+import { WebviewHost } from './webviewHost';
 
 /** What the command returns (used by tests and by other commands that chain on it). */
 export type ThumbprintOutcome =
@@ -55,23 +56,19 @@ export class ThumbprintFeature implements vscode.Disposable {
       const d = describeError(e);
       return { ok: false, cancelled: false, invalidInput: true, message: d.message, hint: d.hint };
     }
-    return vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading the TLS chain of {0}…', target), cancellable: true },
-      async (_progress, token) => {
-        const controller = new AbortController();
-        const sub = token.onCancellationRequested(() => controller.abort());
+    return withCancellableProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading the TLS chain of {0}…', target) },
+      async (signal): Promise<ThumbprintOutcome> => {
         try {
           const trust = await trustSettings();
-          const result = await computeThumbprint(input, { signal: controller.signal, timeoutMs: timeoutMs(), extraCaPems: trust.extraCaPems });
+          const result = await computeThumbprint(input, { signal, timeoutMs: timeoutMs(), extraCaPems: trust.extraCaPems });
           this.log.info('thumbprint', `${result.target}: ${result.certificates.length} certificate(s), thumbprint ${result.thumbprint}`);
-          return { ok: true, result } as const;
+          return { ok: true, result };
         } catch (e) {
           const d = describeError(e);
           if (isCancelled(e)) this.log.info('thumbprint', `${target}: cancelled`);
           else this.log.error('thumbprint', `${target}: ${d.message}`, d.code === 'INTERNAL' ? e : undefined);
-          return { ok: false, cancelled: isCancelled(e), invalidInput: d.code === 'INVALID_INPUT', message: d.message, hint: d.hint } as const;
-        } finally {
-          sub.dispose();
+          return { ok: false, cancelled: isCancelled(e), invalidInput: d.code === 'INVALID_INPUT', message: d.message, hint: d.hint };
         }
       },
     );
@@ -107,45 +104,28 @@ export class ThumbprintFeature implements vscode.Disposable {
 
 /** A read-only view of one host's chain and thumbprint, with copy actions. */
 class ThumbprintPanel {
-  private readonly panel: vscode.WebviewPanel;
-  private readonly disposables: vscode.Disposable[] = [];
-  private ready = false;
+  private readonly host: WebviewHost<ThumbprintResult, ThumbprintViewMessage, ThumbprintHostMessage>;
 
-  private disposed = false;
-
-  constructor(extensionUri: vscode.Uri, private result: ThumbprintResult, private readonly log: Logger, private readonly onDisposed: () => void) {
-    this.panel = vscode.window.createWebviewPanel('auth0Cognito.thumbprint', vscode.l10n.t('Thumbprint: {0}', result.target),
-      { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, webviewOptions(extensionUri));
-    this.panel.webview.html = webviewHtml(this.panel.webview, extensionUri, 'thumbprint', `Thumbprint: ${result.target}`);
-    this.disposables.push(
-      this.panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)),
-      // A hidden webview is torn down (no retainContextWhenHidden); it says "ready" again when shown.
-      this.panel.onDidChangeViewState(() => { if (!this.panel.visible) this.ready = false; }),
-      this.panel.onDidDispose(() => this.dispose()),
-    );
+  constructor(extensionUri: vscode.Uri, private result: ThumbprintResult, private readonly log: Logger, onDisposed: () => void) {
+    this.host = new WebviewHost({
+      extensionUri, script: 'thumbprint', title: `Thumbprint: ${result.target}`, log, topic: 'thumbprint',
+      parse: parseThumbprintViewMessage,
+      state: () => this.result,
+      stateMessage: (r) => ({ type: 'show', result: r }),
+      onMessage: (m) => this.onMessage(m),
+      onDidDispose: onDisposed,
+    });
+    this.host.showPanel('auth0Cognito.thumbprint', vscode.l10n.t('Thumbprint: {0}', result.target), { viewColumn: vscode.ViewColumn.Active, preserveFocus: false });
   }
 
   update(result: ThumbprintResult): void {
     this.result = result;
-    this.panel.reveal();
-    this.post({ type: 'show', result });
+    this.host.showPanel('auth0Cognito.thumbprint', vscode.l10n.t('Thumbprint: {0}', result.target));
+    this.host.postState();
   }
 
-  private post(m: ThumbprintHostMessage): void {
-    if (this.ready) void this.panel.webview.postMessage(m);
-  }
-
-  private onMessage(raw: unknown): void {
-    const m = parseThumbprintViewMessage(raw);
-    if (!m) {
-      this.log.warn('thumbprint', 'ignored an unexpected message from the webview');
-      return;
-    }
+  private onMessage(m: Exclude<ThumbprintViewMessage, { type: 'ready' }>): void {
     switch (m.type) {
-      case 'ready':
-        this.ready = true;
-        this.post({ type: 'show', result: this.result });
-        return;
       case 'recompute':
         // The command shows its result in this panel (panels are keyed by target).
         void vscode.commands.executeCommand(Commands.computeThumbprint, this.result.target);
@@ -166,10 +146,10 @@ class ThumbprintPanel {
         }
         if (text === undefined) return;
         vscode.env.clipboard.writeText(text).then(
-          () => this.post({ type: 'copied', label }),
+          () => this.host.post({ type: 'copied', label }),
           (e: unknown) => {
             this.log.error('thumbprint', 'clipboard write failed', e);
-            this.post({ type: 'copyFailed', label });
+            this.host.post({ type: 'copyFailed', label });
           },
         );
         return;
@@ -178,10 +158,6 @@ class ThumbprintPanel {
   }
 
   dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    this.onDisposed();
-    while (this.disposables.length) this.disposables.pop()?.dispose();
-    this.panel.dispose();
+    this.host.dispose();
   }
 }

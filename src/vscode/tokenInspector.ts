@@ -4,41 +4,48 @@ import { describeToken } from '../engine/token/describe';
 import { inspectToken } from '../engine/token/inspect';
 import { type RuleId } from '../engine/token/preflight';
 import { containsJwt } from '../engine/token/scan';
-import { exchangeToken, regionOfPoolId } from '../engine/preflightRead';
+import { exchangeToken } from '../engine/aws/exchange';
+import { regionOfPoolId } from '../engine/aws/names';
 import { applyFix, planFix, type FixContext } from '../engine/fixes';
 import { formatPlan } from '../engine/plan';
 import { applyWithChangedPlanPrompt } from './planUi';
-import { loadAws } from '../engine/aws';
-import { normalizeAuth0Domain } from '../engine/auth0';
-import { describeError, isCancelled } from '../engine/errors';
+import { loadAws } from '../engine/aws/config';
+import { normalizeAuth0Domain } from '../engine/auth0/connection';
+import { describeError } from '../engine/errors';
 import { Commands } from '../shared/commands';
-import { InspectorViewState, inspectorTokenView, parseInspectorViewMessage } from '../shared/protocol';
+import { inspectorTokenView, parseInspectorViewMessage, type InspectorViewMessage, type InspectorViewState } from '../shared/protocol';
 import { awsConfigFromSettings } from './awsConnection';
 import { Logger } from './logger';
 import { Secrets, askManagementCredentials } from './secrets';
 import { timeoutMs, trustSettings } from './settings';
-import { webviewHtml, webviewOptions } from './webviewHtml';
+import { BusyRunner, WebviewHost } from './webviewHost';
+import { WIZARD_FORM_KEY } from './wizardSelection';
 
 const LAST_POOL = 'auth0Cognito.inspector.lastPoolId';
-/** Where the wizard keeps its form (src/vscode/wizard.ts): the Auth0 domain the user set up. */
-const WIZARD_FORM_KEY = 'auth0Cognito.wizard.form';
 
 /** "Inspect ID Token": decode, verify, preflight against a pool, fix, and try the real exchange. */
 export class TokenInspector implements vscode.Disposable {
-  private panel: vscode.WebviewPanel | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
-  private ready = false;
   /** What the view shows; never the token itself (see InspectorTokenView). */
   private state: InspectorViewState | undefined;
   /** The token being inspected, with `raw`: it stays here, in the extension host. */
   private token: DecodeResult | undefined;
-  private running: AbortController | undefined;
+  private readonly host: WebviewHost<InspectorViewState, InspectorViewMessage>;
+  private readonly actions: BusyRunner;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly log: Logger,
     private readonly secrets: Secrets,
-  ) {}
+  ) {
+    this.host = new WebviewHost({
+      extensionUri: context.extensionUri, script: 'inspector', title: 'Token Inspector', log, topic: 'inspector',
+      parse: parseInspectorViewMessage,
+      state: () => this.state,
+      onMessage: (m) => this.onMessage(m),
+      onDidDispose: () => this.actions.cancel(),
+    });
+    this.actions = new BusyRunner({ state: () => this.state, post: () => this.post(), log, topic: 'inspector' });
+  }
 
   /** The command: token from the argument, the selection, the clipboard, or an input box. */
   async run(arg?: unknown, options?: unknown): Promise<InspectorViewState | undefined> {
@@ -81,7 +88,7 @@ export class TokenInspector implements vscode.Disposable {
    * preflight, through inspectToken), then reads the last pool when there is one.
    */
   async inspect(text: string, poolId?: string): Promise<void> {
-    this.running?.abort();
+    this.actions.cancel();
     const trust = await trustSettings().catch(() => undefined);
     let decoded: DecodeResult | undefined;
     await inspectToken(text, {
@@ -236,75 +243,22 @@ export class TokenInspector implements vscode.Disposable {
     if (picked) await this.preflight(picked);
   }
 
-  /** Runs `fn` with progress and cancellation; errors land in the view as a message with a hint. */
-  private async busy(label: string, fn: (signal: AbortSignal) => Promise<void>, interactive = true): Promise<void> {
-    const s = this.state;
-    if (!s) return;
-    this.running?.abort();
-    const controller = new AbortController();
-    this.running = controller;
-    s.busy = label;
-    s.error = undefined;
-    this.post();
-    try {
-      await vscode.window.withProgress({ location: interactive ? vscode.ProgressLocation.Notification : vscode.ProgressLocation.Window, title: label, cancellable: interactive },
-        async (_p, token) => {
-          const sub = token.onCancellationRequested(() => controller.abort());
-          try {
-            await fn(controller.signal);
-          } finally {
-            sub.dispose();
-          }
-        });
-    } catch (e) {
-      if (!isCancelled(e)) {
-        const d = describeError(e);
-        s.error = { message: d.message, hint: d.hint };
-        this.log.error('inspector', d.message, d.code === 'INTERNAL' ? e : undefined);
-      }
-    } finally {
-      if (this.running === controller) this.running = undefined;
-      s.busy = undefined;
-      this.post();
-    }
+  /** Runs `fn` with one progress indicator (a notification with Cancel when interactive); errors land in the view as a message with a hint. */
+  private busy(label: string, fn: (signal: AbortSignal) => Promise<void>, interactive = true): Promise<void> {
+    return this.actions.run(label, { location: interactive ? vscode.ProgressLocation.Notification : vscode.ProgressLocation.Window, cancellable: interactive }, fn);
   }
 
   private show(): void {
-    if (!this.panel) {
-      this.panel = vscode.window.createWebviewPanel('auth0Cognito.inspector', vscode.l10n.t('Token Inspector'),
-        { viewColumn: vscode.ViewColumn.Active }, webviewOptions(this.context.extensionUri));
-      this.panel.webview.html = webviewHtml(this.panel.webview, this.context.extensionUri, 'inspector', 'Token Inspector');
-      this.ready = false;
-      this.disposables.push(
-        this.panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)),
-        this.panel.onDidChangeViewState(() => { if (this.panel && !this.panel.visible) this.ready = false; }),
-        this.panel.onDidDispose(() => {
-          this.panel = undefined;
-          this.running?.abort();
-          while (this.disposables.length) this.disposables.pop()?.dispose();
-        }),
-      );
-    } else {
-      this.panel.reveal();
-    }
+    this.host.showPanel('auth0Cognito.inspector', vscode.l10n.t('Token Inspector'));
     this.post();
   }
 
   private post(): void {
-    if (this.panel && this.ready && this.state) void this.panel.webview.postMessage({ type: 'state', state: this.state });
+    this.host.postState();
   }
 
-  private onMessage(raw: unknown): void {
-    const m = parseInspectorViewMessage(raw);
-    if (!m) {
-      this.log.warn('inspector', 'ignored an unexpected message from the webview');
-      return;
-    }
+  private onMessage(m: Exclude<InspectorViewMessage, { type: 'ready' }>): void {
     switch (m.type) {
-      case 'ready':
-        this.ready = true;
-        this.post();
-        return;
       case 'runPreflight':
         void this.preflight(m.poolId);
         return;
@@ -333,8 +287,8 @@ export class TokenInspector implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.running?.abort();
-    this.panel?.dispose();
+    this.actions.cancel();
+    this.host.dispose();
   }
 }
 

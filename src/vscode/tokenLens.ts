@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { decodeToken } from '../engine/token/decode';
 import { findJwtsInText, jwtAt, type JwtHit } from '../engine/token/scan';
-import { Commands, Settings } from '../shared/commands';
+import { Commands } from '../shared/commands';
+import { Settings } from '../shared/settings';
 import { describeJwt, tokenHoverMarkdown } from '../shared/tokenHover';
 
 export { describeJwt } from '../shared/tokenHover';

@@ -1,20 +1,18 @@
 import * as vscode from 'vscode';
-import { SETUP_STEPS, inspectAll, setupStep, snippets, createSetupCache, type SetupConfig, type SetupContext, type SetupOutputs, type StepId, type SetupPlan } from '../engine/setup';
-import { startSignIn, planAddCallbackUrl, applyAddCallbackUrl, SignInError } from '../engine/signin';
+import { SETUP_STEPS, inspectAll, setupStep, snippets, createSetupCache, type SetupConfig, type SetupContext, type SetupOutputs, type StepId, type SetupPlan, type PlanId, type StepOutcome } from '../engine/setup';
+import { startSignIn, planAddCallbackUrl, applyAddCallbackUrl, SignInError, CALLBACK_URL_TITLE } from '../engine/signin';
 import { decodeToken, normalizeTokenInput } from '../engine/token/decode';
 import { describeToken } from '../engine/token/describe';
-import { normalizeAuth0Domain } from '../engine/auth0';
+import { normalizeAuth0Domain } from '../engine/auth0/connection';
 import { EngineError, describeError, isCancelled } from '../engine/errors';
 import { checkSetupFields, type SetupFieldsInput } from '../engine/setup/fields';
-import { Commands, WIZARD_STEP_PREFIX } from '../shared/commands';
-import { parseWizardForm, parseWizardViewMessage, type WizardFieldErrors, type WizardForm, type WizardPicked, type WizardViewState } from '../shared/protocol';
+import { parseWizardForm, parseWizardViewMessage, type WizardFieldErrors, type WizardForm, type WizardPicked, type WizardPlanHolder, type WizardViewMessage, type WizardViewState } from '../shared/protocol';
 import { Logger } from './logger';
 import { applyWithChangedPlanPrompt } from './planUi';
 import { Secrets, askManagementCredentials } from './secrets';
 import { awsSettings, extraCaPaths, ignoredWorkspaceSettings, reportIgnoredSettingsTo, timeoutMs, trustSettings, watchWorkspaceSettings } from './settings';
-import { webviewHtml, webviewOptions } from './webviewHtml';
-import { WIZARD_FORM_KEY as FORM_KEY } from './resourcesCommands';
-import { getWizardSelection, onDidChangeWizardSelection, setWizardSelection } from './wizardSelection';
+import { BusyRunner, WebviewHost, viewSurface } from './webviewHost';
+import { WIZARD_FORM_KEY as FORM_KEY, getWizardSelection, onDidChangeWizardSelection, setWizardSelection } from './wizardSelection';
 
 const STATE_KEY = 'auth0Cognito.wizard.state';
 /** The loopback port of the sign-in callback: fixed, because Auth0 matches callback URLs exactly. */
@@ -29,11 +27,10 @@ const EMPTY_FORM: WizardForm = { domain: '', clientId: '', poolName: 'auth0-cogn
  */
 export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable {
   static readonly viewId = 'auth0Cognito.wizard';
-  private view: vscode.WebviewView | undefined;
-  private ready = false;
+  private readonly host: WebviewHost<WizardViewState, WizardViewMessage>;
+  private readonly actions: BusyRunner;
   private state: WizardViewState;
   private idToken: string | undefined;
-  private running: AbortController | undefined;
   private cache = createSetupCache();
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -42,6 +39,14 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
     private readonly log: Logger,
     private readonly secrets: Secrets,
   ) {
+    this.host = new WebviewHost({
+      extensionUri: context.extensionUri, script: 'wizard', title: 'Setup wizard', log, topic: 'wizard',
+      parse: parseWizardViewMessage,
+      state: () => this.state,
+      onMessage: (m) => this.onMessage(m),
+    });
+    // One progress indicator per action: the view's (its Cancel button, in the page, aborts).
+    this.actions = new BusyRunner({ state: () => this.state, post: () => this.post(), log, topic: 'wizard' });
     reportIgnoredSettingsTo((m) => log.warn('settings', m));
     const saved = context.workspaceState.get<WizardViewState>(STATE_KEY);
     const form = { ...EMPTY_FORM, ...context.workspaceState.get<WizardForm>(FORM_KEY) };
@@ -85,16 +90,7 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
-    this.view = view;
-    this.ready = false;
-    view.webview.options = webviewOptions(this.context.extensionUri);
-    view.webview.html = webviewHtml(view.webview, this.context.extensionUri, 'wizard', 'Setup wizard');
-    this.disposables.push(
-      view.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)),
-      // Hidden views lose their page; the page says "ready" again when shown and gets the state.
-      view.onDidChangeVisibility(() => { if (!view.visible) this.ready = false; }),
-      view.onDidDispose(() => { this.view = undefined; this.ready = false; }),
-    );
+    this.host.attach(viewSurface(view));
   }
 
   private awsView(): WizardViewState['aws'] {
@@ -182,30 +178,12 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
 
   private post(): void {
     void this.context.workspaceState.update(STATE_KEY, { ...this.state, busy: undefined, callbackPlan: undefined });
-    if (this.view && this.ready) void this.view.webview.postMessage({ type: 'state', state: this.state });
+    this.host.postState();
   }
 
   /** Runs `fn` with one progress indicator (the view's; its Cancel button aborts); errors land in the view. */
-  private async busy(label: string, fn: (signal: AbortSignal) => Promise<void>): Promise<void> {
-    this.running?.abort();
-    const controller = new AbortController();
-    this.running = controller;
-    this.state.busy = label;
-    this.state.error = undefined;
-    this.post();
-    try {
-      await vscode.window.withProgress({ location: { viewId: WizardView.viewId }, title: label }, () => fn(controller.signal));
-    } catch (e) {
-      if (!isCancelled(e)) {
-        const d = describeError(e);
-        this.state.error = { message: d.message, hint: d.hint };
-        this.log.error('wizard', d.message, d.code === 'INTERNAL' ? e : undefined);
-      }
-    } finally {
-      if (this.running === controller) this.running = undefined;
-      this.state.busy = undefined;
-      this.post();
-    }
+  private busy(label: string, fn: (signal: AbortSignal) => Promise<void>): Promise<void> {
+    return this.actions.run(label, { location: { viewId: WizardView.viewId } }, fn);
   }
 
   private async saveForm(form: WizardForm): Promise<void> {
@@ -283,32 +261,32 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
     return this.state;
   }
 
-  /** Applies the plan the user has seen, then re-checks every step. */
-  async apply(step: StepId | 'callbackUrl'): Promise<WizardViewState> {
-    if (step === 'callbackUrl') {
+  /** Where a plan the view shows lives, and how it is applied: a step's, or the sign-in callback URL's. */
+  private planSlot(id: PlanId): { holder: WizardPlanHolder; apply: (ctx: SetupContext, p: SetupPlan) => Promise<StepOutcome> } | undefined {
+    if (id === 'callbackUrl') {
       const cb = this.state.callbackPlan;
-      if (!cb) return this.state;
-      await this.busy(vscode.l10n.t('Adding the callback URL…'), async (signal) => {
-        const ctx = await this.ctx(signal);
-        cb.outcome = await applyWithChangedPlanPrompt(cb.plan, (p) => applyAddCallbackUrl(ctx, p, cb.redirectUri));
-        if (cb.outcome.newPlan) cb.plan = cb.outcome.newPlan;
-        this.log.info('wizard', `callback URL: ${cb.outcome.message}`);
-      });
-      return this.state;
+      return cb && { holder: cb, apply: (ctx, p) => applyAddCallbackUrl(ctx, p, cb.redirectUri) };
     }
-    const view = this.state.steps.find((s) => s.id === step);
-    const plan: SetupPlan | undefined = view?.plan;
-    if (!view || !plan) return this.state;
+    const view = this.state.steps.find((s) => s.id === id);
+    return view && { holder: view, apply: (ctx, p) => setupStep(id).apply(ctx, p) };
+  }
+
+  /** Applies the plan the user has seen (a step's or the callback URL's); after a step, re-checks every step. */
+  async apply(id: PlanId): Promise<WizardViewState> {
+    const slot = this.planSlot(id);
+    const plan = slot?.holder.plan;
+    if (!slot || !plan) return this.state;
+    const view = slot.holder;
     await this.busy(vscode.l10n.t('Applying "{0}"…', view.title), async (signal) => {
       const ctx = await this.ctx(signal);
       // A new plan (the state moved after it was shown) is shown again by ./planUi.ts; declined, it stays in the view.
-      const outcome = await applyWithChangedPlanPrompt(plan, (p) => setupStep(step).apply(ctx, p));
+      const outcome = await applyWithChangedPlanPrompt(plan, (p) => slot.apply(ctx, p));
       view.outcome = outcome;
       view.plan = outcome.newPlan;
       this.state.outputs = { ...this.state.outputs, ...outcome.outputs };
-      this.log.info('wizard', `${step}: ${outcome.ok ? 'applied' : 'failed'} (${outcome.writeCalls} write calls)`);
+      this.log.info('wizard', `${id}: ${outcome.ok ? 'applied' : 'failed'} (${outcome.writeCalls} write calls)`);
     });
-    if (view.outcome?.ok) {
+    if (id !== 'callbackUrl' && view.outcome?.ok) {
       await this.checkAll();
       view.plan = undefined;
     }
@@ -368,7 +346,7 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
       if (session.callbackAllowed === false) {
         session.cancel();
         const plan = await planAddCallbackUrl(await this.ctx(signal), session.redirectUri);
-        this.state.callbackPlan = { redirectUri: session.redirectUri, plan, outcome: undefined };
+        this.state.callbackPlan = this.callbackHolder(session.redirectUri, plan);
         this.state.error = { message: vscode.l10n.t('Auth0 does not allow the callback URL {0} for this application.', session.redirectUri), hint: vscode.l10n.t('Apply the plan below (Management API) or add it in the Auth0 Dashboard, then sign in again.') };
         return;
       }
@@ -381,7 +359,7 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
       } catch (e) {
         if (e instanceof SignInError && e.reason === 'callback-not-allowed') {
           const plan = await planAddCallbackUrl(await this.ctx(signal), session.redirectUri);
-          this.state.callbackPlan = { redirectUri: session.redirectUri, plan, outcome: undefined };
+          this.state.callbackPlan = this.callbackHolder(session.redirectUri, plan);
         }
         throw e;
       }
@@ -390,17 +368,12 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
     return this.state;
   }
 
-  private onMessage(raw: unknown): void {
-    const m = parseWizardViewMessage(raw);
-    if (!m) {
-      this.log.warn('wizard', 'ignored an unexpected message from the webview');
-      return;
-    }
+  private callbackHolder(redirectUri: string, plan: SetupPlan): NonNullable<WizardViewState['callbackPlan']> {
+    return { id: 'callbackUrl', title: CALLBACK_URL_TITLE, redirectUri, plan, outcome: undefined, error: undefined };
+  }
+
+  private onMessage(m: Exclude<WizardViewMessage, { type: 'ready' }>): void {
     switch (m.type) {
-      case 'ready':
-        this.ready = true;
-        this.post();
-        return;
       case 'check': void this.check(m.form); return;
       case 'clearPicked': void this.clearPicked(); return;
       case 'plan': void this.plan(m.step); return;
@@ -410,7 +383,7 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
       case 'signIn': void this.signIn(); return;
       case 'pasteToken': void this.useToken(); return;
       case 'openSettings': void vscode.commands.executeCommand('workbench.action.openSettings', 'auth0Cognito.aws'); return;
-      case 'cancel': this.running?.abort(); return;
+      case 'cancel': this.actions.cancel(); return;
       case 'copy': {
         let text: string | undefined;
         if (m.text.startsWith('snippet-')) text = this.state.snippets?.[m.text.slice('snippet-'.length) as 'typescript' | 'swift' | 'kotlin'];
@@ -425,37 +398,35 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
     }
   }
 
-  /** Registers the view and the palette commands for every step. */
-  register(): vscode.Disposable {
-    const reveal = () => vscode.commands.executeCommand(`${WizardView.viewId}.focus`);
-    const stepCommands = SETUP_STEPS.map((s) => vscode.commands.registerCommand(`${WIZARD_STEP_PREFIX}${s.id}`, async () => {
-      await reveal();
-      if (s.id === 'tryIt' && !this.idToken) {
-        const signIn = vscode.l10n.t('Sign in with Auth0');
-        const paste = vscode.l10n.t('Paste an ID token');
-        const pick = await vscode.window.showQuickPick([signIn, paste], { title: s.title });
-        if (pick === signIn) return this.signIn();
-        if (pick === paste) return this.useToken();
-        return this.state;
-      }
-      return this.plan(s.id);
-    }));
-    return vscode.Disposable.from(
-      vscode.window.registerWebviewViewProvider(WizardView.viewId, this),
-      vscode.commands.registerCommand(Commands.openWizard, () => reveal()),
-      vscode.commands.registerCommand(Commands.wizardCheckAll, async (form?: unknown) => {
-        await reveal();
-        // Scripts and tests may pass the form; the webview sends it in its `check` message.
-        const parsed = form ? parseWizardForm(form) : undefined;
-        return parsed ? this.check(parsed) : this.checkAll();
-      }),
-      vscode.commands.registerCommand(Commands.wizardSignIn, async () => { await reveal(); return this.signIn(); }),
-      ...stepCommands,
-    );
+  /** Shows the wizard in the sidebar. */
+  reveal(): Thenable<unknown> {
+    return vscode.commands.executeCommand(`${WizardView.viewId}.focus`);
+  }
+
+  /** A step's palette command: shows the wizard and plans the step ("Try it" first asks how to get a token). */
+  async runStep(step: StepId): Promise<WizardViewState> {
+    await this.reveal();
+    if (step === 'tryIt' && !this.idToken) {
+      const signIn = vscode.l10n.t('Sign in with Auth0');
+      const paste = vscode.l10n.t('Paste an ID token');
+      const pick = await vscode.window.showQuickPick([signIn, paste], { title: setupStep(step).title });
+      if (pick === signIn) return this.signIn();
+      if (pick === paste) return this.useToken();
+      return this.state;
+    }
+    return this.plan(step);
+  }
+
+  /** The "check all" command: scripts and tests may pass the form; the webview sends it in its `check` message. */
+  async checkCommand(form?: unknown): Promise<WizardViewState> {
+    await this.reveal();
+    const parsed = form ? parseWizardForm(form) : undefined;
+    return parsed ? this.check(parsed) : this.checkAll();
   }
 
   dispose(): void {
-    this.running?.abort();
+    this.actions.cancel();
+    this.host.dispose();
     while (this.disposables.length) this.disposables.pop()?.dispose();
   }
 }

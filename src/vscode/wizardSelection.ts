@@ -15,6 +15,8 @@ export interface WizardSelection {
 }
 
 const KEY = 'auth0Cognito.wizard.selection';
+/** Where the wizard keeps its form (the Auth0 domain and client ID set up; never a secret): the inspector and the Resources view read it. */
+export const WIZARD_FORM_KEY = 'auth0Cognito.wizard.form';
 const changed = new vscode.EventEmitter<WizardSelection | undefined>();
 
 /** Fires when the selection is set or cleared (the wizard redraws its state). */

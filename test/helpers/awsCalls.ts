@@ -1,4 +1,4 @@
-import type { AwsClients } from '../../src/engine/chunks/aws';
+import type { AwsClients } from '../../src/engine/aws/sdk';
 
 /** One request an AWS SDK client really sent (after serialization). */
 export interface SentRequest {

@@ -3,8 +3,8 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type * as AwsChunk from '../../src/engine/chunks/aws';
-import type * as Auth0Chunk from '../../src/engine/chunks/auth0';
+import type * as AwsChunk from '../../src/engine/aws/sdk';
+import type * as Auth0Chunk from '../../src/engine/auth0/sdk';
 import { describeError, EngineError, isCancelled, isEngineError, networkError } from '../../src/engine/errors';
 import { startTenant, type Tenant } from '../standins/tenant';
 

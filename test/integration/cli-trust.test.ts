@@ -9,7 +9,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { IAMClient, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
-import { recommendedTrustPolicy } from '../../src/engine/trustPolicy';
+import { recommendedTrustPolicy } from '../../src/engine/aws/trustPolicy';
 import { runCli as cli } from '../helpers/cli';
 import { startTenant, type Tenant } from '../standins/tenant';
 import { awsClientConfig, startMoto, type Moto } from '../standins/moto';

@@ -35,9 +35,9 @@ import {
   SetIdentityPoolRolesCommand,
 } from '@aws-sdk/client-cognito-identity';
 import { fromCognitoIdentityPool } from '@aws-sdk/credential-providers';
-import { loadAws, type AwsConfig } from '../../src/engine/aws';
-import type { AwsClients } from '../../src/engine/chunks/aws';
-import { recommendedTrustPolicy } from '../../src/engine/preflight';
+import { loadAws, type AwsConfig } from '../../src/engine/aws/config';
+import type { AwsClients } from '../../src/engine/aws/sdk';
+import { recommendedTrustPolicy } from '../../src/engine/aws/trustPolicy';
 import {
   applyAll,
   createSetupCache,

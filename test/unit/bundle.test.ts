@@ -15,7 +15,7 @@ const root = path.join(__dirname, '..', '..');
 const run = promisify(execFile);
 
 /** Names only the test hooks have (members, command ids, the module and its flag). */
-const TEST_ONLY = ['fetchedByVsCode', 'debugSnapshot', 'debugState', 'snapshot', 'registerTestHooks', 'TestCommands', 'testHooks', 'A0C_TEST_HOOKS'];
+const TEST_ONLY = ['fetchedByVsCode', 'debugSnapshot', 'debugState', 'snapshot', 'registerTestHooks', 'testHookCommands', 'TestCommands', 'testHooks', 'A0C_TEST_HOOKS'];
 
 async function build(production: boolean): Promise<string> {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), `a0c-bundle-${production ? 'prod' : 'dev'}-`));

@@ -6,7 +6,8 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { normalizeProviderUrl } from '../../src/engine/fixes';
-import { recommendedTrustPolicy } from '../../src/engine/preflight';
+import { roleNameOf } from '../../src/engine/aws/names';
+import { recommendedTrustPolicy } from '../../src/engine/aws/trustPolicy';
 import {
   formatInspection,
   formatOutcome,
@@ -14,7 +15,6 @@ import {
   issuerMatchesDomain,
   MINIMAL_PERMISSIONS_POLICY,
   providerKey,
-  roleNameOf,
   SETUP_STEPS,
   snippets,
   STEP_IDS,
@@ -190,7 +190,7 @@ describe('setup engine (pure parts)', () => {
     const root = path.join(__dirname, '..', '..');
     const code = [
       "require('./src/engine/setup'); require('./src/engine/signin'); require('./src/cli/setup');",
-      "const aws = require('./src/engine/aws'); const a0 = require('./src/engine/auth0');",
+      "const aws = require('./src/engine/aws/config'); const a0 = require('./src/engine/auth0/connection');",
       "const sdk = Object.keys(require.cache).filter((k) => /node_modules[\\\\/](@aws-sdk|auth0|jose)[\\\\/]/.test(k));",
       'process.stdout.write(JSON.stringify({ aws: aws.isAwsLoaded(), auth0: a0.isAuth0Loaded(), sdk: sdk.length }));',
     ].join('\n');

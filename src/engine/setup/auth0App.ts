@@ -5,13 +5,13 @@
  * a Management API PATCH, or, without Management API access, exactly what to click in the
  * Dashboard.
  */
-import { loadAuth0 } from '../auth0';
+import { loadAuth0 } from '../auth0/connection';
+import { withSignal } from '../errors';
 import { buildFix } from '../fixes';
 import { getJson } from '../http';
 import { decodeToken } from '../token/decode';
 import {
-  issuerMatchesDomain, problem, soft, statusOf, withSignal,
-  stepFunctions, type Builder, type RunStep,
+  issuerMatchesDomain, problem, soft, statusOf, stepFunctions, type Builder, type RunStep,
 } from './core';
 import type { SetupOutputs, SetupStep, StepProblem } from './types';
 

@@ -6,14 +6,16 @@
  * role, keeping the unauthenticated role and the role mappings.
  */
 import { EngineError } from '../errors';
-import { authenticatedRoleName, buildFix, samePolicyDocument } from '../fixes';
+import { authenticatedRoleName, buildFix } from '../fixes';
 import { planCall } from '../plan';
 import { runPreflight, type RuleResult } from '../token/preflight';
-import { evaluateTrustPolicy, parseTrustPolicy, recommendedTrustPolicy } from '../trustPolicy';
-import type { RoleTrust } from '../chunks/aws';
+import { iamArnPrefix } from '../aws/env';
+import { poolLabel, roleNameOf } from '../aws/names';
+import type { RoleTrust } from '../aws/sdk';
+import { evaluateTrustPolicy, readTrustPolicy, recommendedTrustPolicy, samePolicyDocument } from '../aws/trustPolicy';
+import { listText } from '../format';
 import {
-  findPool, iamArnPrefix, listText, manyPoolsError, poolLabel, problem, roleNameOf, statusOf,
-  stepFunctions, type Builder, type Env, type RunStep,
+  findPool, manyPoolsError, problem, statusOf, stepFunctions, type Builder, type Env, type RunStep,
 } from './core';
 import type { SetupOutputs, SetupStep, StepProblem } from './types';
 
@@ -37,7 +39,6 @@ const POOL_PLACEHOLDER = '<the id of the identity pool created in the previous s
 
 /** The preflight's role.trust.* rules for `role` as the authenticated role of `poolId`. */
 export function trustFindings(poolId: string, region: string, role: RoleTrust): RuleResult[] {
-  const parsed = parseTrustPolicy(role.assumeRolePolicyDocument);
   const report = runPreflight({
     token: '',
     target: {
@@ -46,7 +47,7 @@ export function trustFindings(poolId: string, region: string, role: RoleTrust): 
       allowUnauthenticated: false,
       openIdConnectProviderArns: [],
       providers: [],
-      authenticatedRole: 'policy' in parsed ? { arn: role.arn, trustPolicy: parsed.policy } : { arn: role.arn, trustPolicyError: parsed.error },
+      authenticatedRole: { arn: role.arn, ...readTrustPolicy(role.assumeRolePolicyDocument) },
     },
   });
   return report.rules.filter((r) => r.id.startsWith('role.trust.'));

@@ -4,13 +4,13 @@
  * Management API access is given, that it works for the application (token valid, client ID
  * exists, scopes). Reads only: the plan is always empty.
  */
-import { loadAuth0 } from '../auth0';
+import { loadAuth0 } from '../auth0/connection';
+import { expectedLoginsKey } from '../aws/names';
+import { withSignal } from '../errors';
 import { normalizeProviderUrl } from '../fixes';
-import { expectedLoginsKey } from '../names';
 import { mask } from '../redact';
 import {
-  issuerMatchesDomain, problem, soft, statusOf, withSignal,
-  stepFunctions, type Builder,
+  issuerMatchesDomain, problem, soft, statusOf, stepFunctions, type Builder,
 } from './core';
 import type { SetupOutputs, SetupStep, StepProblem } from './types';
 

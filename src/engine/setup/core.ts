@@ -11,17 +11,18 @@
  * Importing this file loads no SDK (loadAws / loadAuth0 on first use).
  */
 import { createHash } from 'node:crypto';
-import { loadAuth0, normalizeAuth0Domain, type ManagementCredentials } from '../auth0';
-import { loadAws, validateAwsConfig, type AwsConfig, type AwsModule } from '../aws';
-import type { AwsClients, CallerIdentity, IdentityPoolConfig, OidcProviderDescription } from '../chunks/aws';
-import type { ManagementSession } from '../chunks/auth0';
-import { EngineError, cancelledError, describeError, isCancelled, type ErrorCode, isEngineError } from '../errors';
+import { loadAuth0, normalizeAuth0Domain, type ManagementCredentials } from '../auth0/connection';
+import type { ManagementSession } from '../auth0/sdk';
+import { validateAwsConfig, type AwsConfig } from '../aws/config';
+import { awsEnv, type AwsEnv } from '../aws/env';
+import { providerName, providerNameFromArn, regionOfPoolId, roleNameOf } from '../aws/names';
+import type { IdentityPoolConfig, OidcProviderDescription } from '../aws/sdk';
+import { EngineError, cancelledError, describeError, isCancelled, isNotFound, type ErrorCode } from '../errors';
 import type { FixContext } from '../fixes';
 import { applyPlanned, type PlanChange, type PlanStep } from '../plan';
 import { getJson } from '../http';
-import { providerName, providerNameFromArn } from '../preflight';
-import { regionOfPoolId } from '../preflightRead';
 import { MAX_JSON_DEPTH } from '../bounds';
+import { SetupCache } from './cache';
 import type { PlanId, SetupConfig, SetupStep, SetupContext, SetupOutputs, StepInspection, StepOutcome, SetupPlan, StepProblem, StepReview, StepStatus, StepId } from './types';
 
 // ---------------------------------------------------------------------------------------------
@@ -29,7 +30,6 @@ import type { PlanId, SetupConfig, SetupStep, SetupContext, SetupOutputs, StepIn
 
 const POOL_NAME = /^[\w\s+=,.@-]{1,128}$/;
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
-const ROLE_ARN = /^arn:aws[\w-]*:iam::\d{12}:role\/(?:[\x21-\x7e]*\/)?([\w+=,.@-]{1,64})$/;
 const SECRET_KEYS = /secret|password|token|credential|private/i;
 
 function bad(message: string, hint: string): EngineError {
@@ -51,12 +51,6 @@ function str(o: Record<string, unknown>, key: string, where: string, required: b
   const t = v.trim();
   if (!t && required) throw bad(`${where}.${key} is empty.`, `Set ${where}.${key} in the config.`);
   return t || undefined;
-}
-
-/** The role name of a role name or ARN. */
-export function roleNameOf(nameOrArn: string): string {
-  const m = ROLE_ARN.exec(nameOrArn.trim());
-  return m?.[1] ?? nameOrArn.trim();
 }
 
 /** Rejects secrets anywhere in the config (they belong in SecretStorage or the environment). */
@@ -141,50 +135,6 @@ export function validateSetupConfig(input: unknown): SetupConfig {
 // ---------------------------------------------------------------------------------------------
 // Cache and environment
 
-/**
- * Memo of slow or rate-limited reads that do not change during a wizard session: AWS clients,
- * the OIDC discovery document, the caller identity, the Management API session (Auth0 limits
- * machine-to-machine tokens). Failures are not kept. Create a new cache when the connection
- * settings change (the keys include them anyway).
- */
-export class SetupCache {
-  private readonly memo = new Map<string, { at: number; value: Promise<unknown> }>();
-  private readonly clientMap = new Map<string, AwsClients>();
-
-  /** The value of `fn`, computed once per key (kept `ttlMs`; failures are forgotten). */
-  memoize<T>(key: string, fn: () => Promise<T>, ttlMs = 30 * 60_000): Promise<T> {
-    const hit = this.memo.get(key);
-    if (hit && Date.now() - hit.at < ttlMs) return hit.value as Promise<T>;
-    const value = fn();
-    this.memo.set(key, { at: Date.now(), value });
-    value.catch(() => {
-      if (this.memo.get(key)?.value === value) this.memo.delete(key);
-    });
-    return value;
-  }
-
-  clients(cfg: AwsConfig): AwsClients {
-    const cas = createHash('sha256').update((cfg.trust?.extraCaPems ?? []).join('\n')).digest('hex').slice(0, 16);
-    const key = JSON.stringify([cfg.region, cfg.profile ?? '', cfg.endpoint ?? '', cfg.credentials?.accessKeyId ?? '', cfg.timeoutMs ?? 0, cas]);
-    let c = this.clientMap.get(key);
-    if (!c) {
-      c = loadAws().createAwsClients(cfg);
-      this.clientMap.set(key, c);
-    }
-    return c;
-  }
-
-  /** Forget everything (e.g. after the user changed credentials). */
-  clear(): void {
-    this.memo.clear();
-    this.clientMap.clear();
-  }
-}
-
-export function createSetupCache(): SetupCache {
-  return new SetupCache();
-}
-
 export interface Discovery {
   url: string;
   issuer: string;
@@ -225,21 +175,16 @@ export function providerKey(urlOrName: string): string {
   return slash < 0 ? name.toLowerCase() : `${name.slice(0, slash).toLowerCase()}${name.slice(slash)}`;
 }
 
-/** The per-call environment of a step. */
-export interface Env {
+/** The per-call environment of a step: ../aws/env's AwsEnv (clients from the cache, the caller memoised) and the wizard's context. */
+export interface Env extends AwsEnv {
   ctx: SetupContext;
   config: SetupConfig;
   domain: string;
   clientId: string;
   region: string;
-  signal: AbortSignal | undefined;
   timeoutMs: number;
   outputs: SetupOutputs;
-  awsConfig: AwsConfig;
-  aws(): AwsModule;
-  clients(): AwsClients;
   discovery(): Promise<Discovery>;
-  caller(): Promise<CallerIdentity>;
   /** The Management API session, or undefined without Management API access. */
   management(): Promise<ManagementSession | undefined>;
   fixContext(session?: ManagementSession): FixContext;
@@ -266,24 +211,23 @@ export function makeEnv(ctx: SetupContext): Env {
   };
   const signal = ctx.signal;
   const connection = { domain, trust: ctx.trust, timeoutMs };
+  const aws = awsEnv(awsConfig, {
+    clients: ctx.clients,
+    signal,
+    makeClients: (cfg) => cache.clients(cfg),
+    caller: () => cache.memoize(`caller|${awsConfig.region}|${awsConfig.profile ?? ''}|${awsConfig.endpoint ?? ''}|${awsConfig.credentials?.accessKeyId ?? ''}`,
+      () => aws.aws().getCallerIdentity(aws.clients())),
+  });
   const env: Env = {
+    ...aws,
     ctx,
     config,
     domain,
     clientId: config.auth0.clientId.trim(),
     region: config.aws.region,
-    signal,
     timeoutMs,
     outputs: { ...ctx.outputs },
-    awsConfig,
-    aws: () => loadAws(),
-    clients() {
-      if (ctx.clients && ctx.clients.config.region === awsConfig.region) return ctx.clients;
-      return cache.clients(awsConfig);
-    },
     discovery: () => cache.memoize(`discovery|${domain}`, () => fetchDiscovery(domain, { trust: ctx.trust, timeoutMs })),
-    caller: () => cache.memoize(`caller|${awsConfig.region}|${awsConfig.profile ?? ''}|${awsConfig.endpoint ?? ''}|${awsConfig.credentials?.accessKeyId ?? ''}`,
-      () => loadAws().getCallerIdentity(env.clients())),
     async management() {
       const creds = ctx.management;
       if (!creds) return undefined;
@@ -302,28 +246,6 @@ export function makeEnv(ctx: SetupContext): Env {
   return env;
 }
 
-/** Races a memoised promise against the caller's signal (the memo itself is not cancelled). */
-export function withSignal<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return p;
-  if (signal.aborted) return Promise.reject(cancelledError());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(cancelledError());
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then((v) => { signal.removeEventListener('abort', onAbort); resolve(v); },
-      (e: unknown) => { signal.removeEventListener('abort', onAbort); reject(e instanceof Error ? e : new Error(String(e))); });
-  });
-}
-
-/** 'arn:aws:iam::123456789012:' of the configured credentials. */
-export async function iamArnPrefix(env: Env): Promise<string> {
-  try {
-    const who = await withSignal(env.caller(), env.signal);
-    return `arn:${who.arn.split(':')[1] || 'aws'}:iam::${who.account}:`;
-  } catch (e) {
-    if (isCancelled(e)) throw e;
-    return 'arn:aws:iam::<your account id>:';
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Finding resources
@@ -352,10 +274,6 @@ export type FoundPool =
   | { kind: 'one'; pool: IdentityPoolConfig }
   | { kind: 'many'; ids: string[] };
 
-function isNotFound(e: unknown): boolean {
-  return isEngineError(e) && /\b(NoSuchEntity(Exception)?|ResourceNotFoundException)\b/.test(e.message);
-}
-
 /** The identity pool by configured id, else by name (every page of ListIdentityPools). */
 export async function findPool(env: Env): Promise<FoundPool> {
   const { poolId, poolName } = env.config.names;
@@ -383,11 +301,6 @@ export function manyPoolsError(env: Env, ids: string[]): EngineError {
     `Pick one by its id (names.poolId in the config, or the pool picker), or give the pool another name.`);
 }
 
-export function poolLabel(pool: { poolName: string; poolId: string }): string {
-  return pool.poolName ? `${pool.poolName} (${pool.poolId})` : pool.poolId;
-}
-
-export const listText = (xs: readonly string[]): string => (xs.length ? xs.join(', ') : '(none)');
 
 // ---------------------------------------------------------------------------------------------
 // Building and applying a step

@@ -4,13 +4,13 @@
  * provider. An existing pool without the provider gets it with UpdateIdentityPool, which carries
  * every other setting over. Two pools with the same name: pick one by id.
  */
-import { EngineError } from '../errors';
+import { poolLabel, providerName } from '../aws/names';
+import { EngineError, withSignal } from '../errors';
 import { normalizeProviderUrl } from '../fixes';
+import { listText } from '../format';
 import { planCall } from '../plan';
-import { providerName } from '../names';
 import {
-  findPool, findProvider, listText, manyPoolsError, poolLabel, problem, statusOf, withSignal,
-  stepFunctions, type Builder, type RunStep,
+  findPool, findProvider, manyPoolsError, problem, statusOf, stepFunctions, type Builder, type RunStep,
 } from './core';
 import type { SetupOutputs, SetupStep, StepProblem } from './types';
 

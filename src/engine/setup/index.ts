@@ -13,14 +13,15 @@ import { describeError, isCancelled, type ErrorCode } from '../errors';
 import { auth0AppStep } from './auth0App';
 import { authenticatedRoleStep } from './authenticatedRole';
 import { connectionsStep } from './connections';
-import { createSetupCache } from './core';
+import { createSetupCache } from './cache';
 import { identityPoolStep } from './identityPool';
 import { oidcProviderStep } from './oidcProvider';
 import { tryItStep } from './tryIt';
 import type { SetupContext, SetupOutputs, SetupStep, StepId, StepInspection, StepOutcome, StepReview } from './types';
 
 export * from './types';
-export { createSetupCache, SetupCache, validateSetupConfig, providerKey, issuerMatchesDomain, roleNameOf } from './core';
+export { createSetupCache, SetupCache } from './cache';
+export { validateSetupConfig, providerKey, issuerMatchesDomain } from './core';
 export { snippets, type Snippets } from './snippets';
 export { MINIMAL_PERMISSIONS_POLICY, MINIMAL_POLICY_NAME } from './authenticatedRole';
 export { POOL_TAGS } from './identityPool';

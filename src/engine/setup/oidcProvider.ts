@@ -5,12 +5,14 @@
  * missing client ID is added (never removing anyone's), and the current thumbprint when the
  * provider pins thumbprints.
  */
+import { iamArnPrefix } from '../aws/env';
+import { expectedLoginsKey, providerName } from '../aws/names';
+import { withSignal } from '../errors';
 import { buildFix, currentThumbprint, normalizeProviderUrl } from '../fixes';
+import { listText } from '../format';
 import { planCall } from '../plan';
-import { expectedLoginsKey, providerName } from '../names';
 import {
-  findProvider, iamArnPrefix, listText, problem, statusOf, withSignal,
-  stepFunctions, type Builder, type RunStep,
+  findProvider, problem, statusOf, stepFunctions, type Builder, type RunStep,
 } from './core';
 import type { SetupOutputs, SetupStep, StepProblem } from './types';
 

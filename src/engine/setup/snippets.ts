@@ -2,7 +2,7 @@
  * Step 7, "Use it in your app": code that gets AWS credentials from the identity pool with an
  * Auth0 ID token, filled with the real values. Pure.
  */
-import { normalizeAuth0Domain } from '../auth0';
+import { normalizeAuth0Domain } from '../auth0/connection';
 import type { SetupConfig, SetupOutputs } from './types';
 
 export interface Snippets {

@@ -10,7 +10,7 @@ import { planCall } from '../plan';
 import { JwksCache } from '../token/jwks';
 import { inspectToken } from '../token/inspect';
 import type { PreflightReport } from '../token/preflight';
-import { expectedLoginsKey } from '../names';
+import { expectedLoginsKey } from '../aws/names';
 import { mask } from '../redact';
 import { normalizeTokenInput } from '../token/decode';
 import { findPool, makeEnv, manyPoolsError, problem, type Env } from './core';

@@ -2,13 +2,13 @@
  * Types of the setup wizard's engine (issue 4): the guide's steps as a typed state machine that
  * the VS Code sidebar and the CLI render. No SDK is loaded by importing this file.
  */
-import type { ManagementCredentials } from '../auth0';
-import type { AwsConfig } from '../aws';
-import type { AwsClients } from '../chunks/aws';
+import type { ManagementCredentials } from '../auth0/connection';
+import type { AwsConfig } from '../aws/config';
+import type { AwsClients } from '../aws/sdk';
 import type { ErrorCode } from '../errors';
 import type { Outcome, Plan } from '../plan';
 import type { TrustSettings } from '../trust';
-import type { SetupCache } from './core';
+import type { SetupCache } from './cache';
 
 /** The steps, in the guide's order ("snippets" is not a step: see snippets()). */
 export const STEP_IDS = ['connections', 'auth0App', 'oidcProvider', 'identityPool', 'authenticatedRole', 'tryIt'] as const;

@@ -9,10 +9,11 @@
  *
  * Importing this file loads no SDK and no jose: both are required on first use.
  */
-import type { AwsConfig } from '../aws';
-import type { AwsClients } from '../chunks/aws';
+import type { AwsConfig } from '../aws/config';
+import { regionOfPoolId } from '../aws/names';
+import { readPoolTarget } from '../aws/readPool';
+import type { AwsClients } from '../aws/sdk';
 import { EngineError, describeError, isCancelled, throwIfAborted } from '../errors';
-import { readPoolTarget, regionOfPoolId } from '../preflightRead';
 import type { TrustSettings } from '../trust';
 import { decodeToken, type DecodeResult } from './decode';
 import { verifySignature, type JwksCache, type SignatureResult } from './jwks';

@@ -3,21 +3,21 @@
  * verification with jose where the KEY decides the algorithm, never the token header.
  *
  * HTTP goes through ./http (the extra CA certificates, timeouts and cancellation apply), not
- * through jose's own fetch. jose lives in the lazy chunk ../chunks/jose, loaded on the first
+ * through jose's own fetch. jose lives in the lazy chunk ./jose.ts (dist/chunks/jose.js), loaded on the first
  * verification.
  */
 import { EngineError, describeError, isCancelled, throwIfAborted, cancelledError } from '../errors';
 import { httpsRequest } from '../http';
 import { decodeToken, type DecodeResult } from './decode';
 import type { TrustSettings } from '../trust';
-import type * as JoseChunk from '../chunks/jose';
+import type * as JoseChunk from './jose';
 
 type Jose = Awaited<ReturnType<typeof JoseChunk.loadJose>>;
 let josePromise: Promise<Jose> | undefined;
 function jose(): Promise<Jose> {
   // A plain require so the bundler keeps it as a runtime load of dist/chunks/jose.js.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  josePromise ??= (require('../chunks/jose') as typeof JoseChunk).loadJose();
+  josePromise ??= (require('./jose') as typeof JoseChunk).loadJose();
   return josePromise;
 }
 

@@ -7,7 +7,7 @@
  * guide open-id.md, role-trust-and-permissions.md, and the error texts seen in issue threads).
  */
 import type { SignatureResult } from './jwks';
-import { URL_SCHEME, expectedLoginsKey, issuerName, providerName, providerNameFromArn } from '../names';
+import { URL_SCHEME, expectedLoginsKey, issuerName, providerName, providerNameFromArn } from '../aws/names';
 import {
   DEFAULT_SKEW_SECONDS,
   MAX_LOGINS_TOKEN_LENGTH,
@@ -17,7 +17,7 @@ import {
   type DecodeResult,
   type DecodedToken,
 } from './decode';
-import { evaluateTrustPolicy, recommendedTrustPolicy } from '../trustPolicy';
+import { evaluateTrustPolicy, recommendedTrustPolicy } from '../aws/trustPolicy';
 
 // ---------------------------------------------------------------------------------------------
 // Target description
@@ -226,9 +226,7 @@ function hostOf(name: string): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Trust policy: judged in ../trustPolicy (one module for the preflight, the wizard, the fixes and the tree).
-
-export { parseTrustPolicy, recommendedTrustPolicy } from '../trustPolicy';
+// Trust policy: judged in ../aws/trustPolicy (one module for the preflight, the wizard, the fixes and the tree).
 
 // ---------------------------------------------------------------------------------------------
 // The rules

@@ -12,7 +12,7 @@ import { CognitoIdentityClient, CreateIdentityPoolCommand } from '@aws-sdk/clien
 import { startTenant, type Tenant } from '../../standins/tenant';
 import { awsClientConfig, startMoto, type Moto } from '../../standins/moto';
 import { buildWorld, cognitoTrustPolicy, type World } from '../../standins/world';
-import { listAwsProfiles } from '../../../src/engine/resources';
+import { listAwsProfiles } from '../../../src/engine/aws/profiles';
 
 interface SnapshotNode {
   id: string;

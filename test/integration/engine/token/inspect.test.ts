@@ -7,12 +7,12 @@
 import * as assert from 'node:assert/strict';
 import { CognitoIdentityClient, CreateIdentityPoolCommand } from '@aws-sdk/client-cognito-identity';
 import { CreateOpenIDConnectProviderCommand, CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
-import { loadAws, type AwsConfig } from '../../../../src/engine/aws';
-import type { AwsClients } from '../../../../src/engine/chunks/aws';
+import { loadAws, type AwsConfig } from '../../../../src/engine/aws/config';
+import type { AwsClients } from '../../../../src/engine/aws/sdk';
 import { isEngineError } from '../../../../src/engine/errors';
 import { JwksCache } from '../../../../src/engine/token/jwks';
 import { inspectToken, type InspectProgress, type InspectTokenOptions } from '../../../../src/engine/token/inspect';
-import { recommendedTrustPolicy } from '../../../../src/engine/trustPolicy';
+import { recommendedTrustPolicy } from '../../../../src/engine/aws/trustPolicy';
 import type { TrustSettings } from '../../../../src/engine/trust';
 import { recordRequests, type SentRequest } from '../../../helpers/awsCalls';
 import { awsClientConfig, findOrInstallMoto, startMoto, type Moto } from '../../../standins/moto';

@@ -27,11 +27,13 @@ import {
   SetIdentityPoolRolesCommand,
   UpdateIdentityPoolCommand,
 } from '@aws-sdk/client-cognito-identity';
-import type { AwsConfig } from '../../../../src/engine/aws';
+import type { AwsConfig } from '../../../../src/engine/aws/config';
 import { EngineError } from '../../../../src/engine/errors';
 import { JwksCache, verifySignature, type SignatureResult, type VerifyOptions } from '../../../../src/engine/token/jwks';
-import { recommendedTrustPolicy, runPreflight, type PreflightReport, type RuleId, type RuleStatus } from '../../../../src/engine/token/preflight';
-import { exchangeToken, readPoolTarget, type ReadTargetOptions } from '../../../../src/engine/preflightRead';
+import { runPreflight, type PreflightReport, type RuleId, type RuleStatus } from '../../../../src/engine/token/preflight';
+import { exchangeToken } from '../../../../src/engine/aws/exchange';
+import { readPoolTarget, type ReadTargetOptions } from '../../../../src/engine/aws/readPool';
+import { recommendedTrustPolicy } from '../../../../src/engine/aws/trustPolicy';
 import { decodeToken } from '../../../../src/engine/token/decode';
 import type { TrustSettings } from '../../../../src/engine/trust';
 import { awsClientConfig, findOrInstallMoto, MOTO_ACCOUNT_ID, startMoto, type Moto } from '../../../standins/moto';

@@ -6,7 +6,8 @@
 import * as assert from 'node:assert/strict';
 import * as crypto from 'node:crypto';
 import { verifySignature, type Jwk, type SignatureResult } from '../../../../src/engine/token/jwks';
-import { recommendedTrustPolicy, runPreflight, type PoolTarget, type PreflightReport } from '../../../../src/engine/token/preflight';
+import { recommendedTrustPolicy } from '../../../../src/engine/aws/trustPolicy';
+import { runPreflight, type PoolTarget, type PreflightReport } from '../../../../src/engine/token/preflight';
 import { decodeToken, type DecodeResult } from '../../../../src/engine/token/decode';
 import { findJwtsInText, jwtAt } from '../../../../src/engine/token/scan';
 import { tokenHoverMarkdown } from '../../../../src/shared/tokenHover';

@@ -9,15 +9,14 @@ import { verifySignature, type Jwk, type SignatureResult } from '../../../../src
 import {
   AWS_ERRORS,
   RULE_ORDER,
-  parseTrustPolicy,
-  recommendedTrustPolicy,
   runPreflight,
   type FixAction,
   type PoolTarget,
   type RuleId,
   type RuleStatus,
 } from '../../../../src/engine/token/preflight';
-import { expectedLoginsKey, issuerName, providerNameFromArn } from '../../../../src/engine/names';
+import { expectedLoginsKey, issuerName, providerNameFromArn } from '../../../../src/engine/aws/names';
+import { parseTrustPolicy, recommendedTrustPolicy } from '../../../../src/engine/aws/trustPolicy';
 import { decodeToken } from '../../../../src/engine/token/decode';
 
 const loadJose = () => import('jose');

@@ -6,7 +6,8 @@
 import * as assert from 'node:assert/strict';
 import * as crypto from 'node:crypto';
 import { verifySignature, type Jwk } from '../../../../src/engine/token/jwks';
-import { recommendedTrustPolicy, runPreflight, type PoolTarget } from '../../../../src/engine/token/preflight';
+import { recommendedTrustPolicy } from '../../../../src/engine/aws/trustPolicy';
+import { runPreflight, type PoolTarget } from '../../../../src/engine/token/preflight';
 import { decodeToken } from '../../../../src/engine/token/decode';
 
 const ISS = 'https://tenant.auth0.com/';

@@ -1,13 +1,13 @@
 /**
- * Lazy chunk: everything that imports the auth0 SDK. Bundled to dist/chunks/auth0.js and
- * required on first use through loadAuth0() in ../auth0.ts.
+ * Lazy chunk: everything that imports the auth0 SDK. The entry file of dist/chunks/auth0.js,
+ * required on first use through loadAuth0() in ./connection.ts.
  *
  * All HTTPS goes through engineFetch, so the extra CA certificates setting, timeouts and
  * cancellation apply to the SDK as to the rest of the engine.
  */
 import { ManagementClient, ManagementError } from 'auth0';
-import type { Auth0Connection, ManagementCredentials, SigningAlg } from '../auth0';
-import { normalizeAuth0Domain } from '../auth0';
+import type { Auth0Connection, ManagementCredentials, SigningAlg } from './connection';
+import { normalizeAuth0Domain } from './connection';
 import { EngineError, cancelledError, isEngineError } from '../errors';
 import { engineFetch } from '../fetch';
 import { httpsRequest } from '../http';

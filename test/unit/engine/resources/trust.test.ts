@@ -1,12 +1,6 @@
-/**
- * The pure parts of the resources engine: trust-policy analysis, the page-at-a-time lister and
- * the profile list read from the shared config/credentials files.
- */
+/** The trust-policy summary of the resources tree (src/engine/resources/trust.ts). */
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { Lister, analyzeCognitoTrust, listAwsProfiles, parseIni } from '../../src/engine/resources';
+import { analyzeCognitoTrust } from '../../../../src/engine/resources/trust';
 
 const POOL = 'us-east-1:0123abcd-0000-1111-2222-333344445555';
 
@@ -68,99 +62,5 @@ describe('resources: trust analysis', () => {
     const t = analyzeCognitoTrust('%7B%22cognito-identity.amazonaws.com%22 not json');
     assert.deepEqual(t?.warnings.map((w) => w.kind), ['notParsed']);
     assert.equal(analyzeCognitoTrust('not json at all'), undefined);
-  });
-});
-
-describe('resources: Lister', () => {
-  /** A source of `total` numbers in AWS pages of `per`. */
-  function source(total: number, per: number) {
-    const calls: (string | undefined)[] = [];
-    const fetch = async (token: string | undefined) => {
-      calls.push(token);
-      const start = Number(token ?? 0);
-      const items = Array.from({ length: Math.max(0, Math.min(per, total - start)) }, (_, i) => start + i);
-      return { items, token: start + per < total ? String(start + per) : undefined };
-    };
-    return { calls, fetch };
-  }
-
-  it('serves pages of 50 from AWS pages of 60, keeping the rest for the next page', async () => {
-    const src = source(130, 60);
-    const l = new Lister(src.fetch, 50);
-    assert.deepEqual((await l.next()).length, 50);
-    assert.equal(src.calls.length, 1);
-    assert.deepEqual((await l.next())[0], 50);
-    assert.equal(src.calls.length, 2);
-    const last = await l.next();
-    assert.deepEqual([last.length, last[last.length - 1]], [30, 129]);
-    assert.equal(src.calls.length, 3);
-    assert.equal(l.done, true);
-    assert.deepEqual(await l.next(), []);
-    assert.equal(src.calls.length, 3, 'no call once done');
-  });
-
-  it('concurrent next() calls share one load; a failed load is retried by the next call', async () => {
-    const src = source(10, 5);
-    let fail = true;
-    const l = new Lister(async (t: string | undefined) => {
-      if (fail) {
-        fail = false;
-        throw new Error('boom');
-      }
-      return src.fetch(t);
-    }, 4);
-    await assert.rejects(l.next(), /boom/);
-    const [a, b] = await Promise.all([l.next(), l.next()]);
-    assert.equal(a, b);
-    assert.equal(l.items.length, 4);
-  });
-
-  it('stops at its call budget and says it is not done', async () => {
-    const src = source(1000, 10);
-    const l = new Lister(async (t: string | undefined) => ({ ...(await src.fetch(t)), items: [] as number[] }), 50, 3);
-    assert.deepEqual(await l.next(), []);
-    assert.equal(src.calls.length, 3);
-    assert.equal(l.done, false);
-  });
-});
-
-describe('resources: AWS profiles from the shared files', () => {
-  let dir: string;
-  before(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'a0c-profiles-'));
-    fs.writeFileSync(path.join(dir, 'config'), [
-      '[default]', 'region = eu-west-1', '',
-      '# comment', '[profile dev-sso]', 'sso_session = corp', 'sso_account_id = 111122223333', 'region=us-west-2',
-      '[sso-session corp]', 'sso_start_url = https://corp.awsapps.com/start',
-      '[profile legacy-sso]', 'sso_start_url = https://x.awsapps.com/start',
-      '[profile admin]', 'role_arn = arn:aws:iam::1:role/Admin', 'source_profile = default',
-      '[profile tool]', 'credential_process = /bin/creds', 's3 =', '  max_concurrent_requests = 20',
-      '[services local]', 'sts =', '  endpoint_url = http://localhost:4566',
-    ].join('\n'));
-    fs.writeFileSync(path.join(dir, 'credentials'), ['[default]', 'aws_access_key_id = AKIAEXAMPLE', 'aws_secret_access_key = x', '[ci]', 'aws_access_key_id=AKIA2'].join('\r\n'));
-  });
-  after(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-  it('lists config and credentials profiles (SSO included), default first, and skips sso-session/services sections', async () => {
-    const list = await listAwsProfiles({ configFile: path.join(dir, 'config'), credentialsFile: path.join(dir, 'credentials') });
-    assert.deepEqual(list.map((p) => [p.name, p.kind, p.region ?? '', p.sources.join('+')]), [
-      ['default', 'keys', 'eu-west-1', 'config+credentials'],
-      ['admin', 'assume-role', '', 'config'],
-      ['ci', 'keys', '', 'credentials'],
-      ['dev-sso', 'sso', 'us-west-2', 'config'],
-      ['legacy-sso', 'sso', '', 'config'],
-      ['tool', 'process', '', 'config'],
-    ]);
-  });
-
-  it('follows AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE; missing files are no profiles', async () => {
-    const env = { AWS_CONFIG_FILE: path.join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'nope') };
-    assert.equal((await listAwsProfiles({ env })).length, 5);
-    assert.deepEqual(await listAwsProfiles({ configFile: path.join(dir, 'x'), credentialsFile: path.join(dir, 'y') }), []);
-  });
-
-  it('parseIni ignores indented sub-settings', () => {
-    const ini = parseIni('[profile a]\ns3 =\n  addressing_style = path\nregion = x\n');
-    assert.deepEqual(ini.get('profile a'), { s3: '', region: 'x' });
   });
 });

@@ -1,28 +1,17 @@
 /**
- * Reads the preflight's target from AWS (DescribeIdentityPool, GetOpenIDConnectProvider for
- * each provider, GetIdentityPoolRoles, GetRole) through the lazy AWS chunk, and performs the
- * real exchange (GetId + GetCredentialsForIdentity) that confirms or refutes the prediction.
+ * Reads what the preflight needs about an identity pool from AWS (DescribeIdentityPool,
+ * GetOpenIDConnectProvider for each provider, GetIdentityPoolRoles, GetRole) through the lazy
+ * AWS chunk. The real exchange is ./exchange.ts.
  *
  * Importing this file loads no SDK: the chunk is required on the first call.
  */
-import { loadAws, type AwsConfig } from './aws';
-import type { AwsClients, LoginExchange } from './chunks/aws';
-import { EngineError, describeError, isCancelled } from './errors';
-import { issuerName, providerName, providerNameFromArn } from './names';
-import type { PoolTarget, ProviderInfo, RoleInfo } from './token/preflight';
-import { parseTrustPolicy } from './trustPolicy';
-
-const POOL_ID = /^([a-z]{2}(?:-[a-z]+)+-\d+):[0-9a-f-]{36}$/;
-
-/** 'us-east-1:GUID' -> 'us-east-1'; throws a clear error for anything else. */
-export function regionOfPoolId(poolId: string): string {
-  const m = POOL_ID.exec(poolId.trim());
-  if (!m?.[1]) {
-    throw new EngineError('INVALID_INPUT', `"${poolId}" is not an identity pool id.`,
-      'An identity pool id looks like us-east-1:01234567-89ab-cdef-0123-456789abcdef (Cognito console: Identity pools > your pool > Identity pool ID).');
-  }
-  return m[1];
-}
+import { describeError, isCancelled } from '../errors';
+import type { PoolTarget, ProviderInfo, RoleInfo } from '../token/preflight';
+import { loadAws, type AwsConfig } from './config';
+import { awsEnv } from './env';
+import { issuerName, providerName, providerNameFromArn, regionOfPoolId } from './names';
+import type { AwsClients } from './sdk';
+import { readTrustPolicy } from './trustPolicy';
 
 export interface ReadTargetOptions {
   aws: AwsConfig;
@@ -47,11 +36,6 @@ export interface ReadTargetResult {
   notes: string[];
 }
 
-function clientsFor(opts: { aws: AwsConfig; clients?: AwsClients | undefined }, region: string): AwsClients {
-  if (opts.clients && opts.clients.config.region === region) return opts.clients;
-  return loadAws().createAwsClients({ ...opts.aws, region });
-}
-
 function nameKey(name: string): string {
   return name.replace(/\/+$/, '').toLowerCase();
 }
@@ -65,7 +49,7 @@ function nameKey(name: string): string {
 export async function readPoolTarget(opts: ReadTargetOptions): Promise<ReadTargetResult> {
   const region = regionOfPoolId(opts.poolId);
   const aws = loadAws();
-  const clients = clientsFor(opts, region);
+  const clients = awsEnv(opts.aws, { clients: opts.clients }).clients(region);
   const signal = opts.signal;
   const notes: string[] = [];
   const pool = await aws.describeIdentityPool(clients, opts.poolId.trim(), signal);
@@ -117,10 +101,7 @@ export async function readPoolTarget(opts: ReadTargetOptions): Promise<ReadTarge
     const arn = roleArn;
     const role = await soft(`Could not read the role ${arn}`, () => aws.getRoleTrust(clients, arn, signal));
     if ('error' in role) authenticatedRole = { arn, error: role.error };
-    else {
-      const parsed = parseTrustPolicy(role.assumeRolePolicyDocument);
-      authenticatedRole = 'error' in parsed ? { arn: role.arn, trustPolicyError: parsed.error } : { arn: role.arn, trustPolicy: parsed.policy };
-    }
+    else authenticatedRole = { arn: role.arn, ...readTrustPolicy(role.assumeRolePolicyDocument) };
   }
 
   const target: PoolTarget = {
@@ -136,30 +117,4 @@ export async function readPoolTarget(opts: ReadTargetOptions): Promise<ReadTarge
     loginsKey: opts.loginsKey,
   };
   return { target, notes };
-}
-
-export interface ExchangeOptions {
-  aws: AwsConfig;
-  clients?: AwsClients | undefined;
-  poolId: string;
-  /** The Logins key, e.g. 'tenant.auth0.com'. */
-  loginsKey: string;
-  /** The ID token (compact JWT). */
-  token: string;
-  accountId?: string | undefined;
-  signal?: AbortSignal | undefined;
-}
-
-export type ExchangeResult = LoginExchange;
-
-/**
- * The real exchange: GetId + GetCredentialsForIdentity with { [loginsKey]: token }. Returns the
- * identity id, the credentials' expiration and the masked access key id (never the secret), or
- * Cognito's verdict ({ ok: false, step, errorName, message }). Throws EngineErrors only for
- * problems of the tool itself (network, AWS credentials, cancellation).
- */
-export async function exchangeToken(opts: ExchangeOptions): Promise<ExchangeResult> {
-  const region = regionOfPoolId(opts.poolId);
-  const clients = clientsFor(opts, region);
-  return loadAws().getIdAndCredentials(clients, { poolId: opts.poolId.trim(), logins: { [opts.loginsKey]: opts.token }, accountId: opts.accountId }, opts.signal);
 }

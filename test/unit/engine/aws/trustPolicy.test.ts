@@ -5,7 +5,7 @@
  * (ForAnyValue:StringLike "authenticated"); a finding names the statement and what it lets in.
  */
 import * as assert from 'node:assert/strict';
-import { evaluateTrustPolicy, parseTrustPolicy, recommendedTrustPolicy, type TrustStatus } from '../../src/engine/trustPolicy';
+import { evaluateTrustPolicy, parseTrustPolicy, recommendedTrustPolicy, type TrustStatus } from '../../../../src/engine/aws/trustPolicy';
 
 const POOL = 'us-east-1:11111111-2222-3333-4444-555555555555';
 const OTHER = 'us-east-1:99999999-8888-7777-6666-555555555555';

@@ -1,10 +1,10 @@
 /**
  * The engine's door to AWS. This file is cheap to import: the SDK clients live in the
- * lazy chunk (./chunks/aws), loaded on first use with loadAws(), never at activation.
+ * lazy chunk (./sdk.ts, bundled as dist/chunks/aws.js), loaded on first use with loadAws(), never at activation.
  */
-import type * as AwsChunk from './chunks/aws';
-import { EngineError } from './errors';
-import type { TrustSettings } from './trust';
+import type * as AwsChunk from './sdk';
+import { EngineError } from '../errors';
+import type { TrustSettings } from '../trust';
 
 export interface AwsConfig {
   region: string;
@@ -30,7 +30,7 @@ let chunk: AwsModule | undefined;
 export function loadAws(): AwsModule {
   // A plain require so the bundler keeps it as a runtime load of dist/chunks/aws.js.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  chunk ??= require('./chunks/aws') as AwsModule;
+  chunk ??= require('./sdk') as AwsModule;
   return chunk;
 }
 

@@ -27,6 +27,8 @@
  * Pure: no vscode, no network, never throws on any input.
  */
 
+import { canonicalJson } from '../plan/model';
+
 export const COGNITO_PRINCIPAL = 'cognito-identity.amazonaws.com';
 export const AUD_KEY = 'cognito-identity.amazonaws.com:aud';
 export const AMR_KEY = 'cognito-identity.amazonaws.com:amr';
@@ -53,6 +55,28 @@ export function parseTrustPolicy(doc: unknown): { policy: unknown } | { error: s
     }
   }
   return { error: 'The role\'s trust policy is not a JSON object (neither plain nor URL-encoded).' };
+}
+
+/** A role's trust policy as the preflight's RoleInfo holds it: parsed, or why it could not be. */
+export function readTrustPolicy(doc: unknown): { trustPolicy: unknown } | { trustPolicyError: string } {
+  const parsed = parseTrustPolicy(doc);
+  return 'policy' in parsed ? { trustPolicy: parsed.policy } : { trustPolicyError: parsed.error };
+}
+
+/** A policy document as text to show: URL-decoded when IAM returned it encoded, else as it is. */
+export function trustPolicyText(doc: unknown): string {
+  const text = typeof doc === 'string' ? doc : '';
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/** A policy document as IAM returns it (URL-encoded JSON, plain JSON or an object) equals `policyJson`, key order aside. */
+export function samePolicyDocument(doc: unknown, policyJson: string): boolean {
+  const parsed = parseTrustPolicy(doc);
+  return 'policy' in parsed && canonicalJson(parsed.policy) === canonicalJson(JSON.parse(policyJson));
 }
 
 /** The trust policy the authenticated role needs (AWS docs, role-trust-and-permissions). */

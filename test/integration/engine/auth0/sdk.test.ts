@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { loadAuth0, isAuth0Loaded, normalizeAuth0Domain } from '../../src/engine/auth0';
-import { startTenant, type Tenant } from '../standins/tenant';
-import { expectEngineError } from '../helpers/errors';
+import { loadAuth0, isAuth0Loaded, normalizeAuth0Domain } from '../../../../src/engine/auth0/connection';
+import { startTenant, type Tenant } from '../../../standins/tenant';
+import { expectEngineError } from '../../../helpers/errors';
 
 describe('Auth0 Management API (lazy chunk) against the local tenant, over HTTPS with an extra CA', function () {
   this.timeout(30_000);

@@ -1,6 +1,6 @@
 /**
- * Lazy chunk: everything that imports the AWS SDK. Bundled to dist/chunks/aws.js and
- * required on first use through loadAws() in ../aws.ts.
+ * Lazy chunk: everything that imports the AWS SDK (with ./sdkList.ts). The entry file of
+ * dist/chunks/aws.js, required on first use through loadAws() in ./config.ts.
  */
 import {
   IAMClient,
@@ -26,8 +26,8 @@ import {
 import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { fromIni, fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { type AwsConfig, validateAwsConfig } from '../aws';
-import { EngineError, cancelledError, isEngineError } from '../errors';
+import { type AwsConfig, validateAwsConfig } from './config';
+import { EngineError, cancelledError, isEngineError, isNotFound } from '../errors';
 import { httpsAgent } from '../trust';
 
 export interface AwsClients {
@@ -221,7 +221,7 @@ export async function listOidcProviderArns(clients: AwsClients, signal?: AbortSi
 }
 
 // ---------------------------------------------------------------------------------------------
-// Preflight reads and the token exchange (issue 3). Used through ../preflightRead.ts.
+// Preflight reads and the token exchange (issue 3). Used through ./readPool.ts and ./exchange.ts.
 // (Imports for this section are kept here so that the section can be appended to without
 // touching the top of the file; import declarations are hoisted.)
 import { GetOpenIDConnectProviderCommand, GetRoleCommand } from '@aws-sdk/client-iam';
@@ -356,7 +356,7 @@ export async function getIdAndCredentials(
   };
 }
 
-export * from './awsList';
+export * from './sdkList';
 
 // ---------------------------------------------------------------------------------------------
 // Writes for the fixes (../fixes.ts) and the setup wizard. Each is one AWS call through call(),
@@ -477,7 +477,7 @@ export async function findRole(clients: AwsClients, roleName: string, signal?: A
   try {
     return await getRoleTrust(clients, roleName, signal);
   } catch (e) {
-    if (isEngineError(e) && /\bNoSuchEntity/.test(e.message)) return undefined;
+    if (isNotFound(e)) return undefined;
     throw e;
   }
 }

@@ -7,9 +7,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadAws, type AwsConfig } from '../../src/engine/aws';
-import { describeError } from '../../src/engine/errors';
-import { startHangServer, type HangServer } from '../helpers/hangServer';
+import { loadAws, type AwsConfig } from '../../../../src/engine/aws/config';
+import { describeError } from '../../../../src/engine/errors';
+import { startHangServer, type HangServer } from '../../../helpers/hangServer';
 
 const CREDS = { accessKeyId: 'AKIAEXAMPLEEXAMPLE00', secretAccessKey: 'secret' };
 

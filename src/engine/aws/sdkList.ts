@@ -1,6 +1,6 @@
 /**
  * Listing calls and the resources tree's reads and deletes (part of the lazy AWS chunk:
- * re-exported by ./aws.ts).
+ * re-exported by ./sdk.ts).
  */
 import { DeleteIdentityPoolCommand, ListIdentityPoolsCommand } from '@aws-sdk/client-cognito-identity';
 import {
@@ -17,7 +17,7 @@ import {
   RemoveRoleFromInstanceProfileCommand,
   type Role,
 } from '@aws-sdk/client-iam';
-import { awsError, send, type AwsClients } from './aws';
+import { awsError, send, type AwsClients } from './sdk';
 import { EngineError, cancelledError } from '../errors';
 
 export interface IdentityPoolSummary {

@@ -1,5 +1,5 @@
 /**
- * The resources tree's engine (src/engine/resources.ts) against moto seeded with 300 identity
+ * The resources tree's engine (src/engine/resources/) against moto seeded with 300 identity
  * pools, 300 roles (180 trusting cognito-identity.amazonaws.com in four ways, 120 not) and 20 IAM
  * OIDC providers (one of them for the local HTTPS tenant, for the thumbprint drift check).
  *
@@ -25,22 +25,22 @@ import {
   PutUserPolicyCommand,
 } from '@aws-sdk/client-iam';
 import { CognitoIdentityClient, CreateIdentityPoolCommand, DescribeIdentityPoolCommand, SetIdentityPoolRolesCommand } from '@aws-sdk/client-cognito-identity';
-import { loadAws, type AwsConfig } from '../../src/engine/aws';
-import type { AwsClients } from '../../src/engine/chunks/aws';
+import { loadAws, type AwsConfig } from '../../../../src/engine/aws/config';
+import { consoleUrl } from '../../../../src/engine/aws/console';
+import type { AwsClients } from '../../../../src/engine/aws/sdk';
+import { recommendedTrustPolicy } from '../../../../src/engine/aws/trustPolicy';
 import {
   ResourceSession,
   analyzeCognitoTrust,
   applyResourceAction,
-  consoleUrl,
   planResourceAction,
   type RoleSummary,
-} from '../../src/engine/resources';
-import { formatPlan } from '../../src/engine/plan';
-import { recommendedTrustPolicy } from '../../src/engine/preflight';
-import { expectEngineError } from '../helpers/errors';
-import { awsClientConfig, findOrInstallMoto, MOTO_ACCOUNT_ID, startMoto, type Moto } from '../standins/moto';
-import { startTenant, type Tenant } from '../standins/tenant';
-import { recordRequests, type SentRequest } from '../helpers/awsCalls';
+} from '../../../../src/engine/resources';
+import { formatPlan } from '../../../../src/engine/plan';
+import { expectEngineError } from '../../../helpers/errors';
+import { awsClientConfig, findOrInstallMoto, MOTO_ACCOUNT_ID, startMoto, type Moto } from '../../../standins/moto';
+import { startTenant, type Tenant } from '../../../standins/tenant';
+import { recordRequests, type SentRequest } from '../../../helpers/awsCalls';
 
 
 const N_POOLS = 300;

@@ -4,10 +4,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { CreateOpenIDConnectProviderCommand } from '@aws-sdk/client-iam';
-import { loadAws } from '../../src/engine/aws';
-import { startMoto, MOTO_ACCOUNT_ID, type Moto } from '../standins/moto';
-import { freePort } from '../standins/ports';
-import { expectEngineError } from '../helpers/errors';
+import { loadAws } from '../../../../src/engine/aws/config';
+import { startMoto, MOTO_ACCOUNT_ID, type Moto } from '../../../standins/moto';
+import { freePort } from '../../../standins/ports';
+import { expectEngineError } from '../../../helpers/errors';
 
 describe('AWS layer (lazy chunk) against moto, through the endpoint setting', function () {
   this.timeout(60_000);
@@ -16,9 +16,9 @@ describe('AWS layer (lazy chunk) against moto, through the endpoint setting', fu
   after(async () => { await moto?.stop(); });
 
   it('is not loaded until first use (checked in a fresh process)', () => {
-    const probe = "const a=require('./src/engine/aws');const before=a.isAwsLoaded();a.loadAws();"
+    const probe = "const a=require('./src/engine/aws/config');const before=a.isAwsLoaded();a.loadAws();"
       + "process.stdout.write(JSON.stringify([before,a.isAwsLoaded(),Object.keys(require.cache).some(k=>k.includes('client-iam'))]))";
-    const out = execFileSync(process.execPath, ['--require', 'tsx/cjs', '-e', probe], { cwd: path.join(__dirname, '..', '..'), encoding: 'utf8' });
+    const out = execFileSync(process.execPath, ['--require', 'tsx/cjs', '-e', probe], { cwd: path.join(__dirname, '..', '..', '..', '..'), encoding: 'utf8' });
     assert.deepEqual(JSON.parse(out), [false, true, true]);
   });
 

@@ -1,10 +1,10 @@
 /**
  * The engine's door to the Auth0 Management API. Cheap to import: the auth0 SDK lives in
- * the lazy chunk (./chunks/auth0), loaded on first use with loadAuth0().
+ * the lazy chunk (./sdk.ts, bundled as dist/chunks/auth0.js), loaded on first use with loadAuth0().
  */
-import type * as Auth0Chunk from './chunks/auth0';
-import { EngineError } from './errors';
-import type { TrustSettings } from './trust';
+import type * as Auth0Chunk from './sdk';
+import { EngineError } from '../errors';
+import type { TrustSettings } from '../trust';
 
 export type SigningAlg = 'HS256' | 'RS256' | 'RS512' | 'PS256';
 
@@ -27,7 +27,7 @@ let chunk: Auth0Module | undefined;
 /** Loads the auth0 SDK chunk (once). */
 export function loadAuth0(): Auth0Module {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  chunk ??= require('./chunks/auth0') as Auth0Module;
+  chunk ??= require('./sdk') as Auth0Module;
   return chunk;
 }
 
