@@ -12,7 +12,7 @@ import { join, relative, resolve } from 'node:path';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
-/** Where the bundles go (default dist/); test/unit/bundle.test.ts builds into a temp dir. */
+/** Where the bundles go (default dist/); test/unit/package/bundle.test.ts builds into a temp dir. */
 const out = (process.env.A0C_OUTDIR ?? 'dist').replace(/\/+$/, '');
 
 /**

@@ -22,7 +22,7 @@ export default tseslint.config(
   },
   {
     // The engine, the shared files and the CLI run outside VS Code (CLI, tests, webviews): no `vscode` there.
-    // test/unit/eslintRules.test.ts checks that this rule still fires.
+    // test/unit/package/eslintRules.test.ts checks that this rule still fires.
     files: ['src/engine/**/*.ts', 'src/shared/**/*.ts', 'src/cli/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {

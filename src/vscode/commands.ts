@@ -23,7 +23,7 @@ type Handler = (...args: unknown[]) => unknown;
 /**
  * Registers every command of the extension, here and nowhere else. The ids live in
  * src/shared/commands.ts; the map below has one handler for each (the compiler checks that none
- * is missing), and package.json contributes the same ids (test/unit/manifest.test.ts).
+ * is missing), and package.json contributes the same ids (test/unit/package/manifest.test.ts).
  */
 export function registerCommands(t: CommandTargets): vscode.Disposable {
   const { log, thumbprints, inspector, wizard } = t;

@@ -4,7 +4,7 @@
  * Not part of the product: src/vscode/commands.ts registers them only when
  * `process.env.A0C_TEST_HOOKS === '1'`, which esbuild.mjs defines as "1" in development builds
  * (what the in-host and UI tests run) and as "0" in production builds, where the minifier then
- * drops this module entirely (test/unit/bundle.test.ts checks the production bundle for these names).
+ * drops this module entirely (test/unit/package/bundle.test.ts checks the production bundle for these names).
  */
 import * as vscode from 'vscode';
 import type { ResourceSession } from '../engine/resources';

@@ -22,7 +22,7 @@
  *
  * ─────────────────────────────────────────────────────────────────────────────────────
  * ADDED BY moto_plus.py (moto 5.2.5 lacks them; pinned by tests in
- * test/integration/moto.test.ts):
+ * test/standins/moto.test.ts):
  *  - Cognito SetIdentityPoolRoles / GetIdentityPoolRoles: Roles and RoleMappings are
  *    stored per pool; Set replaces both (Roles {} clears). Get returns
  *    {IdentityPoolId, Roles, RoleMappings (only when set)}. DescribeIdentityPool does not
@@ -53,7 +53,7 @@
  * WHAT THE STAND-IN STILL DOES NOT DO. The extension must make these checks itself, and
  * tests must not expect moto to fail where real AWS would. Each point was read in the
  * installed source (site-packages/moto/...); the ones a test could trip over are pinned
- * by the "gap:" tests in test/integration/moto.test.ts.
+ * by the "gap:" tests in test/standins/moto.test.ts.
  *
  * Cognito Identity (moto/cognitoidentity/models.py, responses.py)
  *  - GetId ignores `Logins` entirely: no issuer/`Logins`-key check, no signature/JWKS

@@ -3,7 +3,7 @@
  * normally, and adversarial text is answered at once. Runs the CLI's main() in-process.
  */
 import * as assert from 'node:assert/strict';
-import { runCli } from '../helpers/cli';
+import { runCli } from '../../helpers/cli';
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64url');
 

@@ -3,8 +3,8 @@
  * webview persists with setState, is built by inspectorTokenView from the decode result.
  */
 import * as assert from 'node:assert/strict';
-import { decodeToken } from '../../src/engine/token/decode';
-import { inspectorTokenView } from '../../src/shared/protocol';
+import { decodeToken } from '../../../src/engine/token/decode';
+import { inspectorTokenView } from '../../../src/shared/protocol';
 
 const b64 = (o: unknown): string => Buffer.from(JSON.stringify(o)).toString('base64url');
 const SIG = 'U2lnbmF0dXJlLW9mLXRoZS10b2tlbi1kby1ub3QtbGVhaw';

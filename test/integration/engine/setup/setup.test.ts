@@ -35,9 +35,9 @@ import {
   SetIdentityPoolRolesCommand,
 } from '@aws-sdk/client-cognito-identity';
 import { fromCognitoIdentityPool } from '@aws-sdk/credential-providers';
-import { loadAws, type AwsConfig } from '../../src/engine/aws/config';
-import type { AwsClients } from '../../src/engine/aws/sdk';
-import { recommendedTrustPolicy } from '../../src/engine/aws/trustPolicy';
+import { loadAws, type AwsConfig } from '../../../../src/engine/aws/config';
+import type { AwsClients } from '../../../../src/engine/aws/sdk';
+import { recommendedTrustPolicy } from '../../../../src/engine/aws/trustPolicy';
 import {
   applyAll,
   createSetupCache,
@@ -50,13 +50,13 @@ import {
   snippets,
   type SetupConfig,
   type SetupContext,
-} from '../../src/engine/setup';
-import { applyAddCallbackUrl, planAddCallbackUrl, startSignIn } from '../../src/engine/signin';
-import type { TrustSettings } from '../../src/engine/trust';
-import { setupCommand } from '../../src/cli/setup';
-import { awsClientConfig, findOrInstallMoto, MOTO_ACCOUNT_ID, startMoto, type Moto } from '../standins/moto';
-import { startTenant, type Tenant } from '../standins/tenant';
-import { isWrite, recordRequests, type SentRequest } from '../helpers/awsCalls';
+} from '../../../../src/engine/setup';
+import { applyAddCallbackUrl, planAddCallbackUrl, startSignIn } from '../../../../src/engine/signin';
+import type { TrustSettings } from '../../../../src/engine/trust';
+import { setupCommand } from '../../../../src/cli/setup';
+import { awsClientConfig, findOrInstallMoto, MOTO_ACCOUNT_ID, startMoto, type Moto } from '../../../standins/moto';
+import { startTenant, type Tenant } from '../../../standins/tenant';
+import { isWrite, recordRequests, type SentRequest } from '../../../helpers/awsCalls';
 
 
 

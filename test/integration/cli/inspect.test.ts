@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { runCli as cli } from '../helpers/cli';
-import { startTenant, type Tenant } from '../standins/tenant';
-import { startMoto, type Moto } from '../standins/moto';
-import { buildWorld, type World } from '../standins/world';
+import { runCli as cli } from '../../helpers/cli';
+import { startTenant, type Tenant } from '../../standins/tenant';
+import { startMoto, type Moto } from '../../standins/moto';
+import { buildWorld, type World } from '../../standins/world';
 
 describe('CLI inspect-token (a CI gate) against the local tenant and moto', function () {
   this.timeout(60_000);

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { checkSetupFields, type SetupFieldsInput } from '../../src/engine/setup/fields';
+import { checkSetupFields, type SetupFieldsInput } from '../../../../src/engine/setup/fields';
 
 const GOOD: SetupFieldsInput = { aws: { region: 'us-east-1' }, domain: 'https://tenant.auth0.com/', clientId: 'abc123', poolName: 'auth0-cognito' };
 

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ESLint } from 'eslint';
 
-const root = path.join(__dirname, '..', '..');
+const root = path.join(__dirname, '..', '..', '..');
 
 /** A .ts file that exists under `dir` (type-aware linting needs a file the TypeScript project knows; its text is replaced). */
 function someTsFile(dir: string): string {

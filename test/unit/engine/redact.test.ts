@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { redact, mask } from '../../src/engine/redact';
+import { redact, mask } from '../../../src/engine/redact';
 
 describe('redact', () => {
   const jwt = 'eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0.eyJzdWIiOiJhdXRoMHwxMjMiLCJhdWQiOiJhYmMifQ.c2lnbmF0dXJlLWJ5dGVz';

@@ -3,12 +3,12 @@ import { execFile } from 'node:child_process';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import { computeThumbprint } from '../../src/engine/thumbprint';
-import { main } from '../../src/cli/main';
-import { generateCertChain, removeCertChain, splitPemCertificates, type CertChain } from '../standins/certs';
-import { startTenant, type Tenant } from '../standins/tenant';
-import { freePort } from '../standins/ports';
-import { expectEngineError } from '../helpers/errors';
+import { computeThumbprint } from '../../../src/engine/thumbprint';
+import { main } from '../../../src/cli/main';
+import { generateCertChain, removeCertChain, splitPemCertificates, type CertChain } from '../../standins/certs';
+import { startTenant, type Tenant } from '../../standins/tenant';
+import { freePort } from '../../standins/ports';
+import { expectEngineError } from '../../helpers/errors';
 
 function execOut(cmd: string, args: string[], input?: string): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -5,9 +5,9 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
-import { normalizeProviderUrl } from '../../src/engine/fixes';
-import { roleNameOf } from '../../src/engine/aws/names';
-import { recommendedTrustPolicy } from '../../src/engine/aws/trustPolicy';
+import { normalizeProviderUrl } from '../../../../src/engine/fixes';
+import { roleNameOf } from '../../../../src/engine/aws/names';
+import { recommendedTrustPolicy } from '../../../../src/engine/aws/trustPolicy';
 import {
   formatInspection,
   formatOutcome,
@@ -20,11 +20,11 @@ import {
   STEP_IDS,
   validateSetupConfig,
   type SetupConfig,
-} from '../../src/engine/setup';
-import { trustFindings } from '../../src/engine/setup/authenticatedRole';
-import { isAuth0TenantDomain } from '../../src/engine/setup/connections';
-import { managementFromEnv } from '../../src/cli/setup';
-import { EngineError } from '../../src/engine/errors';
+} from '../../../../src/engine/setup';
+import { trustFindings } from '../../../../src/engine/setup/authenticatedRole';
+import { isAuth0TenantDomain } from '../../../../src/engine/setup/connections';
+import { managementFromEnv } from '../../../../src/cli/setup';
+import { EngineError } from '../../../../src/engine/errors';
 
 const POOL = 'eu-west-1:0a1b2c3d-4e5f-6789-abcd-ef0123456789';
 
@@ -187,7 +187,7 @@ describe('setup engine (pure parts)', () => {
   });
 
   it('importing the engine, the sign-in and the CLI module loads no SDK', () => {
-    const root = path.join(__dirname, '..', '..');
+    const root = path.join(__dirname, '..', '..', '..', '..');
     const code = [
       "require('./src/engine/setup'); require('./src/engine/signin'); require('./src/cli/setup');",
       "const aws = require('./src/engine/aws/config'); const a0 = require('./src/engine/auth0/connection');",

@@ -3,10 +3,10 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type * as AwsChunk from '../../src/engine/aws/sdk';
-import type * as Auth0Chunk from '../../src/engine/auth0/sdk';
-import { describeError, EngineError, isCancelled, isEngineError, networkError } from '../../src/engine/errors';
-import { startTenant, type Tenant } from '../standins/tenant';
+import type * as AwsChunk from '../../../src/engine/aws/sdk';
+import type * as Auth0Chunk from '../../../src/engine/auth0/sdk';
+import { describeError, EngineError, isCancelled, isEngineError, networkError } from '../../../src/engine/errors';
+import { startTenant, type Tenant } from '../../standins/tenant';
 
 /**
  * The lazy chunks (dist/chunks/*.js) each bundle their own copy of src/engine/errors.ts, so an
@@ -14,7 +14,7 @@ import { startTenant, type Tenant } from '../standins/tenant';
  * test, which loads the engine from source). These tests load the REAL built chunks and check
  * that such errors are still described with their own message and hint.
  */
-const root = path.join(__dirname, '..', '..');
+const root = path.join(__dirname, '..', '..', '..');
 
 function newestMtime(dir: string): number {
   let newest = 0;

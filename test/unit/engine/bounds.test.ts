@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { jsonDepth, limitDepth, tooDeepMarker } from '../../src/engine/bounds';
+import { jsonDepth, limitDepth, tooDeepMarker } from '../../../src/engine/bounds';
 
 describe('bounds: depth of outside JSON', () => {
   it('jsonDepth counts brackets outside strings only, escapes included', () => {

@@ -11,9 +11,9 @@ import * as https from 'node:https';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ManagementClient, ManagementError } from 'auth0';
-import { sha1Fingerprint, splitPemCertificates } from '../standins/certs';
-import type { TenantDescription } from '../standins/serve-tenant';
-import { fetchTrustingCa, startTenant, type Tenant } from '../standins/tenant';
+import { sha1Fingerprint, splitPemCertificates } from './certs';
+import type { TenantDescription } from './serve-tenant';
+import { fetchTrustingCa, startTenant, type Tenant } from './tenant';
 
 // jose is ESM-only; this file runs as CommonJS, so load it with a dynamic import.
 const loadJose = () => import('jose');
@@ -630,7 +630,7 @@ describe('Auth0 stand-in tenant', function () {
     it('writes its description, serves, and cleans up on SIGTERM', async () => {
       const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'serve-tenant-test-'));
       const out = path.join(dir, 'tenant.json');
-      const script = path.join(__dirname, '..', 'standins', 'serve-tenant.ts');
+      const script = path.join(__dirname, 'serve-tenant.ts');
       const child = spawn(process.execPath, [require.resolve('tsx/cli'), script, '--out', out, '--callback', REDIRECT, '--alg', 'RS256'], {
         stdio: ['ignore', 'ignore', 'pipe'],
       });

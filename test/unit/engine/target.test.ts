@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { parseHostInput, formatTarget } from '../../src/engine/target';
-import { EngineError } from '../../src/engine/errors';
+import { parseHostInput, formatTarget } from '../../../src/engine/target';
+import { EngineError } from '../../../src/engine/errors';
 
 describe('parseHostInput', () => {
   const good: Array<[string, string, number, string | undefined]> = [

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { parseThumbprintViewMessage } from '../../src/shared/protocol';
+import { parseThumbprintViewMessage } from '../../../src/shared/protocol';
 
 describe('webview message validation (thumbprint view)', () => {
   it('accepts the messages the view sends', () => {

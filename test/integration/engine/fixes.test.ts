@@ -36,21 +36,21 @@ import {
   UpdateIdentityPoolCommand,
   type CreateIdentityPoolCommandInput,
 } from '@aws-sdk/client-cognito-identity';
-import { loadAuth0 } from '../../src/engine/auth0/connection';
-import { loadAws, type AwsConfig } from '../../src/engine/aws/config';
-import type { AwsClients } from '../../src/engine/aws/sdk';
-import { applyFix, authenticatedRoleName, normalizeProviderUrl, planFix, type FixContext, type FixSubject } from '../../src/engine/fixes';
-import { formatPlan, type Plan } from '../../src/engine/plan';
-import { JwksCache, verifySignature } from '../../src/engine/token/jwks';
-import { runPreflight, type FixAction, type PreflightReport, type RuleId } from '../../src/engine/token/preflight';
-import { readPoolTarget, type ReadTargetOptions } from '../../src/engine/aws/readPool';
-import { parseTrustPolicy, recommendedTrustPolicy } from '../../src/engine/aws/trustPolicy';
-import { decodeToken } from '../../src/engine/token/decode';
-import type { TrustSettings } from '../../src/engine/trust';
-import { expectEngineError } from '../helpers/errors';
-import { awsClientConfig, findOrInstallMoto, MOTO_ACCOUNT_ID, startMoto, type Moto } from '../standins/moto';
-import { startTenant, type Tenant } from '../standins/tenant';
-import { isWrite, recordRequests, type SentRequest } from '../helpers/awsCalls';
+import { loadAuth0 } from '../../../src/engine/auth0/connection';
+import { loadAws, type AwsConfig } from '../../../src/engine/aws/config';
+import type { AwsClients } from '../../../src/engine/aws/sdk';
+import { applyFix, authenticatedRoleName, normalizeProviderUrl, planFix, type FixContext, type FixSubject } from '../../../src/engine/fixes';
+import { formatPlan, type Plan } from '../../../src/engine/plan';
+import { JwksCache, verifySignature } from '../../../src/engine/token/jwks';
+import { runPreflight, type FixAction, type PreflightReport, type RuleId } from '../../../src/engine/token/preflight';
+import { readPoolTarget, type ReadTargetOptions } from '../../../src/engine/aws/readPool';
+import { parseTrustPolicy, recommendedTrustPolicy } from '../../../src/engine/aws/trustPolicy';
+import { decodeToken } from '../../../src/engine/token/decode';
+import type { TrustSettings } from '../../../src/engine/trust';
+import { expectEngineError } from '../../helpers/errors';
+import { awsClientConfig, findOrInstallMoto, MOTO_ACCOUNT_ID, startMoto, type Moto } from '../../standins/moto';
+import { startTenant, type Tenant } from '../../standins/tenant';
+import { isWrite, recordRequests, type SentRequest } from '../../helpers/awsCalls';
 
 
 

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { parseArgs } from '../../src/cli/main';
-import { runCli as run } from '../helpers/cli';
+import { parseArgs } from '../../../src/cli/main';
+import { runCli as run } from '../../helpers/cli';
 
 describe('CLI', () => {
   it('parses options', () => {

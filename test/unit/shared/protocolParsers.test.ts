@@ -4,7 +4,7 @@
  * extra fields, huge strings, nested junk, prototype keys, inherited fields) is rejected.
  */
 import * as assert from 'node:assert/strict';
-import { parseInspectorViewMessage, parseWizardForm, parseWizardViewMessage } from '../../src/shared/protocol';
+import { parseInspectorViewMessage, parseWizardForm, parseWizardViewMessage } from '../../../src/shared/protocol';
 
 const FORM = { domain: 'tenant.auth0.com', clientId: 'abc123', poolName: 'auth0-cognito', roleName: '' };
 const HUGE = 'x'.repeat(1_000_000);

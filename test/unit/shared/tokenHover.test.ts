@@ -4,8 +4,8 @@
  */
 import * as assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { decodeToken } from '../../src/engine/token/decode';
-import { escapeMarkdownText, inspectCommandLink, tokenHoverMarkdown, MAX_LINK_TOKEN_LENGTH } from '../../src/shared/tokenHover';
+import { decodeToken } from '../../../src/engine/token/decode';
+import { escapeMarkdownText, inspectCommandLink, tokenHoverMarkdown, MAX_LINK_TOKEN_LENGTH } from '../../../src/shared/tokenHover';
 
 const b64 = (o: unknown): string => Buffer.from(JSON.stringify(o)).toString('base64url');
 const jwt = (claims: Record<string, unknown>, header: Record<string, unknown> = { alg: 'RS256', typ: 'JWT' }): string => `${b64(header)}.${b64(claims)}.c2ln`;

@@ -6,13 +6,13 @@
  */
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
-import type { SetupContext } from '../../src/engine/setup';
-import { applyAddCallbackUrl, checkCallbackUrl, pkcePair, planAddCallbackUrl, SignInError, startSignIn, type SignInFailure, type SignInOptions } from '../../src/engine/signin';
-import { decodeToken } from '../../src/engine/token/decode';
-import { EngineError } from '../../src/engine/errors';
-import { expectEngineError } from '../helpers/errors';
-import { freePort } from '../standins/ports';
-import { startTenant, type Tenant } from '../standins/tenant';
+import type { SetupContext } from '../../../src/engine/setup';
+import { applyAddCallbackUrl, checkCallbackUrl, pkcePair, planAddCallbackUrl, SignInError, startSignIn, type SignInFailure, type SignInOptions } from '../../../src/engine/signin';
+import { decodeToken } from '../../../src/engine/token/decode';
+import { EngineError } from '../../../src/engine/errors';
+import { expectEngineError } from '../../helpers/errors';
+import { freePort } from '../../standins/ports';
+import { startTenant, type Tenant } from '../../standins/tenant';
 
 async function expectSignInError(p: Promise<unknown>, reason: SignInFailure, message: RegExp, hint?: RegExp): Promise<SignInError> {
   let caught: unknown;

@@ -49,7 +49,7 @@ import {
 } from '@aws-sdk/client-cognito-identity';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromCognitoIdentityPool } from '@aws-sdk/credential-providers';
-import { awsClientConfig, findOrInstallMoto, MOTO_ACCOUNT_ID, startMoto, type Moto } from '../standins/moto';
+import { awsClientConfig, findOrInstallMoto, MOTO_ACCOUNT_ID, startMoto, type Moto } from './moto';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const CLIENT_ID = 'c1ientIdOfTheAuth0Application';

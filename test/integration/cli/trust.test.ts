@@ -9,11 +9,11 @@
  */
 import * as assert from 'node:assert/strict';
 import { IAMClient, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
-import { recommendedTrustPolicy } from '../../src/engine/aws/trustPolicy';
-import { runCli as cli } from '../helpers/cli';
-import { startTenant, type Tenant } from '../standins/tenant';
-import { awsClientConfig, startMoto, type Moto } from '../standins/moto';
-import { buildWorld, type World } from '../standins/world';
+import { recommendedTrustPolicy } from '../../../src/engine/aws/trustPolicy';
+import { runCli as cli } from '../../helpers/cli';
+import { startTenant, type Tenant } from '../../standins/tenant';
+import { awsClientConfig, startMoto, type Moto } from '../../standins/moto';
+import { buildWorld, type World } from '../../standins/world';
 
 interface JsonRule { id: string; status: string; message: string; awsError?: string; fix?: { kind: string; policy?: string; poolId?: string } }
 

@@ -13,12 +13,12 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { main } from '../../src/cli/main';
-import { runCli as cli } from '../helpers/cli';
-import { startHangServer, type HangServer } from '../helpers/hangServer';
-import { startTenant, type Tenant } from '../standins/tenant';
+import { main } from '../../../src/cli/main';
+import { runCli as cli } from '../../helpers/cli';
+import { startHangServer, type HangServer } from '../../helpers/hangServer';
+import { startTenant, type Tenant } from '../../standins/tenant';
 
-const REPO = path.resolve(__dirname, '..', '..');
+const REPO = path.resolve(__dirname, '..', '..', '..');
 const AWS_ENV = { AWS_ACCESS_KEY_ID: 'AKIAEXAMPLEEXAMPLE00', AWS_SECRET_ACCESS_KEY: 'secret', AWS_REGION: 'us-east-1' };
 
 const b64url = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
