@@ -3,7 +3,9 @@
 //  - dist/cli.js           the headless CLI over the same engine (`bin` in package.json)
 //  - dist/chunks/aws.js    AWS SDK clients (src/engine/aws/sdk.ts), required on first use only
 //  - dist/chunks/auth0.js  Auth0 Management API client (src/engine/auth0/sdk.ts), required on first use only
-//  - dist/chunks/jose.js   jose, JWT signature checks (src/engine/token/jose.ts), required on first use only
+//  - dist/chunks/cli-*.js the CLI's commands other than `thumbprint` (src/cli/setup.ts, inspectToken.ts), required by dist/cli.js on demand
+//  - dist/chunks/<engine>.js  the engines the VS Code layer loads on first use (src/engine/chunks/*.ts,
+//                          required through src/vscode/load/*.ts), so activation loads none of them
 //  - dist/webview/*.js     webview scripts (browser, IIFE)
 //  - dist/test/vscode/**   the in-host test runner and suites (not packaged)
 import * as esbuild from 'esbuild';
@@ -25,7 +27,18 @@ const out = (process.env.A0C_OUTDIR ?? 'dist').replace(/\/+$/, '');
 const CHUNKS = {
   'src/engine/aws/sdk.ts': 'aws',
   'src/engine/auth0/sdk.ts': 'auth0',
-  'src/engine/token/jose.ts': 'jose',
+  // The CLI's heavier commands, required by src/cli/main.ts when run (`thumbprint` loads neither).
+  'src/cli/setup.ts': 'cli-setup',
+  'src/cli/inspectToken.ts': 'cli-inspect-token',
+  // The engines behind the VS Code layer, each required through its loader in src/vscode/load/.
+  'src/engine/chunks/token.ts': 'token',
+  'src/engine/chunks/inspect.ts': 'inspect',
+  'src/engine/chunks/fixes.ts': 'fixes',
+  'src/engine/chunks/plan.ts': 'plan',
+  'src/engine/chunks/setup.ts': 'setup',
+  'src/engine/chunks/resources.ts': 'resources',
+  'src/engine/chunks/thumbprint.ts': 'thumbprint',
+  'src/engine/chunks/trust.ts': 'trust',
 };
 
 /** The chunk a relative import names (e.g. './sdk' from src/engine/aws/), or undefined. */
@@ -38,7 +51,8 @@ const lazyChunks = {
   name: 'lazy-chunks',
   setup(build) {
     const entries = (build.initialOptions.entryPoints ?? []).map((e) => relative(process.cwd(), resolve(e)).split('\\').join('/'));
-    build.onResolve({ filter: /^\.\.?\/(.*\/)?(sdk|jose)$/ }, (args) => {
+    // Every relative import is looked up in CHUNKS (the table decides, not the file name).
+    build.onResolve({ filter: /^\.\.?\// }, (args) => {
       const name = chunkOf(args.resolveDir, args.path);
       if (!name) return undefined;
       // Inside the chunk's own bundle (its files import one another), bundle it.

@@ -5,14 +5,15 @@
  * nothing. Run by `npm run bench` (after `node esbuild.mjs --production`, for dist/cli.js).
  */
 import { spawnSync } from 'node:child_process';
-import { generateKeyPairSync, createSign } from 'node:crypto';
+import { generateKeyPairSync, createSign, sign as cryptoSign, verify as cryptoVerify } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeToken } from '../src/engine/token/decode';
 import { findJwtsInText, jwtAt } from '../src/engine/token/scan';
 import { recommendedTrustPolicy } from '../src/engine/aws/trustPolicy';
 import { runPreflight, type PoolTarget } from '../src/engine/token/preflight';
-import { verifySignature, type Jwk } from '../src/engine/token/jwks';
+import { verifySignature, JwksCache, type Jwk } from '../src/engine/token/jwks';
+import { inspectToken } from '../src/engine/token/inspect';
 
 function b64(v: unknown): string {
   return Buffer.from(JSON.stringify(v)).toString('base64url');
@@ -48,7 +49,43 @@ async function main(): Promise<void> {
   await time('decode + preflight (against a pool, 17 rules)', 10_000, () => runPreflight({ token: decodeToken(token), target }));
   const sig = await verifySignature(decoded, { keys: [jwk] });
   if (sig.status !== 'valid') throw new Error(`bench token did not verify: ${sig.message}`);
-  await time('signature check (RS256, key set cached)', 2_000, () => verifySignature(decoded, { keys: [jwk] }));
+  // The JWKS cache as after a first fetch (no network): the issuer's key set, fresh.
+  const cache = new JwksCache();
+  (cache as unknown as { entries: Map<string, unknown> }).entries.set(claims.iss, {
+    issuer: claims.iss, discoveryUrl: `${claims.iss}.well-known/openid-configuration`, jwksUri: `${claims.iss}.well-known/jwks.json`,
+    keys: [jwk], fetchedAt: Date.now(), expiresAt: Date.now() + 3600_000, jwksOtherOrigin: false, imported: new Map(),
+  });
+  await time('signature check (RS256, keys given)', 20_000, () => verifySignature(decoded, { keys: [jwk] }));
+  await time('signature check (RS256, JWKS cache hit)', 20_000, () => verifySignature(decoded, { cache }));
+  // The floor: node:crypto alone on the same signing input (what `openssl speed rsa2048` measures, plus Node's per-call cost).
+  const dot = token.lastIndexOf('.');
+  const data = Buffer.from(token.slice(0, dot));
+  const sigBytes = Buffer.from(token.slice(dot + 1), 'base64url');
+  await time('  floor: crypto.verify(sha256) alone, same key', 20_000, () => cryptoVerify('sha256', data, publicKey, sigBytes));
+  for (const [alg, kind] of [['ES256', 'ec'], ['EdDSA', 'ed25519'], ['PS256', 'rsa']] as const) {
+    const pair = kind === 'ec' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : kind === 'ed25519' ? generateKeyPairSync('ed25519') : generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const k = { ...pair.publicKey.export({ format: 'jwk' }), kid: 'k2' } as Jwk;
+    const inp = `${b64({ alg, typ: 'JWT', kid: 'k2' })}.${b64(claims)}`;
+    const raw = alg === 'ES256' ? cryptoSign('sha256', Buffer.from(inp), { key: pair.privateKey, dsaEncoding: 'ieee-p1363' })
+      : alg === 'EdDSA' ? cryptoSign(null, Buffer.from(inp), pair.privateKey)
+        : cryptoSign('sha256', Buffer.from(inp), { key: pair.privateKey, padding: 6, saltLength: 32 });
+    const d = decodeToken(`${inp}.${raw.toString('base64url')}`);
+    const opts = alg === 'PS256' ? { keys: [k], expectedAlg: 'PS256' } : { keys: [k] };
+    const r = await verifySignature(d, opts);
+    if (r.status !== 'valid') throw new Error(`${alg} bench token did not verify: ${r.message}`);
+    await time(`signature check (${alg}, keys given)`, 10_000, () => verifySignature(d, opts));
+  }
+  // The whole pipeline: decode + signature (JWKS cache hit) + preflight, as inspect-token runs it.
+  const full = await inspectToken(token, { cache, trust: undefined, timeoutMs: undefined });
+  if (full.signature?.status !== 'valid') throw new Error(`inspect: ${full.signature?.message}`);
+  await time('full inspect, token only (inspectToken, JWKS cached)', 10_000, () => inspectToken(token, { cache, trust: undefined, timeoutMs: undefined }));
+  // Against a pool: the pool read once (here a ready PoolTarget, as readPoolTarget returns it),
+  // then per token: decode + signature (cached key) + the 17 rules against that target.
+  await time('full inspect against a pool (target read once)', 10_000, async () => {
+    const d = decodeToken(token);
+    const signature = await verifySignature(d, { cache });
+    return runPreflight({ token: d, signature, target });
+  });
   adversarialScan();
   adversarialCli();
 }

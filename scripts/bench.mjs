@@ -1,7 +1,8 @@
 // Benchmark: prints numbers, asserts nothing.
 //  - size of each bundle in dist/
 //  - time to require dist/extension.js and run activate() (fresh process per run, median of N)
-//  - which files activation loaded (the lazy SDK chunks must not be among them)
+//  - which modules activation loaded: files (no dist/chunks/* among them: neither the SDK nor
+//    the engine chunks) and Node built-ins
 //  - time to require each lazy chunk on first use
 // Run after a production build: `npm run bench` does both.
 import { execFileSync } from 'node:child_process';
@@ -46,7 +47,7 @@ const ns = (o = {}) => new Proxy(o, { get: (t, k) => (k in t ? t[k] : any()) });
 const vscodeStub = {
   version: 'bench',
   l10n: ns({ t: (s) => s }),
-  workspace: ns({ getConfiguration: () => ({ get: (_k, d) => d }), workspaceFolders: undefined }),
+  workspace: ns({ getConfiguration: () => ({ get: (_k, d) => d, inspect: () => undefined }), workspaceFolders: undefined }),
   Uri: ns({ joinPath: (...a) => a.join('/'), file: (p) => p, parse: (p) => p }),
   env: ns({ uiKind: 1 }),
   UIKind: { Desktop: 1, Web: 2 },
@@ -55,23 +56,33 @@ for (const k of ['window', 'commands', 'languages', 'extensions', 'debug', 'task
   'ThemeIcon', 'ThemeColor', 'MarkdownString', 'TreeItemCollapsibleState', 'ProgressLocation', 'ViewColumn', 'ConfigurationTarget', 'Range',
   'Position', 'CodeLens', 'Hover', 'FileDecoration', 'StatusBarAlignment', 'TreeItemCheckboxState', 'CancellationTokenSource']) vscodeStub[k] = any();
 const load = Module._load;
-Module._load = function (request, ...rest) { return request === 'vscode' ? vscodeStub : load.call(this, request, ...rest); };
+const builtins = new Set();
+let recording = false;
+Module._load = function (request, ...rest) {
+  if (request === 'vscode') return vscodeStub;
+  if (recording && Module.isBuiltin(request)) builtins.add(request.replace(/^node:/, ''));
+  return load.call(this, request, ...rest);
+};
 const before = new Set(Object.keys(require.cache));
+recording = true;
 const t0 = process.hrtime.bigint();
 const ext = require(process.argv[1]);
 const t1 = process.hrtime.bigint();
 ext.activate({ subscriptions: [], extensionUri: process.argv[1], globalState: { get() {}, update: async () => {} }, workspaceState: { get() {}, update: async () => {} }, secrets: { get: async () => undefined, store: async () => {}, delete: async () => {}, onDidChange: () => ({ dispose() {} }) } });
 const t2 = process.hrtime.bigint();
+recording = false;
 const loaded = Object.keys(require.cache).filter((k) => !before.has(k));
-process.stdout.write(JSON.stringify({ requireMs: Number(t1 - t0) / 1e6, activateMs: Number(t2 - t1) / 1e6, loaded }));
+process.stdout.write(JSON.stringify({ requireMs: Number(t1 - t0) / 1e6, activateMs: Number(t2 - t1) / 1e6, loaded, builtins: [...builtins].sort() }));
 `;
 
 const samples = [];
 let loaded = [];
+let builtins = [];
 for (let i = 0; i < runs; i++) {
   const out = JSON.parse(execFileSync(process.execPath, ['-e', probe, join(dist, 'extension.js')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
   samples.push(out);
   loaded = out.loaded;
+  builtins = out.builtins;
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 console.log('\n== activation (median of %d fresh processes) ==', runs);
@@ -80,6 +91,7 @@ console.log(`activate()                  ${median(samples.map((s) => s.activateM
 console.log(`require + activate          ${median(samples.map((s) => s.requireMs + s.activateMs)).toFixed(2)} ms`);
 console.log('modules loaded by require + activate:');
 for (const m of loaded) console.log(`  ${relative(root, m)}`);
+console.log(`  Node built-ins: ${builtins.length === 0 ? 'none' : builtins.join(', ')}`);
 const chunks = loaded.filter((m) => m.includes(`${join('dist', 'chunks')}`));
 console.log(`lazy chunks loaded at activation: ${chunks.length === 0 ? 'none' : chunks.map((c) => relative(root, c)).join(', ')}`);
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Installs moto's server (the AWS stand-in used by the integration tests) into a
-# Python venv in a cache dir OUTSIDE the repo, and prints the path of its
-# moto_server executable as the last line of stdout.
+# Installs moto's server (the AWS stand-in used by the integration tests) and the
+# AWS CLI v1 (`awscli` from PyPI, for scripts/bench-awscli.ts: its `aws` is beside
+# moto_server) into one Python venv in a cache dir OUTSIDE the repo, and prints the
+# path of its moto_server executable as the last line of stdout. The venv's folder
+# is keyed by both pinned versions: changing either builds a new one.
 #
 #   bash scripts/install-moto.sh            # install if needed, print path
 #   AUTH0_COGNITO_CACHE=/somewhere bash scripts/install-moto.sh
@@ -15,17 +17,22 @@
 set -euo pipefail
 
 MOTO_VERSION="5.2.5"
+# This awscli vendors its own botocore (awscli/botocore, no pin on moto's botocore); it needs Python >= 3.10.
+AWSCLI_VERSION="1.46.3"
 
 CACHE_ROOT="${AUTH0_COGNITO_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/auth0-cognito-bridge}"
-DEST="$CACHE_ROOT/moto-$MOTO_VERSION"
+KEY="moto-$MOTO_VERSION-awscli-$AWSCLI_VERSION"
+DEST="$CACHE_ROOT/$KEY"
 MARKER="$DEST/.install-complete"
 PYTHON="${MOTO_PYTHON:-python3}"
+
+IMPORT_CHECK='import moto.server, moto.iam, moto.cognitoidentity, moto.sts, awscli.clidriver'
 
 log() { printf '[install-moto] %s\n' "$*" >&2; }
 
 is_complete() {
-  [[ -f "$MARKER" && -x "$DEST/bin/moto_server" && -x "$DEST/bin/python" ]] &&
-    "$DEST/bin/python" -c 'import moto.server, moto.iam, moto.cognitoidentity, moto.sts' >/dev/null 2>&1
+  [[ -f "$MARKER" && -x "$DEST/bin/moto_server" && -x "$DEST/bin/aws" && -x "$DEST/bin/python" ]] &&
+    "$DEST/bin/python" -c "$IMPORT_CHECK" >/dev/null 2>&1
 }
 
 # Fast path without taking the lock.
@@ -82,9 +89,9 @@ if [[ -e "$DEST" ]]; then
   log "removing incomplete install at $DEST"
   rm -rf "$DEST"
 fi
-rm -rf "$CACHE_ROOT/.moto-$MOTO_VERSION.tmp."*
+rm -rf "$CACHE_ROOT/.$KEY.tmp."*
 
-TMP="$(mktemp -d "$CACHE_ROOT/.moto-$MOTO_VERSION.tmp.XXXXXX")"
+TMP="$(mktemp -d "$CACHE_ROOT/.$KEY.tmp.XXXXXX")"
 chmod 755 "$TMP"
 cleanup() { rm -rf "$TMP"; }
 trap cleanup EXIT
@@ -92,11 +99,11 @@ trap cleanup EXIT
 start=$(date +%s)
 log "creating venv with $("$PYTHON" --version 2>&1) in $TMP"
 "$PYTHON" -m venv "$TMP"
-log "pip install moto[server]==$MOTO_VERSION"
+log "pip install moto[server]==$MOTO_VERSION awscli==$AWSCLI_VERSION"
 "$TMP/bin/python" -m pip install --quiet --disable-pip-version-check --no-input \
-  "moto[server]==$MOTO_VERSION" >&2
+  "moto[server]==$MOTO_VERSION" "awscli==$AWSCLI_VERSION" >&2
 
-# Console scripts (moto_server, pip, ...) and activate scripts carry the absolute
+# Console scripts (moto_server, aws, pip, ...) and activate scripts carry the absolute
 # path of the venv they were built in: point them at the final location.
 for f in "$TMP"/bin/*; do
   [[ -f "$f" && ! -L "$f" ]] || continue
@@ -106,8 +113,8 @@ for f in "$TMP"/bin/*; do
 done
 [[ -f "$TMP/pyvenv.cfg" ]] && sed -i "s#$TMP#$DEST#g" "$TMP/pyvenv.cfg"
 
-"$TMP/bin/python" -c 'import moto.server, moto.iam, moto.cognitoidentity, moto.sts' >&2
-printf 'moto %s installed %s\n' "$MOTO_VERSION" "$(date -u +%FT%TZ)" >"$TMP/.install-complete"
+"$TMP/bin/python" -c "$IMPORT_CHECK" >&2
+printf 'moto %s, awscli %s installed %s\n' "$MOTO_VERSION" "$AWSCLI_VERSION" "$(date -u +%FT%TZ)" >"$TMP/.install-complete"
 
 mv "$TMP" "$DEST"
 trap - EXIT

@@ -6,12 +6,23 @@
  */
 import { computeThumbprint } from '../engine/thumbprint';
 import { formatThumbprintText } from '../engine/format';
-import { cancelledError, describeError, EngineError, isEngineError, type ErrorCode } from '../engine/errors';
-import { loadCaFiles } from '../engine/trust';
-import { inspectToken } from '../engine/token/inspect';
-import type { PreflightVerdict } from '../engine/token/preflight';
-import { formatPreflightText } from '../engine/format';
-import { setupCommand } from './setup';
+import { describeError, isEngineError, type ErrorCode } from '../engine/errors';
+import { EXIT, SEE_HELP } from './common';
+import type * as SetupCli from './setup';
+import type * as InspectCli from './inspectToken';
+import type * as Trust from '../engine/trust';
+
+export { EXIT, SEE_HELP, MAX_STDIN_BYTES, exitCodeOfVerdict } from './common';
+
+// Each command loads only what it needs: `thumbprint` is this file plus the TLS code; `setup`
+// (src/cli/setup.ts) and `inspect-token` (src/cli/inspectToken.ts) are required on demand, and
+// in dist/ they are chunks of their own (dist/chunks/cli-setup.js, cli-inspect-token.js; see
+// CHUNKS in esbuild.mjs), so `thumbprint` never loads the setup, preflight or AWS code.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const setupCli = () => require('./setup') as typeof SetupCli;
+const inspectCli = () => require('./inspectToken') as typeof InspectCli;
+const trust = () => require('../engine/trust') as typeof Trust;
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 const USAGE = `Usage: auth0-cognito <command> [options]
 
@@ -52,15 +63,6 @@ Exit codes:
   130  interrupted (Ctrl+C)
 `;
 
-/** The exit codes (see USAGE). */
-export const EXIT = { ok: 0, failed: 1, usage: 2, cannotConfirm: 3, interrupted: 130 } as const;
-
-/** What a usage error prints after its one line. */
-export const SEE_HELP = 'Run "auth0-cognito --help" for usage.';
-
-/** Most stdin inspect-token reads. */
-export const MAX_STDIN_BYTES = 4 * 1024 * 1024;
-
 /** Error codes that are usage or config errors (exit 2), whatever the command. */
 const USAGE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['INVALID_INPUT', 'CA_FILE']);
 
@@ -70,12 +72,7 @@ export function exitCodeOf(e: unknown, signal?: AbortSignal): number {
   return isEngineError(e) && USAGE_CODES.has(e.code) ? EXIT.usage : EXIT.failed;
 }
 
-/** inspect-token's exit code for a preflight verdict. */
-export function exitCodeOfVerdict(verdict: PreflightVerdict): number {
-  return verdict === 'pass' ? EXIT.ok : verdict === 'cannot-confirm' ? EXIT.cannotConfirm : EXIT.failed;
-}
-
-interface Parsed {
+export interface Parsed {
   command: string | undefined;
   pool: string | undefined;
   profile: string | undefined;
@@ -126,7 +123,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
   };
   if (argv[0] === 'setup') {
     // setup has options of its own (src/cli/setup.ts).
-    const code = await setupCommand(argv.slice(1), out, err, signal);
+    const code = await setupCli().setupCommand(argv.slice(1), out, err, signal);
     return signal.aborted ? EXIT.interrupted : code;
   }
   let p: Parsed;
@@ -147,36 +144,14 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     switch (p.command) {
       case 'thumbprint': {
         if (p.args.length !== 1) return usageError('thumbprint takes exactly one host.');
-        const extraCaPems = await loadCaFiles(p.ca);
+        const extraCaPems = p.ca.length > 0 ? await trust().loadCaFiles(p.ca) : [];
         const r = await computeThumbprint(p.args[0]!, { extraCaPems, timeoutMs: p.timeoutMs, signal });
         out.write(p.json ? `${JSON.stringify(r, null, 2)}\n` : `${formatThumbprintText(r)}\n`);
         return EXIT.ok;
       }
       case 'inspect-token': {
         if (p.args.length > 1) return usageError('inspect-token takes at most one token.');
-        const extraCaPems = await loadCaFiles(p.ca);
-        const input = p.args[0] ?? (await readStdin(signal));
-        const trust = { extraCaPems };
-        const { decoded, signature, report, notes } = await inspectToken(input, {
-          pool: p.pool,
-          aws: p.pool ? { profile: p.profile, endpoint: p.endpoint ?? process.env.AWS_ENDPOINT_URL, trust, timeoutMs: p.timeoutMs } : undefined,
-          trust,
-          timeoutMs: p.timeoutMs,
-          signal,
-        });
-        if (!decoded.ok) {
-          if (p.json) out.write(`${JSON.stringify({ ok: false, verdict: 'fail', problem: { code: decoded.code, message: decoded.problem, hint: decoded.hint } }, null, 2)}\n`);
-          else out.write(`Not a token: ${decoded.problem}\n${decoded.hint}\n`);
-          return EXIT.failed;
-        }
-        if (signal.aborted) throw cancelledError();
-        if (p.json) {
-          const { raw: _raw, ...shown } = decoded;
-          out.write(`${JSON.stringify({ ok: report.ok, verdict: report.verdict, token: shown, signature, preflight: report, notes }, null, 2)}\n`);
-        } else {
-          out.write(`${formatPreflightText(decoded, signature, report, p.pool, notes)}\n`);
-        }
-        return exitCodeOfVerdict(report.verdict);
+        return await inspectCli().inspectTokenCommand(p, out, signal);
       }
       default:
         return usageError(`Unknown command "${p.command}".`);
@@ -187,47 +162,6 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     else err.write(`Error: ${d.message}${d.hint ? `\n${d.hint}` : ''}\n`);
     return exitCodeOf(e, signal);
   }
-}
-
-/** stdin as text, at most MAX_STDIN_BYTES (more is an INVALID_INPUT error, not a cut); '' on a terminal. */
-function readStdin(signal: AbortSignal): Promise<string> {
-  const stdin = process.stdin;
-  if (stdin.isTTY) return Promise.resolve('');
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const done = (fn: () => void) => {
-      stdin.removeListener('data', onData);
-      stdin.removeListener('end', onEnd);
-      stdin.removeListener('error', onError);
-      signal.removeEventListener('abort', onAbort);
-      fn();
-    };
-    const onData = (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_STDIN_BYTES) {
-        stdin.pause();
-        done(() => reject(new EngineError('INVALID_INPUT', `The input on stdin is larger than ${MAX_STDIN_BYTES / (1024 * 1024)} MB: an ID token is a few KB.`,
-          'Pass only the token (or the text around it) on stdin, or give the token as an argument.')));
-        return;
-      }
-      chunks.push(c);
-    };
-    const onEnd = () => done(() => resolve(Buffer.concat(chunks).toString('utf8')));
-    const onError = (e: Error) => done(() => reject(e));
-    const onAbort = () => {
-      stdin.pause();
-      done(() => reject(cancelledError()));
-    };
-    if (signal.aborted) {
-      reject(cancelledError());
-      return;
-    }
-    signal.addEventListener('abort', onAbort, { once: true });
-    stdin.on('data', onData);
-    stdin.on('end', onEnd);
-    stdin.on('error', onError);
-  });
 }
 
 /**

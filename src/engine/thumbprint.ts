@@ -134,15 +134,78 @@ function oneLine(dn: string): string {
   return dn.split('\n').filter(Boolean).join(', ');
 }
 
-let systemRoots: X509Certificate[] | undefined;
-
-/** Subject of a trusted root that issued `top` (or `top` itself when it is one), else undefined. */
+/**
+ * Subject of a trusted root that issued `top` (or `top` itself when it is one), else undefined.
+ *
+ * The system store holds ~150 roots and parsing them all into X509Certificate objects costs
+ * ~100 ms, more than the rest of a thumbprint. So each root is only base64-decoded and its
+ * subject (DER) read; only roots whose subject is `top`'s issuer (or that are `top`) are parsed
+ * and checked.
+ */
 function findTrustedRoot(top: X509Certificate, extraCaPems: readonly string[]): string | undefined {
-  systemRoots ??= tls.rootCertificates.map((p) => new X509Certificate(p));
-  const candidates = [...extraCaPems.map((p) => new X509Certificate(p)), ...systemRoots];
-  for (const root of candidates) {
-    if (root.fingerprint256 === top.fingerprint256) return oneLine(root.subject);
-    if (top.checkIssued(root) && top.verify(root.publicKey)) return oneLine(root.subject);
+  const topDer = top.raw;
+  const wanted = namesOf(topDer)?.issuer;
+  for (const pem of [...extraCaPems.flatMap(splitPems), ...tls.rootCertificates]) {
+    const der = pemToDer(pem);
+    if (!der) continue;
+    const sameCert = der.equals(topDer);
+    if (!sameCert) {
+      const subject = namesOf(der)?.subject;
+      // Unreadable by the quick reader: parse it properly rather than skip it.
+      if (subject && wanted && !subject.equals(wanted)) continue;
+    }
+    let root: X509Certificate;
+    try {
+      root = new X509Certificate(der);
+    } catch {
+      continue;
+    }
+    if (sameCert || (top.checkIssued(root) && top.verify(root.publicKey))) return oneLine(root.subject);
   }
   return undefined;
+}
+
+function splitPems(text: string): string[] {
+  return text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+}
+
+function pemToDer(pem: string): Buffer | undefined {
+  const m = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/.exec(pem);
+  return m ? Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64') : undefined;
+}
+
+/** One DER element at `at`: where its content starts and where it ends. */
+function derElement(b: Buffer, at: number): { tag: number; start: number; end: number } | undefined {
+  if (at + 2 > b.length) return undefined;
+  const tag = b[at]!;
+  let len = b[at + 1]!;
+  let start = at + 2;
+  if (len & 0x80) {
+    const n = len & 0x7f;
+    if (n === 0 || n > 4 || start + n > b.length) return undefined;
+    len = 0;
+    for (let i = 0; i < n; i++) len = len * 256 + b[start + i]!;
+    start += n;
+  }
+  return start + len <= b.length ? { tag, start, end: start + len } : undefined;
+}
+
+/** The issuer and subject Names (DER) of a certificate, read without parsing it all. */
+function namesOf(der: Buffer): { issuer: Buffer; subject: Buffer } | undefined {
+  const cert = derElement(der, 0);
+  const tbs = cert && derElement(der, cert.start);
+  if (!tbs) return undefined;
+  let at = tbs.start;
+  const next = () => {
+    const e = derElement(der, at);
+    if (e) at = e.end;
+    return e;
+  };
+  if (next()?.tag === 0xa0) next(); // [0] version, then serialNumber
+  next(); // signature algorithm
+  const issuer = next();
+  next(); // validity
+  const subject = next();
+  if (!issuer || !subject || issuer.tag !== 0x30 || subject.tag !== 0x30) return undefined;
+  return { issuer: der.subarray(issuer.start, issuer.end), subject: der.subarray(subject.start, subject.end) };
 }

@@ -4,11 +4,13 @@
  * changed), so the new plan is shown with PLAN_CHANGED_QUESTION and applied only on "Apply".
  */
 import * as vscode from 'vscode';
-import { formatPlan, PLAN_CHANGED_QUESTION, type Outcome, type Plan } from '../engine/plan';
+import type { Outcome, Plan } from '../engine/plan';
+import { planEngine } from './load/plan';
 
 /** Shows a new plan (the state moved after the first was shown); true when the user chose to apply it. */
 export async function confirmChangedPlan(plan: Plan): Promise<boolean> {
   const apply = vscode.l10n.t('Apply');
+  const { formatPlan, PLAN_CHANGED_QUESTION } = planEngine();
   const answer = await vscode.window.showWarningMessage(PLAN_CHANGED_QUESTION, { modal: true, detail: formatPlan(plan) }, apply);
   return answer === apply;
 }

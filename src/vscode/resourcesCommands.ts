@@ -4,20 +4,13 @@ import { consoleUrl } from '../engine/aws/console';
 import { expectedLoginsKey, providerNameFromArn } from '../engine/aws/names';
 import { listAwsProfiles } from '../engine/aws/profiles';
 import { AWS_REGIONS } from '../engine/aws/regions';
-import { parseTrustPolicy } from '../engine/aws/trustPolicy';
 import { describeError, isCancelled } from '../engine/errors';
-import {
-  analyzeCognitoTrust,
-  applyResourceAction,
-  planResourceAction,
-  type ResourceAction,
-  type ResourceSession,
-  type ResourceSubject,
-} from '../engine/resources';
-import { formatPlan, type Outcome, type Plan } from '../engine/plan';
+import type { ResourceAction, ResourceSession, ResourceSubject } from '../engine/resources';
+import type { Outcome, Plan } from '../engine/plan';
 import { Commands, type CommandId } from '../shared/commands';
 import { Settings } from '../shared/settings';
 import type { Logger } from './logger';
+import { resourcesEngine } from './load/resources';
 import { applyWithChangedPlanPrompt } from './planUi';
 import { withCancellableProgress } from './progress';
 import { awsSettings, MACHINE_SETTINGS } from './settings';
@@ -158,12 +151,12 @@ export function resourcesCommands(view: ResourcesView, context: vscode.Extension
           }
           case 'role': {
             const r = await s.roleDetails(n.summary.name, undefined, true);
-            const trust = analyzeCognitoTrust(r.assumeRolePolicyDocument);
+            const trust = resourcesEngine().analyzeCognitoTrust(r.assumeRolePolicyDocument);
             const { assumeRolePolicyDocument, ...rest } = r;
             return {
               resource: 'IAM role',
               ...rest,
-              trustPolicy: ((t) => ('policy' in t ? t.policy : { unreadable: t.error, text: assumeRolePolicyDocument }))(parseTrustPolicy(assumeRolePolicyDocument)),
+              trustPolicy: ((t) => ('policy' in t ? t.policy : { unreadable: t.error, text: assumeRolePolicyDocument }))(resourcesEngine().parseTrustPolicy(assumeRolePolicyDocument)),
               cognitoTrust: trust ? { summary: trust.summary, pools: trust.audPools, amr: trust.amr, warnings: trust.warnings.map((w) => w.message) } : undefined,
               console: consoleUrl({ kind: 'role', name: r.name }, s.region),
             };
@@ -279,7 +272,7 @@ export function resourcesCommands(view: ResourcesView, context: vscode.Extension
     try {
       plan = await withCancellableProgress(
         { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading the current state before the change…') },
-        (signal, progress) => planResourceAction(action, s, { signal, onProgress: (message) => progress.report({ message }) }),
+        (signal, progress) => resourcesEngine().planResourceAction(action, s, { signal, onProgress: (message) => progress.report({ message }) }),
       );
     } catch (e) {
       showError(e, `plan ${action.kind}`);
@@ -302,7 +295,7 @@ export function resourcesCommands(view: ResourcesView, context: vscode.Extension
       }
     }
     const question = guard ? `${words.question(resource)} ${vscode.l10n.t('It was not created by this extension.')}` : words.question(resource);
-    const detail = guard ? `${guard.notice}\n\n${formatPlan(plan)}` : formatPlan(plan);
+    const detail = guard ? `${guard.notice}\n\n${resourcesEngine().formatPlan(plan)}` : resourcesEngine().formatPlan(plan);
     const answer = await vscode.window.showWarningMessage(question, { modal: true, detail }, words.button);
     if (answer !== words.button) return undefined;
     if (guard && !(await typedName(resource, guard.name))) {
@@ -314,7 +307,7 @@ export function resourcesCommands(view: ResourcesView, context: vscode.Extension
         { location: vscode.ProgressLocation.Notification, title: words.applying(resource) },
         async (signal): Promise<Outcome<ResourceSubject>> => {
           try {
-            return await applyResourceAction(p, s, { signal });
+            return await resourcesEngine().applyResourceAction(p, s, { signal });
           } catch (e) {
             // Planning again failed: nothing was changed.
             const d = describeError(e);

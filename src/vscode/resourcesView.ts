@@ -3,15 +3,16 @@ import { validateAwsConfig } from '../engine/aws/config';
 import { describeError, isCancelled } from '../engine/errors';
 import { providerNameFromArn } from '../engine/aws/names';
 import { listAwsProfiles } from '../engine/aws/profiles';
-import {
+import type {
   ResourceSession,
-  type Lister,
-  type PoolDetails,
-  type PoolSummary,
-  type ProviderSummary,
-  type RoleSummary,
-  type ThumbprintCheck,
+  Lister,
+  PoolDetails,
+  PoolSummary,
+  ProviderSummary,
+  RoleSummary,
+  ThumbprintCheck,
 } from '../engine/resources';
+import { resourcesEngine } from './load/resources';
 import { Commands } from '../shared/commands';
 import { Settings } from '../shared/settings';
 import { awsConfigFromSettings } from './awsConnection';
@@ -146,7 +147,7 @@ export class ResourcesView implements vscode.TreeDataProvider<Node>, vscode.File
     try {
       const cfg = await awsConfigFromSettings();
       validateAwsConfig(cfg);
-      current = { session: new ResourceSession(cfg), controller: new AbortController() };
+      current = { session: new (resourcesEngine().ResourceSession)(cfg), controller: new AbortController() };
       this.log.info('resources', `listing for ${this.describeTarget()}`);
     } catch (e) {
       const d = describeError(e);

@@ -2,7 +2,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Settings } from '../shared/settings';
-import { loadCaFiles, TrustSettings } from '../engine/trust';
+import type { TrustSettings } from '../engine/trust';
+import { trustEngine } from './load/trust';
 
 export interface AwsSettings {
   region: string;
@@ -147,5 +148,7 @@ function str(v: unknown): string {
 
 /** Trust settings for engine calls: the extra CA files, read fresh each time (they are small). */
 export async function trustSettings(): Promise<TrustSettings> {
-  return { extraCaPems: await loadCaFiles(extraCaPaths()) };
+  // No extra CA files (the usual case): nothing to read, and the trust chunk stays unloaded.
+  const paths = extraCaPaths();
+  return { extraCaPems: paths.length > 0 ? await trustEngine().loadCaFiles(paths) : [] };
 }

@@ -1,14 +1,13 @@
 import * as vscode from 'vscode';
-import { computeThumbprint, ThumbprintResult } from '../engine/thumbprint';
-import { parseHostInput } from '../engine/target';
+import type { ThumbprintResult } from '../engine/thumbprint';
 import { describeError, isCancelled } from '../engine/errors';
-import { formatThumbprintText } from '../engine/format';
 import { parseThumbprintViewMessage, type ThumbprintHostMessage, type ThumbprintViewMessage } from '../shared/protocol';
 import { Commands } from '../shared/commands';
 import { Logger } from './logger';
 import { timeoutMs, trustSettings } from './settings';
 import { withCancellableProgress } from './progress';
 import { WebviewHost } from './webviewHost';
+import { thumbprintEngine } from './load/thumbprint';
 
 /** What the command returns (used by tests and by other commands that chain on it). */
 export type ThumbprintOutcome =
@@ -32,7 +31,7 @@ export class ThumbprintFeature implements vscode.Disposable {
       validateInput: (v) => {
         if (!v.trim()) return undefined;
         try {
-          parseHostInput(v);
+          thumbprintEngine().parseHostInput(v);
           return undefined;
         } catch (e) {
           const d = describeError(e);
@@ -51,7 +50,7 @@ export class ThumbprintFeature implements vscode.Disposable {
   async compute(input: string): Promise<ThumbprintOutcome> {
     let target: string;
     try {
-      target = parseHostInput(input).host;
+      target = thumbprintEngine().parseHostInput(input).host;
     } catch (e) {
       const d = describeError(e);
       return { ok: false, cancelled: false, invalidInput: true, message: d.message, hint: d.hint };
@@ -61,7 +60,7 @@ export class ThumbprintFeature implements vscode.Disposable {
       async (signal): Promise<ThumbprintOutcome> => {
         try {
           const trust = await trustSettings();
-          const result = await computeThumbprint(input, { signal, timeoutMs: timeoutMs(), extraCaPems: trust.extraCaPems });
+          const result = await thumbprintEngine().computeThumbprint(input, { signal, timeoutMs: timeoutMs(), extraCaPems: trust.extraCaPems });
           this.log.info('thumbprint', `${result.target}: ${result.certificates.length} certificate(s), thumbprint ${result.thumbprint}`);
           return { ok: true, result };
         } catch (e) {
@@ -141,7 +140,7 @@ class ThumbprintPanel {
           text = r.thumbprint;
           label = vscode.l10n.t('Thumbprint');
         } else {
-          text = formatThumbprintText(r);
+          text = thumbprintEngine().formatThumbprintText(r);
           label = vscode.l10n.t('Report');
         }
         if (text === undefined) return;

@@ -1,13 +1,12 @@
 import * as vscode from 'vscode';
-import { MAX_DECODE_LENGTH, decodeToken, type DecodeResult } from '../engine/token/decode';
-import { describeToken } from '../engine/token/describe';
-import { inspectToken } from '../engine/token/inspect';
-import { type RuleId } from '../engine/token/preflight';
-import { containsJwt } from '../engine/token/scan';
-import { exchangeToken } from '../engine/aws/exchange';
+import type { DecodeResult } from '../engine/token/decode';
+import type { RuleId } from '../engine/token/preflight';
 import { regionOfPoolId } from '../engine/aws/names';
-import { applyFix, planFix, type FixContext } from '../engine/fixes';
-import { formatPlan } from '../engine/plan';
+import type { FixContext } from '../engine/fixes';
+import { fixesEngine } from './load/fixes';
+import { inspectEngine } from './load/inspect';
+import { planEngine } from './load/plan';
+import { tokenEngine } from './load/token';
 import { applyWithChangedPlanPrompt } from './planUi';
 import { loadAws } from '../engine/aws/config';
 import { normalizeAuth0Domain } from '../engine/auth0/connection';
@@ -67,10 +66,10 @@ export class TokenInspector implements vscode.Disposable {
       vscode.env.clipboard.readText().then((t) => t, () => ''),
       new Promise<string>((r) => setTimeout(() => r(''), 1500)),
     ]);
-    if (clip.length <= MAX_DECODE_LENGTH && containsJwt(clip, { minParts: 3 })) {
+    if (clip.length <= tokenEngine().MAX_DECODE_LENGTH && tokenEngine().containsJwt(clip, { minParts: 3 })) {
       const useClip = vscode.l10n.t('Inspect the token on the clipboard');
       const paste = vscode.l10n.t('Paste another token…');
-      const detail = describeToken(decodeToken(clip), { length: true });
+      const detail = tokenEngine().describeToken(tokenEngine().decodeToken(clip), { length: true });
       const pick = await vscode.window.showQuickPick([{ label: useClip, detail }, { label: paste }], { title: vscode.l10n.t('Inspect ID Token') });
       if (!pick) return undefined;
       if (pick.label === useClip) return clip;
@@ -91,7 +90,7 @@ export class TokenInspector implements vscode.Disposable {
     this.actions.cancel();
     const trust = await trustSettings().catch(() => undefined);
     let decoded: DecodeResult | undefined;
-    await inspectToken(text, {
+    await inspectEngine().inspectToken(text, {
       trust,
       timeoutMs: timeoutMs(),
       onProgress: (p) => {
@@ -135,7 +134,7 @@ export class TokenInspector implements vscode.Disposable {
       const aws = await awsConfigFromSettings();
       const signature = s.signature && s.signature.status !== 'checking' ? s.signature : undefined;
       // The signature check of inspect() is reused, never made again here.
-      const r = await inspectToken(decoded, { pool: s.poolId, aws, trust: aws.trust, timeoutMs: aws.timeoutMs, signal, signature, checkSignature: false });
+      const r = await inspectEngine().inspectToken(decoded, { pool: s.poolId, aws, trust: aws.trust, timeoutMs: aws.timeoutMs, signal, signature, checkSignature: false });
       s.preflight = r.report;
       s.notes = r.notes;
       s.reportTarget = s.poolId;
@@ -151,7 +150,7 @@ export class TokenInspector implements vscode.Disposable {
     const fix = rule.fix;
     await this.busy(vscode.l10n.t('Planning the fix for "{0}"…', rule.title), async (signal) => {
       const ctx = await this.fixContext(signal, fix.kind === 'switchAppToRS256');
-      const plan = await planFix(fix, ctx);
+      const plan = await fixesEngine().planFix(fix, ctx);
       if (plan.alreadyDone) {
         s.fixes[ruleId] = { ok: true, message: vscode.l10n.t('Already done: {0}', plan.summary) };
         return;
@@ -161,12 +160,12 @@ export class TokenInspector implements vscode.Disposable {
         return;
       }
       const apply = vscode.l10n.t('Apply');
-      const answer = await vscode.window.showWarningMessage(plan.title, { modal: true, detail: formatPlan(plan, { title: false }) }, apply);
+      const answer = await vscode.window.showWarningMessage(plan.title, { modal: true, detail: planEngine().formatPlan(plan, { title: false }) }, apply);
       if (answer !== apply) {
         s.fixes[ruleId] = { ok: false, message: vscode.l10n.t('Not applied: nothing was changed.') };
         return;
       }
-      const outcome = await applyWithChangedPlanPrompt(plan, (p) => applyFix(p, ctx));
+      const outcome = await applyWithChangedPlanPrompt(plan, (p) => fixesEngine().applyFix(p, ctx));
       s.fixes[ruleId] = { ok: outcome.ok, message: [outcome.message, ...outcome.notDone.map((n) => vscode.l10n.t('Not done: {0}', n)),
         outcome.error ? outcome.error.hint : ''].filter(Boolean).join(' ') };
       this.log.info('inspector', `fix ${fix.kind}: ${outcome.ok ? 'applied' : 'failed'}: ${outcome.message}`);
@@ -213,7 +212,7 @@ export class TokenInspector implements vscode.Disposable {
     const loginsKey = report.expectedLoginsKey ?? strClaim(decoded, 'iss')?.replace(/^https:\/\//, '').replace(/\/+$/, '') ?? '';
     await this.busy(vscode.l10n.t('Exchanging the token with Cognito (GetId, GetCredentialsForIdentity)…'), async (signal) => {
       const aws = await awsConfigFromSettings();
-      const result = await exchangeToken({ aws, poolId: s.poolId, loginsKey, token: decoded.raw, signal });
+      const result = await inspectEngine().exchangeToken({ aws, poolId: s.poolId, loginsKey, token: decoded.raw, signal });
       // Only a failing check with an AWS error predicts a refusal ("cannot confirm" and security
       // findings, such as a loose role trust, do not).
       const predictedOk = report.predictedError === undefined;

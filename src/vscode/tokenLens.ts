@@ -1,11 +1,8 @@
 import * as vscode from 'vscode';
-import { decodeToken } from '../engine/token/decode';
-import { findJwtsInText, jwtAt, type JwtHit } from '../engine/token/scan';
+import type { JwtHit } from '../engine/token/scan';
 import { Commands } from '../shared/commands';
 import { Settings } from '../shared/settings';
-import { describeJwt, tokenHoverMarkdown } from '../shared/tokenHover';
-
-export { describeJwt } from '../shared/tokenHover';
+import { tokenEngine } from './load/token';
 
 /** Characters of one line the CodeLens scans (the rest of a longer line is not scanned). */
 const MAX_LINE_SCAN = 100_000;
@@ -15,16 +12,23 @@ const MAX_LENSES = 50;
 
 /**
  * Finds JWT-shaped strings (header and payload both JSON, i.e. starting with "eyJ") in a line,
- * or in the part of it between `from` and `to`. Linear time (see findJwtsInText).
+ * or in the part of it between `from` and `to`. Linear time (see findJwtsInText). Loads the
+ * token chunk: callers first check that the text holds "eyJ".
  */
 export function findJwts(line: string, opts: { from?: number; to?: number; maxHits?: number } = {}): JwtHit[] {
-  return findJwtsInText(line, { jsonPayload: true, ...opts });
+  return tokenEngine().findJwtsInText(line, { jsonPayload: true, ...opts });
 }
 
-/** Hover on a JWT in any editor: what it is, and a link to inspect it. */
+/**
+ * Hover on a JWT in any editor: what it is, and a link to inspect it. A line without "eyJ" is
+ * answered without loading the scanner (dist/chunks/token.js).
+ */
 class TokenHover implements vscode.HoverProvider {
   provideHover(doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | undefined {
-    const hit = jwtAt(doc.lineAt(pos.line).text, pos.character);
+    const text = doc.lineAt(pos.line).text;
+    if (!text.includes('eyJ')) return undefined;
+    const { jwtAt, tokenHoverMarkdown, decodeToken } = tokenEngine();
+    const hit = jwtAt(text, pos.character);
     if (!hit) return undefined;
     const value = tokenHoverMarkdown(hit.token, decodeToken(hit.token), {
       commandId: Commands.inspectToken,
@@ -39,7 +43,11 @@ class TokenHover implements vscode.HoverProvider {
   }
 }
 
-/** "Inspect token" above every line holding a JWT (setting: auth0Cognito.tokenCodeLens.enabled). */
+/**
+ * "Inspect token" above every line holding a JWT (setting: auth0Cognito.tokenCodeLens.enabled).
+ * Lines without "eyJ" are skipped before the scanner is loaded: a document without one costs a
+ * substring search per line and loads nothing.
+ */
 class TokenLenses implements vscode.CodeLensProvider {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
@@ -63,7 +71,7 @@ class TokenLenses implements vscode.CodeLensProvider {
       for (const j of findJwts(text, { to, maxHits: MAX_LENSES - lenses.length })) {
         lenses.push(new vscode.CodeLens(new vscode.Range(i, j.start, i, j.end), {
           // A lens title renders $(icon): keep the token's text (its alg) from adding any.
-          title: `$(search) ${vscode.l10n.t('Inspect token')} (${describeJwt(j.token).replace(/\$\(/g, '$ (')})`,
+          title: `$(search) ${vscode.l10n.t('Inspect token')} (${tokenEngine().describeJwt(j.token).replace(/\$\(/g, '$ (')})`,
           command: Commands.inspectToken,
           arguments: [j.token],
         }));

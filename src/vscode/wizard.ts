@@ -1,12 +1,11 @@
 import * as vscode from 'vscode';
-import { SETUP_STEPS, inspectAll, setupStep, snippets, createSetupCache, type SetupConfig, type SetupContext, type SetupOutputs, type StepId, type SetupPlan, type PlanId, type StepOutcome } from '../engine/setup';
-import { startSignIn, planAddCallbackUrl, applyAddCallbackUrl, SignInError, CALLBACK_URL_TITLE } from '../engine/signin';
-import { decodeToken, normalizeTokenInput } from '../engine/token/decode';
-import { describeToken } from '../engine/token/describe';
+import type { SetupCache, SetupConfig, SetupContext, SetupOutputs, StepId, SetupPlan, PlanId, StepOutcome } from '../engine/setup';
 import { normalizeAuth0Domain } from '../engine/auth0/connection';
 import { EngineError, describeError, isCancelled } from '../engine/errors';
-import { checkSetupFields, type SetupFieldsInput } from '../engine/setup/fields';
+import type { SetupFieldsInput } from '../engine/setup/fields';
 import { parseWizardForm, parseWizardViewMessage, type WizardFieldErrors, type WizardForm, type WizardPicked, type WizardPlanHolder, type WizardViewMessage, type WizardViewState } from '../shared/protocol';
+import { setupEngine } from './load/setup';
+import { tokenEngine } from './load/token';
 import { Logger } from './logger';
 import { applyWithChangedPlanPrompt } from './planUi';
 import { Secrets, askManagementCredentials } from './secrets';
@@ -29,9 +28,11 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
   static readonly viewId = 'auth0Cognito.wizard';
   private readonly host: WebviewHost<WizardViewState, WizardViewMessage>;
   private readonly actions: BusyRunner;
-  private state: WizardViewState;
+  /** Built on first use (the view shown, a wizard command): building it loads the setup chunk. */
+  private st: WizardViewState | undefined;
   private idToken: string | undefined;
-  private cache = createSetupCache();
+  /** The setup reads' cache (created on first use, dropped when the form or settings change). */
+  private cache: SetupCache | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -48,13 +49,46 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
     // One progress indicator per action: the view's (its Cancel button, in the page, aborts).
     this.actions = new BusyRunner({ state: () => this.state, post: () => this.post(), log, topic: 'wizard' });
     reportIgnoredSettingsTo((m) => log.warn('settings', m));
-    const saved = context.workspaceState.get<WizardViewState>(STATE_KEY);
-    const form = { ...EMPTY_FORM, ...context.workspaceState.get<WizardForm>(FORM_KEY) };
-    this.state = {
+    // "Use in Setup Wizard" in the Resources view: shown in the form, with a Clear button.
+    this.disposables.push(onDidChangeWizardSelection(() => {
+      if (!this.st) return;
+      this.state.picked = this.pickedView();
+      delete this.state.fieldErrors.picked;
+      this.post();
+    }));
+    this.disposables.push(vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('auth0Cognito')) {
+        this.cache = undefined;
+        if (!this.st) return;
+        this.state.aws = this.awsView();
+        this.state.picked = this.pickedView();
+        this.post();
+      }
+    }));
+    // A workspace cannot set the endpoint, profile or extra CAs: the log and the wizard say so when one tries.
+    this.disposables.push(watchWorkspaceSettings(() => {
+      if (!this.st) return;
+      this.state.aws = this.awsView();
+      this.post();
+    }));
+  }
+
+  private get state(): WizardViewState {
+    if (!this.st) {
+      this.st = this.initialState();
+      void this.refreshManagement();
+    }
+    return this.st;
+  }
+
+  private initialState(): WizardViewState {
+    const saved = this.context.workspaceState.get<WizardViewState>(STATE_KEY);
+    const form = { ...EMPTY_FORM, ...this.context.workspaceState.get<WizardForm>(FORM_KEY) };
+    return {
       form,
       aws: this.awsView(),
       management: 'none',
-      steps: SETUP_STEPS.map((s) => {
+      steps: setupEngine().SETUP_STEPS.map((s) => {
         const old = saved?.steps.find((x) => x.id === s.id);
         return { id: s.id, title: s.title, description: s.description, inspection: old?.inspection, plan: undefined, outcome: undefined, error: undefined };
       }),
@@ -67,26 +101,6 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
       busy: undefined,
       error: undefined,
     };
-    // "Use in Setup Wizard" in the Resources view: shown in the form, with a Clear button.
-    this.disposables.push(onDidChangeWizardSelection(() => {
-      this.state.picked = this.pickedView();
-      delete this.state.fieldErrors.picked;
-      this.post();
-    }));
-    this.disposables.push(vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('auth0Cognito')) {
-        this.state.aws = this.awsView();
-        this.state.picked = this.pickedView();
-        this.cache = createSetupCache();
-        this.post();
-      }
-    }));
-    // A workspace cannot set the endpoint, profile or extra CAs: the log and the wizard say so when one tries.
-    this.disposables.push(watchWorkspaceSettings(() => {
-      this.state.aws = this.awsView();
-      this.post();
-    }));
-    void this.refreshManagement();
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
@@ -141,7 +155,7 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
    * to it in the form and the result is undefined: the caller then makes no AWS or Auth0 call.
    */
   private validConfig(): SetupConfig | undefined {
-    const r = checkSetupFields(this.fieldsInput());
+    const r = setupEngine().checkSetupFields(this.fieldsInput());
     if (r.ok) {
       this.state.fieldErrors = {};
       return r.config;
@@ -170,7 +184,7 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
       trust: await trustSettings(),
       timeoutMs: timeoutMs(),
       signal,
-      cache: this.cache,
+      cache: (this.cache ??= setupEngine().createSetupCache()),
       outputs: outputs ?? this.state.outputs,
       idToken: this.idToken,
     };
@@ -192,7 +206,7 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
     this.state.form = form;
     this.state.fieldErrors = {};
     if (changedTenant) {
-      this.cache = createSetupCache();
+      this.cache = undefined;
       for (const s of this.state.steps) Object.assign(s, { inspection: undefined, plan: undefined, outcome: undefined, error: undefined });
       this.state.outputs = {};
       this.state.snippets = undefined;
@@ -224,8 +238,8 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
   async checkAll(): Promise<WizardViewState> {
     if (!this.validConfig()) return this.state;
     await this.busy(vscode.l10n.t('Checking the setup…'), async (signal) => {
-      this.cache = createSetupCache();
-      const r = await inspectAll(await this.ctx(signal, {}));
+      this.cache = undefined;
+      const r = await setupEngine().inspectAll(await this.ctx(signal, {}));
       for (const s of this.state.steps) {
         const ins = r.inspections.find((i) => i.step === s.id);
         s.inspection = ins;
@@ -240,7 +254,7 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
   }
 
   private updateSnippets(): void {
-    this.state.snippets = this.state.outputs.poolId ? snippets(this.config(), this.state.outputs) : undefined;
+    this.state.snippets = this.state.outputs.poolId ? setupEngine().snippets(this.config(), this.state.outputs) : undefined;
   }
 
   /** Plans one step: the exact calls it would make. Changes nothing. */
@@ -249,7 +263,7 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
     if (!view) return this.state;
     await this.busy(vscode.l10n.t('Planning "{0}"…', view.title), async (signal) => {
       try {
-        view.plan = await setupStep(step).plan(await this.ctx(signal));
+        view.plan = await setupEngine().setupStep(step).plan(await this.ctx(signal));
         view.outcome = undefined;
         view.error = undefined;
       } catch (e) {
@@ -265,10 +279,10 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
   private planSlot(id: PlanId): { holder: WizardPlanHolder; apply: (ctx: SetupContext, p: SetupPlan) => Promise<StepOutcome> } | undefined {
     if (id === 'callbackUrl') {
       const cb = this.state.callbackPlan;
-      return cb && { holder: cb, apply: (ctx, p) => applyAddCallbackUrl(ctx, p, cb.redirectUri) };
+      return cb && { holder: cb, apply: (ctx, p) => setupEngine().applyAddCallbackUrl(ctx, p, cb.redirectUri) };
     }
     const view = this.state.steps.find((s) => s.id === id);
-    return view && { holder: view, apply: (ctx, p) => setupStep(id).apply(ctx, p) };
+    return view && { holder: view, apply: (ctx, p) => setupEngine().setupStep(id).apply(ctx, p) };
   }
 
   /** Applies the plan the user has seen (a step's or the callback URL's); after a step, re-checks every step. */
@@ -301,14 +315,14 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
       return;
     }
     await askManagementCredentials(this.secrets, domain);
-    this.cache = createSetupCache();
+    this.cache = undefined;
     await this.refreshManagement();
   }
 
   async clearManagement(): Promise<void> {
     const domain = this.domainOrUndefined();
     if (domain) await this.secrets.deleteManagement(domain);
-    this.cache = createSetupCache();
+    this.cache = undefined;
     await this.refreshManagement();
   }
 
@@ -319,20 +333,20 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
       prompt: vscode.l10n.t('Paste an ID token issued by the Auth0 application (a "Bearer " prefix and quotes are fine)'),
     });
     if (input === undefined) return this.state;
-    const d = decodeToken(input);
+    const d = tokenEngine().decodeToken(input);
     if (!d.ok) {
       this.state.error = { message: d.problem, hint: d.hint };
       this.post();
       return this.state;
     }
-    this.setToken(normalizeTokenInput(input), 'pasted');
+    this.setToken(tokenEngine().normalizeTokenInput(input), 'pasted');
     return this.plan('tryIt');
   }
 
   private setToken(token: string, source: 'sign-in' | 'pasted'): void {
     this.idToken = token;
-    const d = decodeToken(token);
-    this.state.token = { source, summary: describeToken(d) };
+    const d = tokenEngine().decodeToken(token);
+    this.state.token = { source, summary: tokenEngine().describeToken(d) };
     const tryIt = this.state.steps.find((s) => s.id === 'tryIt');
     if (tryIt) Object.assign(tryIt, { plan: undefined, outcome: undefined, error: undefined });
   }
@@ -342,10 +356,10 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
     const cfg = this.validConfig();
     if (!cfg) return this.state;
     await this.busy(vscode.l10n.t('Signing in with Auth0 (finish in the browser)…'), async (signal) => {
-      const session = await startSignIn({ domain: cfg.auth0.domain, clientId: cfg.auth0.clientId, trust: await trustSettings(), port: SIGNIN_PORT, timeoutMs: 5 * 60_000, signal, requestTimeoutMs: timeoutMs() });
+      const session = await setupEngine().startSignIn({ domain: cfg.auth0.domain, clientId: cfg.auth0.clientId, trust: await trustSettings(), port: SIGNIN_PORT, timeoutMs: 5 * 60_000, signal, requestTimeoutMs: timeoutMs() });
       if (session.callbackAllowed === false) {
         session.cancel();
-        const plan = await planAddCallbackUrl(await this.ctx(signal), session.redirectUri);
+        const plan = await setupEngine().planAddCallbackUrl(await this.ctx(signal), session.redirectUri);
         this.state.callbackPlan = this.callbackHolder(session.redirectUri, plan);
         this.state.error = { message: vscode.l10n.t('Auth0 does not allow the callback URL {0} for this application.', session.redirectUri), hint: vscode.l10n.t('Apply the plan below (Management API) or add it in the Auth0 Dashboard, then sign in again.') };
         return;
@@ -357,8 +371,8 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
         this.setToken(r.idToken, 'sign-in');
         this.log.info('wizard', 'signed in; got an ID token');
       } catch (e) {
-        if (e instanceof SignInError && e.reason === 'callback-not-allowed') {
-          const plan = await planAddCallbackUrl(await this.ctx(signal), session.redirectUri);
+        if (e instanceof setupEngine().SignInError && e.reason === 'callback-not-allowed') {
+          const plan = await setupEngine().planAddCallbackUrl(await this.ctx(signal), session.redirectUri);
           this.state.callbackPlan = this.callbackHolder(session.redirectUri, plan);
         }
         throw e;
@@ -369,7 +383,7 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
   }
 
   private callbackHolder(redirectUri: string, plan: SetupPlan): NonNullable<WizardViewState['callbackPlan']> {
-    return { id: 'callbackUrl', title: CALLBACK_URL_TITLE, redirectUri, plan, outcome: undefined, error: undefined };
+    return { id: 'callbackUrl', title: setupEngine().CALLBACK_URL_TITLE, redirectUri, plan, outcome: undefined, error: undefined };
   }
 
   private onMessage(m: Exclude<WizardViewMessage, { type: 'ready' }>): void {
@@ -409,7 +423,7 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
     if (step === 'tryIt' && !this.idToken) {
       const signIn = vscode.l10n.t('Sign in with Auth0');
       const paste = vscode.l10n.t('Paste an ID token');
-      const pick = await vscode.window.showQuickPick([signIn, paste], { title: setupStep(step).title });
+      const pick = await vscode.window.showQuickPick([signIn, paste], { title: setupEngine().setupStep(step).title });
       if (pick === signIn) return this.signIn();
       if (pick === paste) return this.useToken();
       return this.state;

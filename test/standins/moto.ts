@@ -9,7 +9,7 @@
  *   await moto.stop();
  *
  * moto comes from scripts/install-moto.sh (a venv in the user cache dir, outside the
- * repo). Set MOTO_SERVER=/path/to/moto_server to use another install: its venv's python
+ * repo; the AWS CLI `aws` that scripts/bench-awscli.ts runs is installed beside it). Set MOTO_SERVER=/path/to/moto_server to use another install: its venv's python
  * (the `python` beside it, else the one on its #! line) is what runs the launcher.
  *
  * The server is not plain moto_server: startMoto() runs
@@ -186,10 +186,13 @@ export function awsClientConfig(moto: Pick<Moto, 'endpoint' | 'region' | 'creden
   return { endpoint: moto.endpoint, region: moto.region, credentials: { ...moto.credentials } };
 }
 
-function pinnedVersion(): string | undefined {
+/** The venv folder scripts/install-moto.sh installs into: keyed by its pinned moto and awscli versions. */
+function pinnedInstallDir(): string | undefined {
   try {
-    const m = /^MOTO_VERSION="([^"]+)"/m.exec(fs.readFileSync(INSTALL_SCRIPT, 'utf8'));
-    return m?.[1];
+    const script = fs.readFileSync(INSTALL_SCRIPT, 'utf8');
+    const moto = /^MOTO_VERSION="([^"]+)"/m.exec(script)?.[1];
+    const awscli = /^AWSCLI_VERSION="([^"]+)"/m.exec(script)?.[1];
+    return moto && awscli ? `moto-${moto}-awscli-${awscli}` : undefined;
   } catch {
     return undefined;
   }
@@ -222,9 +225,9 @@ export function findOrInstallMoto(): Promise<string> {
     if (!isExecutable(explicit)) return Promise.reject(new Error(`MOTO_SERVER=${explicit} is not an executable file`));
     return Promise.resolve(explicit);
   }
-  const version = pinnedVersion();
-  if (version) {
-    const dir = path.join(cacheRoot(), `moto-${version}`);
+  const installDir = pinnedInstallDir();
+  if (installDir) {
+    const dir = path.join(cacheRoot(), installDir);
     const exe = path.join(dir, 'bin', 'moto_server');
     if (fs.existsSync(path.join(dir, '.install-complete')) && isExecutable(exe)) return Promise.resolve(exe);
   }

@@ -1,7 +1,9 @@
 /**
  * Profiles from the shared config and credentials files (for the profile picker; no SDK needed).
  */
-import * as fs from 'node:fs/promises';
+// node:fs, not node:fs/promises: this file is in dist/extension.js (the Resources view asks at
+// activation whether credentials can be found) and node:fs is loaded already.
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -43,7 +45,7 @@ export async function listAwsProfiles(opts: { configFile?: string; credentialsFi
   const expand = (p: string) => p.replace(/^~(?=$|[\\/])/, home);
   const configFile = opts.configFile ?? expand(env.AWS_CONFIG_FILE || path.join(home, '.aws', 'config'));
   const credentialsFile = opts.credentialsFile ?? expand(env.AWS_SHARED_CREDENTIALS_FILE || path.join(home, '.aws', 'credentials'));
-  const read = (f: string) => fs.readFile(f, 'utf8').catch(() => '');
+  const read = (f: string) => new Promise<string>((resolve) => fs.readFile(f, 'utf8', (e, text) => resolve(e ? '' : text)));
   const [config, credentials] = await Promise.all([read(configFile), read(credentialsFile)]);
   const profiles = new Map<string, { sources: Set<'config' | 'credentials'>; values: Record<string, string> }>();
   const add = (name: string, source: 'config' | 'credentials', values: Record<string, string>) => {

@@ -230,6 +230,7 @@ import {
   GetCredentialsForIdentityCommand,
   GetIdCommand,
   GetIdentityPoolRolesCommand,
+  type DescribeIdentityPoolCommandOutput,
 } from '@aws-sdk/client-cognito-identity';
 import { mask } from '../redact';
 
@@ -401,6 +402,11 @@ export interface IdentityPoolConfig extends IdentityPoolDescription {
 export async function describeIdentityPoolConfig(clients: AwsClients, poolId: string, signal?: AbortSignal): Promise<IdentityPoolConfig> {
   const r = await call(clients.config, 'cognito-identity:DescribeIdentityPool', signal, (o) =>
     clients.cognito.send(new DescribeIdentityPoolCommand({ IdentityPoolId: poolId }), o));
+  return poolConfigOf(r, poolId);
+}
+
+/** A pool as DescribeIdentityPool, CreateIdentityPool and UpdateIdentityPool return it. */
+function poolConfigOf(r: DescribeIdentityPoolCommandOutput, poolId: string): IdentityPoolConfig {
   return {
     poolId: r.IdentityPoolId ?? poolId,
     poolName: r.IdentityPoolName ?? '',
@@ -509,12 +515,12 @@ export async function setIdentityPoolRoles(clients: AwsClients, poolId: string, 
 // The setup wizard (../setup/): creating the identity pool, the role's permissions, and the
 // "Try it" exchange confirmed with STS under the temporary credentials.
 
-/** cognito-identity:CreateIdentityPool for OIDC sign-in only: no guests, no classic flow. Returns the new pool's id. */
+/** cognito-identity:CreateIdentityPool for OIDC sign-in only: no guests, no classic flow. Returns the new pool as Cognito returned it. */
 export async function createIdentityPool(
   clients: AwsClients,
   input: { name: string; openIdConnectProviderArns: string[]; tags?: Record<string, string> | undefined },
   signal?: AbortSignal,
-): Promise<string> {
+): Promise<IdentityPoolConfig> {
   const r = await call(clients.config, 'cognito-identity:CreateIdentityPool', signal, (o) =>
     clients.cognito.send(new CreateIdentityPoolCommand({
       IdentityPoolName: input.name,
@@ -524,7 +530,7 @@ export async function createIdentityPool(
       ...(input.tags && Object.keys(input.tags).length ? { IdentityPoolTags: input.tags } : {}),
     }), o));
   if (!r.IdentityPoolId) throw new EngineError('AWS', `Cognito created the identity pool ${input.name} but returned no id.`, 'Run the check again: it will find the pool by its name.');
-  return r.IdentityPoolId;
+  return poolConfigOf(r, r.IdentityPoolId);
 }
 
 /** iam:PutRolePolicy: creates or replaces the inline policy `policyName` of a role. */

@@ -13,6 +13,7 @@ import { decodeToken } from '../token/decode';
 import {
   issuerMatchesDomain, problem, soft, statusOf, stepFunctions, type Builder, type RunStep,
 } from './core';
+import { READ_KEYS } from './cache';
 import type { SetupOutputs, SetupStep, StepProblem } from './types';
 
 export const AUTH0_APP_TITLE = 'Auth0 application';
@@ -44,7 +45,8 @@ const build: Builder = async (env) => {
       outputs.issuer = disc.issuer;
       outputs.jwksUri = disc.jwksUri;
       values.jwksUri = disc.jwksUri;
-      const jwks = await soft(problems, () => getJson<{ keys?: unknown }>(disc.jwksUri, { trust: env.ctx.trust, timeoutMs: env.timeoutMs, ...(env.signal ? { signal: env.signal } : {}), maxBytes: 1024 * 1024 }));
+      const jwks = await soft(problems, () => env.reads.read(READ_KEYS.jwks(disc.jwksUri),
+        () => getJson<{ keys?: unknown }>(disc.jwksUri, { trust: env.ctx.trust, timeoutMs: env.timeoutMs, ...(env.signal ? { signal: env.signal } : {}), maxBytes: 1024 * 1024 })));
       if (jwks) {
         const keys: Jwk[] = Array.isArray(jwks.keys) ? jwks.keys.filter((k): k is Jwk => k !== null && typeof k === 'object') : [];
         const rsa = keys.filter((k) => k.kty === 'RSA' && (k.use === undefined || k.use === 'sig'));
@@ -64,7 +66,7 @@ const build: Builder = async (env) => {
   let pending = false;
   if (env.ctx.management) {
     const session = await soft(problems, () => withSignal(env.management(), env.signal));
-    const app = session ? await soft(problems, () => loadAuth0().getApplication(session, env.clientId, env.signal)) : undefined;
+    const app = session ? await soft(problems, () => env.reads.read(READ_KEYS.auth0App(env.clientId), () => loadAuth0().getApplication(session, env.clientId, env.signal))) : undefined;
     if (session && app) {
       const label = `"${app.name}" (${app.clientId})`;
       values.signingAlg = app.alg ?? '(not set)';

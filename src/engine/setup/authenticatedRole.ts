@@ -17,6 +17,7 @@ import { listText } from '../format';
 import {
   findPool, manyPoolsError, problem, statusOf, stepFunctions, type Builder, type Env, type RunStep,
 } from './core';
+import { READ_KEYS } from './cache';
 import type { SetupOutputs, SetupStep, StepProblem } from './types';
 
 export const AUTHENTICATED_ROLE_TITLE = 'Authenticated role';
@@ -69,23 +70,26 @@ interface Choice {
   taken: string[];
 }
 
+/** GetRole by name (undefined: no such role), once per run. */
+function findRoleOnce(env: Env, roleName: string): Promise<RoleTrust | undefined> {
+  return env.reads.read(READ_KEYS.role(roleName), () => env.aws().findRole(env.clients(), roleName, env.signal));
+}
+
 async function chooseRole(env: Env, poolName: string, poolId: string, currentArn: string | undefined, realPool: boolean): Promise<Choice> {
-  const aws = env.aws();
-  const iam = env.clients();
   const configured = env.config.names.roleName;
   if (configured) {
     const roleName = roleNameOf(configured);
-    return { roleName, existing: await aws.findRole(iam, roleName, env.signal), why: `the role named in the config (${configured})`, fixTrust: true, taken: [] };
+    return { roleName, existing: await findRoleOnce(env, roleName), why: `the role named in the config (${configured})`, fixTrust: true, taken: [] };
   }
   if (currentArn) {
     const roleName = roleNameOf(currentArn);
-    return { roleName, existing: await aws.findRole(iam, roleName, env.signal), why: 'the pool\'s current authenticated role', fixTrust: true, taken: [] };
+    return { roleName, existing: await findRoleOnce(env, roleName), why: 'the pool\'s current authenticated role', fixTrust: true, taken: [] };
   }
   const trust = recommendedTrustPolicy(poolId);
   const taken: string[] = [];
   for (let n = 1; n <= 20; n++) {
     const name = authenticatedRoleName(poolName, n);
-    const r = await aws.findRole(iam, name, env.signal);
+    const r = await findRoleOnce(env, name);
     if (!r) return { roleName: name, existing: undefined, why: 'the default name', fixTrust: false, taken };
     // Made for this pool before (an apply that failed halfway): use it.
     if (realPool && samePolicyDocument(r.assumeRolePolicyDocument, trust)) return { roleName: name, existing: r, why: 'a role made for this pool before', fixTrust: false, taken };
@@ -123,7 +127,9 @@ const build: Builder = async (env, mode) => {
   const poolId = pool?.poolId ?? POOL_PLACEHOLDER;
   if (!pool) warnings.push('The identity pool does not exist yet: the trust policy names it by its id, known once the previous step is applied. Plan this step again then to see the exact calls.');
   const label = pool ? poolLabel(pool) : `"${poolName}"`;
-  const roles = pool ? await aws.getIdentityPoolRolesConfig(env.clients(), pool.poolId, env.signal) : { roles: {} as Record<string, string>, roleMappings: {} };
+  const roles = pool
+    ? await env.reads.read(READ_KEYS.poolRoles(pool.poolId), () => aws.getIdentityPoolRolesConfig(env.clients(), pool.poolId, env.signal))
+    : { roles: {} as Record<string, string>, roleMappings: {} };
   const current = roles.roles.authenticated;
   if (current) {
     found.push(`The identity pool ${label} has the authenticated role ${current}.`);
@@ -165,7 +171,7 @@ const build: Builder = async (env, mode) => {
         }
       }
     }
-    const perms = await aws.getRolePermissions(iam, roleName, env.signal);
+    const perms = await env.reads.read(READ_KEYS.rolePermissions(roleName), () => aws.getRolePermissions(iam, roleName, env.signal));
     if (perms.inlinePolicyNames.length || perms.attachedPolicyArns.length) {
       found.push(`Permissions: ${[...perms.inlinePolicyNames.map((n) => `inline ${n}`), ...perms.attachedPolicyArns].join(', ')}.`);
     } else {

@@ -49,3 +49,67 @@ export class SetupCache {
 export function createSetupCache(): SetupCache {
   return new SetupCache();
 }
+
+/**
+ * The reads of ONE inspect / plan / apply run (inspectAll, planAll, applyAll; one build of a step
+ * run alone): each AWS read (and the thumbprint, the JWKS, the Auth0 application) is made once and
+ * shared by every step and re-plan of the run that needs it. A write forgets exactly what it
+ * changes (core.ts `afterWrite`); a create call's response is put in place of reading it back.
+ * Never kept between runs: a plan shown earlier is re-checked against fresh reads.
+ */
+export class RunReads {
+  private readonly memo = new Map<string, Promise<unknown>>();
+
+  /** The value of `fn`, read once per key for the run (failures are forgotten). */
+  read<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const hit = this.memo.get(key);
+    if (hit) return hit as Promise<T>;
+    return this.put(key, fn());
+  }
+
+  /** What a write returned, in place of reading it back. */
+  set<T>(key: string, value: T): void {
+    void this.put(key, Promise.resolve(value));
+  }
+
+  /** Changes a value already read (e.g. adds a created resource to a list); a key not read stays unread. */
+  update<T>(key: string, fn: (v: T) => T): void {
+    const hit = this.memo.get(key) as Promise<T> | undefined;
+    if (hit) void this.put(key, hit.then(fn));
+  }
+
+  forget(...keys: string[]): void {
+    for (const k of keys) this.memo.delete(k);
+  }
+
+  /** Forgets every key starting with `prefix`. */
+  forgetPrefix(prefix: string): void {
+    for (const k of [...this.memo.keys()]) if (k.startsWith(prefix)) this.memo.delete(k);
+  }
+
+  clear(): void {
+    this.memo.clear();
+  }
+
+  private put<T>(key: string, value: Promise<T>): Promise<T> {
+    this.memo.set(key, value);
+    value.catch(() => {
+      if (this.memo.get(key) === value) this.memo.delete(key);
+    });
+    return value;
+  }
+}
+
+/** The keys of RunReads (one place, so that a write forgets what the reads stored). */
+export const READ_KEYS = {
+  providerArns: () => 'iam:ListOpenIDConnectProviders',
+  provider: (arn: string) => `iam:GetOpenIDConnectProvider|${arn}`,
+  poolList: (region: string) => `cognito-identity:ListIdentityPools|${region}`,
+  pool: (poolId: string) => `cognito-identity:DescribeIdentityPool|${poolId}`,
+  poolRoles: (poolId: string) => `cognito-identity:GetIdentityPoolRoles|${poolId}`,
+  role: (name: string) => `iam:GetRole|${name}`,
+  rolePermissions: (name: string) => `iam:ListRolePolicies+ListAttachedRolePolicies|${name}`,
+  thumbprint: (host: string) => `tls:thumbprint|${host}`,
+  jwks: (uri: string) => `https:jwks|${uri}`,
+  auth0App: (clientId: string) => `auth0:application|${clientId}`,
+} as const;

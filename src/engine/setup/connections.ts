@@ -12,6 +12,7 @@ import { mask } from '../redact';
 import {
   issuerMatchesDomain, problem, soft, statusOf, stepFunctions, type Builder,
 } from './core';
+import { READ_KEYS } from './cache';
 import type { SetupOutputs, SetupStep, StepProblem } from './types';
 
 export const CONNECTIONS_TITLE = 'Connections';
@@ -71,7 +72,7 @@ const build: Builder = async (env) => {
     const session = await soft(problems, () => withSignal(env.management(), env.signal));
     if (session) {
       const how = creds.kind === 'token' ? `a pasted Management API token (${mask(creds.token.replace(/^Bearer\s+/i, '').trim())})` : `the machine-to-machine application ${creds.clientId}`;
-      const app = await soft(problems, () => loadAuth0().getApplication(session, env.clientId, env.signal));
+      const app = await soft(problems, () => env.reads.read(READ_KEYS.auth0App(env.clientId), () => loadAuth0().getApplication(session, env.clientId, env.signal)));
       if (app) {
         found.push(`Auth0 Management API through ${how}: the application "${app.name}" (${app.clientId}${app.appType ? `, ${app.appType}` : ''}) is readable.`);
         values.applicationName = app.name;

@@ -19,10 +19,10 @@ import { providerName, providerNameFromArn, regionOfPoolId, roleNameOf } from '.
 import type { IdentityPoolConfig, OidcProviderDescription } from '../aws/sdk';
 import { EngineError, cancelledError, describeError, isCancelled, isNotFound, type ErrorCode } from '../errors';
 import type { FixContext } from '../fixes';
-import { applyPlanned, type PlanChange, type PlanStep } from '../plan';
+import { applyPlanned, type PlanCall, type PlanChange, type PlanStep } from '../plan';
 import { getJson } from '../http';
 import { MAX_JSON_DEPTH } from '../bounds';
-import { SetupCache } from './cache';
+import { READ_KEYS, RunReads, SetupCache } from './cache';
 import type { PlanId, SetupConfig, SetupStep, SetupContext, SetupOutputs, StepInspection, StepOutcome, SetupPlan, StepProblem, StepReview, StepStatus, StepId } from './types';
 
 // ---------------------------------------------------------------------------------------------
@@ -189,6 +189,8 @@ export interface Env extends AwsEnv {
   management(): Promise<ManagementSession | undefined>;
   fixContext(session?: ManagementSession): FixContext;
   extraCaPems(): string[];
+  /** The run's reads (ctx.reads; else this build's own): each read once, forgotten by the writes that change it. */
+  reads: RunReads;
 }
 
 function credentialKey(c: ManagementCredentials): string {
@@ -200,6 +202,7 @@ export function makeEnv(ctx: SetupContext): Env {
   const config = ctx.config;
   const domain = normalizeAuth0Domain(config.auth0.domain);
   const cache = ctx.cache ?? new SetupCache();
+  const reads = ctx.reads ?? new RunReads();
   const timeoutMs = ctx.timeoutMs ?? 15_000;
   const awsConfig: AwsConfig = {
     region: config.aws.region,
@@ -242,6 +245,7 @@ export function makeEnv(ctx: SetupContext): Env {
       };
     },
     extraCaPems: () => [...(ctx.trust?.extraCaPems ?? [])],
+    reads,
   };
   return env;
 }
@@ -255,17 +259,26 @@ export interface FoundProvider extends OidcProviderDescription {
   lookalikes: string[];
 }
 
-/** The IAM OIDC provider for `providerUrl` (normalised comparison), or undefined. */
-export async function findProvider(env: Env, providerUrl: string): Promise<FoundProvider | undefined> {
+/** The ARNs of the IAM OIDC providers for `providerUrl` (normalised comparison), the one IAM's own form names exactly first. */
+async function matchingProviderArns(env: Env, providerUrl: string): Promise<string[]> {
   const want = providerKey(providerUrl);
   const exact = providerName(providerUrl);
-  const arns = await env.aws().listOidcProviderArns(env.clients(), env.signal);
+  const arns = await env.reads.read(READ_KEYS.providerArns(), () => env.aws().listOidcProviderArns(env.clients(), env.signal));
   const matches = arns.filter((a) => providerKey(providerNameFromArn(a) ?? '') === want);
-  if (!matches.length) return undefined;
   // The one IAM's own form names exactly first (no trailing slash, same case).
-  matches.sort((a, b) => Number(providerNameFromArn(b) === exact) - Number(providerNameFromArn(a) === exact));
-  const [first, ...rest] = matches;
-  const p = await env.aws().getOidcProvider(env.clients(), first ?? '', env.signal);
+  return matches.sort((a, b) => Number(providerNameFromArn(b) === exact) - Number(providerNameFromArn(a) === exact));
+}
+
+/** The ARN of the IAM OIDC provider for `providerUrl` (ListOpenIDConnectProviders only), or undefined. */
+export async function findProviderArn(env: Env, providerUrl: string): Promise<string | undefined> {
+  return (await matchingProviderArns(env, providerUrl))[0];
+}
+
+/** The IAM OIDC provider for `providerUrl` (normalised comparison), or undefined. */
+export async function findProvider(env: Env, providerUrl: string): Promise<FoundProvider | undefined> {
+  const [first, ...rest] = await matchingProviderArns(env, providerUrl);
+  if (!first) return undefined;
+  const p = await env.reads.read(READ_KEYS.provider(first), () => env.aws().getOidcProvider(env.clients(), first, env.signal));
   return { ...p, lookalikes: rest };
 }
 
@@ -280,7 +293,7 @@ export async function findPool(env: Env): Promise<FoundPool> {
   const aws = env.aws();
   if (poolId) {
     try {
-      return { kind: 'one', pool: await aws.describeIdentityPoolConfig(env.clients(), poolId, env.signal) };
+      return { kind: 'one', pool: await describePool(env, poolId) };
     } catch (e) {
       if (isNotFound(e)) {
         throw new EngineError('AWS', `The identity pool ${poolId} (names.poolId) does not exist in ${env.region}.`,
@@ -289,11 +302,16 @@ export async function findPool(env: Env): Promise<FoundPool> {
       throw e;
     }
   }
-  const { pools } = await aws.listIdentityPools(env.clients(), 10_000, env.signal);
+  const { pools } = await env.reads.read(READ_KEYS.poolList(env.region), () => aws.listIdentityPools(env.clients(), 10_000, env.signal));
   const same = pools.filter((p) => p.name === poolName);
   if (same.length === 0) return { kind: 'none' };
   if (same.length > 1) return { kind: 'many', ids: same.map((p) => p.id) };
-  return { kind: 'one', pool: await aws.describeIdentityPoolConfig(env.clients(), same[0]?.id ?? '', env.signal) };
+  return { kind: 'one', pool: await describePool(env, same[0]?.id ?? '') };
+}
+
+/** DescribeIdentityPool, once per run. */
+function describePool(env: Env, poolId: string): Promise<IdentityPoolConfig> {
+  return env.reads.read(READ_KEYS.pool(poolId), () => env.aws().describeIdentityPoolConfig(env.clients(), poolId, env.signal));
 }
 
 export function manyPoolsError(env: Env, ids: string[]): EngineError {
@@ -312,6 +330,71 @@ export interface RunState {
   providerArn?: string;
   roleArn?: string;
   poolId?: string;
+  /** The pool CreateIdentityPool returned. */
+  pool?: IdentityPoolConfig;
+}
+
+type PoolList = { pools: Array<{ id: string; name: string }>; truncated: boolean };
+
+const param = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+/**
+ * What a write call changes in the run's reads: a create call's response takes the place of
+ * reading it back (the provider's ARN joins the provider list; the pool joins the pool list, its
+ * description is CreateIdentityPool's response and it has no roles yet); any other write forgets
+ * exactly the reads it changes. A failed write, or one not named here, forgets everything.
+ */
+export function afterWrite(reads: RunReads, call: PlanCall, state: RunState, ok: boolean, region: string): void {
+  const p = call.params;
+  if (!ok) {
+    reads.clear();
+    return;
+  }
+  switch (`${call.service}:${call.action}`) {
+    case 'iam:CreateOpenIDConnectProvider': {
+      const arn = state.providerArn;
+      if (arn) reads.update<string[]>(READ_KEYS.providerArns(), (l) => (l.includes(arn) ? l : [...l, arn]));
+      else reads.forget(READ_KEYS.providerArns());
+      return;
+    }
+    case 'iam:AddClientIDToOpenIDConnectProvider':
+    case 'iam:RemoveClientIDFromOpenIDConnectProvider':
+    case 'iam:UpdateOpenIDConnectProviderThumbprint':
+      reads.forget(READ_KEYS.provider(param(p.OpenIDConnectProviderArn)));
+      return;
+    case 'cognito-identity:CreateIdentityPool': {
+      const pool = state.pool;
+      if (!pool) {
+        reads.forget(READ_KEYS.poolList(region));
+        return;
+      }
+      reads.update<PoolList>(READ_KEYS.poolList(region), (l) => (l.pools.some((x) => x.id === pool.poolId) ? l : { ...l, pools: [...l.pools, { id: pool.poolId, name: pool.poolName }] }));
+      reads.set(READ_KEYS.pool(pool.poolId), pool);
+      reads.set(READ_KEYS.poolRoles(pool.poolId), { roles: {}, roleMappings: {} });
+      return;
+    }
+    case 'cognito-identity:UpdateIdentityPool':
+      reads.forget(READ_KEYS.pool(param(p.IdentityPoolId)), READ_KEYS.poolList(region));
+      return;
+    case 'cognito-identity:SetIdentityPoolRoles':
+      reads.forget(READ_KEYS.poolRoles(param(p.IdentityPoolId)));
+      return;
+    case 'iam:CreateRole':
+      reads.forget(READ_KEYS.role(param(p.RoleName)), READ_KEYS.rolePermissions(param(p.RoleName)));
+      return;
+    case 'iam:UpdateAssumeRolePolicy':
+      reads.forget(READ_KEYS.role(param(p.RoleName)));
+      return;
+    case 'iam:PutRolePolicy':
+    case 'iam:DeleteRolePolicy':
+    case 'iam:AttachRolePolicy':
+    case 'iam:DetachRolePolicy':
+      reads.forget(READ_KEYS.rolePermissions(param(p.RoleName)));
+      return;
+    default:
+      if (call.service === 'auth0') reads.forgetPrefix(READ_KEYS.auth0App(''));
+      else reads.clear();
+  }
 }
 
 /** One planned write call and the code that makes it. */
@@ -422,9 +505,26 @@ export function stepFunctions(id: StepId, title: string, builder: Builder): Pick
 export async function applyWith(id: PlanId, title: string, builder: Builder, ctx: SetupContext, planned: SetupPlan): Promise<StepOutcome> {
   let fresh: Built | undefined;
   const state: RunState = {};
+  // The re-plan reads what this run has not read yet (a step applied alone: everything); the
+  // writes then keep the run's reads true for the steps after it.
+  const reads = ctx.reads ?? new RunReads();
+  const run = { ...ctx, reads };
   const out = await applyPlanned(planned, async () => {
-    fresh = await buildForPlan(builder, ctx, 'apply');
-    return { plan: toPlan(id, title, fresh), steps: fresh.steps };
+    fresh = await buildForPlan(builder, run, 'apply');
+    const steps = fresh.steps.map((s): RunStep => ({
+      ...s,
+      async run(st) {
+        let ok = false;
+        try {
+          const message = await s.run(st);
+          ok = true;
+          return message;
+        } finally {
+          afterWrite(reads, s.call, st, ok, ctx.config.aws.region);
+        }
+      },
+    }));
+    return { plan: toPlan(id, title, fresh), steps };
   }, { signal: ctx.signal, unit: 'call', retry: 'Applying again', state });
   // Outputs: as planned once it is done (or was done already); else as they are now.
   const base = fresh ? (out.ok ? fresh.plan.outputs : fresh.outputs) : {};

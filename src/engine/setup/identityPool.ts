@@ -10,7 +10,7 @@ import { normalizeProviderUrl } from '../fixes';
 import { listText } from '../format';
 import { planCall } from '../plan';
 import {
-  findPool, findProvider, manyPoolsError, problem, statusOf, stepFunctions, type Builder, type RunStep,
+  findPool, findProviderArn, manyPoolsError, problem, statusOf, stepFunctions, type Builder, type RunStep,
 } from './core';
 import type { SetupOutputs, SetupStep, StepProblem } from './types';
 
@@ -33,8 +33,8 @@ const build: Builder = async (env, mode) => {
   // The provider (step 3): found by URL; else the ARN step 3 plans (planAll passes it on).
   const disc = await withSignal(env.discovery(), env.signal);
   const { url } = normalizeProviderUrl(disc.issuer);
-  const provider = await findProvider(env, url);
-  let providerArn = provider?.arn;
+  const existingArn = await findProviderArn(env, url);
+  let providerArn = existingArn;
   if (!providerArn) {
     if (mode === 'apply' || (mode === 'plan' && !env.outputs.providerArn)) {
       throw new EngineError('INVALID_INPUT', `The IAM OIDC provider for ${url} does not exist yet.`, 'Apply the "IAM OIDC provider" step first.');
@@ -69,7 +69,8 @@ const build: Builder = async (env, mode) => {
       pending: `Create the identity pool "${poolName}".`,
       async run(state) {
         const arn = state.providerArn ?? providerArn;
-        state.poolId = await aws.createIdentityPool(cog, { name: poolName, openIdConnectProviderArns: arn ? [arn] : [], tags: { ...POOL_TAGS } }, env.signal);
+        state.pool = await aws.createIdentityPool(cog, { name: poolName, openIdConnectProviderArns: arn ? [arn] : [], tags: { ...POOL_TAGS } }, env.signal);
+        state.poolId = state.pool.poolId;
         return `Created the identity pool "${poolName}" (${state.poolId}) for signed-in users only (no guest access, classic flow off) with the IAM OIDC provider ${arn ? providerName(url) : '(none)'}.`;
       },
     });
@@ -121,7 +122,7 @@ const build: Builder = async (env, mode) => {
     found,
     values,
     problems,
-    outputs: { ...outputs, ...(provider ? { providerArn: provider.arn } : {}) },
+    outputs: { ...outputs, ...(existingArn ? { providerArn: existingArn } : {}) },
     plan: { summary: planSummary, changes, warnings, outputs: { ...outputs, ...(providerArn ? { providerArn } : {}) } },
     steps,
   };

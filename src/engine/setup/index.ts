@@ -13,14 +13,14 @@ import { describeError, isCancelled, type ErrorCode } from '../errors';
 import { auth0AppStep } from './auth0App';
 import { authenticatedRoleStep } from './authenticatedRole';
 import { connectionsStep } from './connections';
-import { createSetupCache } from './cache';
+import { createSetupCache, RunReads } from './cache';
 import { identityPoolStep } from './identityPool';
 import { oidcProviderStep } from './oidcProvider';
 import { tryItStep } from './tryIt';
 import type { SetupContext, SetupOutputs, SetupStep, StepId, StepInspection, StepOutcome, StepReview } from './types';
 
 export * from './types';
-export { createSetupCache, SetupCache } from './cache';
+export { createSetupCache, SetupCache, RunReads } from './cache';
 export { validateSetupConfig, providerKey, issuerMatchesDomain } from './core';
 export { snippets, type Snippets } from './snippets';
 export { MINIMAL_PERMISSIONS_POLICY, MINIMAL_POLICY_NAME } from './authenticatedRole';
@@ -46,8 +46,9 @@ export interface StepFailure {
   hint: string;
 }
 
+/** The context of one run: the session's cache, and the run's own reads (each AWS read made once per run). */
 function withShared(ctx: SetupContext): SetupContext {
-  return { ...ctx, cache: ctx.cache ?? createSetupCache() };
+  return { ...ctx, cache: ctx.cache ?? createSetupCache(), reads: new RunReads() };
 }
 
 function stepsFor(ctx: SetupContext, only: readonly StepId[] | undefined): SetupStep[] {

@@ -14,6 +14,7 @@ import { planCall } from '../plan';
 import {
   findProvider, problem, statusOf, stepFunctions, type Builder, type RunStep,
 } from './core';
+import { READ_KEYS } from './cache';
 import type { SetupOutputs, SetupStep, StepProblem } from './types';
 
 export const OIDC_PROVIDER_TITLE = 'IAM OIDC provider';
@@ -44,7 +45,8 @@ const build: Builder = async (env) => {
   } catch {
     // the domain then
   }
-  const thumbprint = () => currentThumbprint(`https://${jwksHost}`, { extraCaPems: env.extraCaPems(), timeoutMs: env.timeoutMs, signal: env.signal });
+  const thumbprint = () => env.reads.read(READ_KEYS.thumbprint(jwksHost),
+    () => currentThumbprint(`https://${jwksHost}`, { extraCaPems: env.extraCaPems(), timeoutMs: env.timeoutMs, signal: env.signal }));
   values.providerUrl = url;
   values.loginsKey = loginsKey;
 

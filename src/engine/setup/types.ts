@@ -8,7 +8,7 @@ import type { AwsClients } from '../aws/sdk';
 import type { ErrorCode } from '../errors';
 import type { Outcome, Plan } from '../plan';
 import type { TrustSettings } from '../trust';
-import type { SetupCache } from './cache';
+import type { RunReads, SetupCache } from './cache';
 
 /** The steps, in the guide's order ("snippets" is not a step: see snippets()). */
 export const STEP_IDS = ['connections', 'auth0App', 'oidcProvider', 'identityPool', 'authenticatedRole', 'tryIt'] as const;
@@ -159,6 +159,11 @@ export interface SetupContext {
    * Management API session (one token request, not one per step). createSetupCache(); optional.
    */
   cache?: SetupCache | undefined;
+  /**
+   * The reads of the current run (see RunReads): inspectAll / planAll / applyAll make a new one
+   * per run; a step called alone reads afresh (one per build). Do not keep one between runs.
+   */
+  reads?: RunReads | undefined;
 }
 
 /** One step of the wizard. inspect never throws (but CANCELLED); plan and apply throw EngineErrors when the state cannot be read. */

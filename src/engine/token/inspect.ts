@@ -7,7 +7,7 @@
  * any network), 'signature' (when it was checked), 'pool' (when the pool was read). Each event
  * carries the preflight report as far as it is known then, so a view can show it at once.
  *
- * Importing this file loads no SDK and no jose: both are required on first use.
+ * Importing this file loads no SDK: the AWS SDK is required on first use (signatures use node:crypto).
  */
 import type { AwsConfig } from '../aws/config';
 import { regionOfPoolId } from '../aws/names';

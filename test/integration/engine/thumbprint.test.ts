@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import * as path from 'node:path';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
@@ -178,5 +179,65 @@ describe('thumbprint (engine, against real TLS servers on loopback)', function (
     assert.equal(j.thumbprint, (await opensslLastCertSha1(tenant.port)).sha1);
     assert.equal(j.certificates.length, 2);
     assert.match(j.trustedRoot, /Stand-in Root CA/);
+  });
+  it('makes exactly one TLS connection per thumbprint (engine and CLI, with and without --ca)', async () => {
+    // A server that counts TCP connections (the client ends each one right after its side of the
+    // handshake, so the server's own 'secureConnection' may never come: count sockets).
+    const srv = tls.createServer({ key: chain.leafKeyPem, cert: [chain.leafPem, chain.intermediatePem].join('') }, (s) => s.end());
+    let connections = 0;
+    srv.on('connection', () => { connections++; });
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    const port = (srv.address() as net.AddressInfo).port;
+    const sink = { write: () => true } as unknown as NodeJS.WritableStream;
+    try {
+      const r = await computeThumbprint(`localhost:${port}`);
+      assert.equal(r.thumbprint, chain.fingerprints.intermediate);
+      assert.equal(connections, 1);
+      const trusted = await computeThumbprint(`localhost:${port}`, { extraCaPems: [chain.rootPem] });
+      assert.match(trusted.trustedRoot ?? '', /Root/);
+      assert.equal(connections, 2);
+      assert.equal(await main(['thumbprint', `localhost:${port}`, '--json'], sink, sink), 0);
+      assert.equal(connections, 3);
+      assert.equal(await main(['thumbprint', `https://localhost:${port}/x`, '--ca', chain.rootPath], sink, sink), 0);
+      assert.equal(connections, 4);
+    } finally {
+      await new Promise<void>((r) => srv.close(() => r()));
+    }
+  });
+
+  it('finds the trusted root among the extra CAs without mistaking a look-alike (same subject, other key)', async () => {
+    const other = await generateCertChain();
+    try {
+      const s = await tlsServer(chain, [chain.leafPem, chain.intermediatePem]);
+      try {
+        const wrong = await computeThumbprint(`localhost:${s.port}`, { extraCaPems: [other.rootPem] });
+        assert.equal(wrong.trustedRoot, undefined);
+        const right = await computeThumbprint(`localhost:${s.port}`, { extraCaPems: [`${other.rootPem}\n${chain.rootPem}`] });
+        assert.match(right.trustedRoot ?? '', /Root/);
+      } finally {
+        await s.close();
+      }
+    } finally {
+      await removeCertChain(other);
+    }
+  });
+
+  it('CLI: `thumbprint` loads no setup, preflight, token or AWS code', async () => {
+    const root = path.join(__dirname, '..', '..', '..');
+    const code = [
+      "const { main } = require('./src/cli/main');",
+      "let err = ''; const sink = { write: () => true }; const errs = { write: (s) => { err += s; return true; } };",
+      `main(['thumbprint', 'localhost:${tenant.port}', '--json'], sink, errs).then((exit) => {`,
+      "  const loaded = Object.keys(require.cache).map((k) => k.split(require('path').sep).join('/')).filter((k) => !k.includes('/node_modules/'));",
+      "  const heavy = loaded.filter((k) => /\\/src\\/(engine\\/(setup|token|aws|auth0|resources|plan|fixes)\\/|cli\\/(setup|inspectToken)\\.ts)/.test(k));",
+      "  const sdk = Object.keys(require.cache).filter((k) => /node_modules[\\\\/](@aws-sdk|@smithy|auth0|jose)[\\\\/]/.test(k));",
+      "  process.stdout.write(JSON.stringify({ exit, err, heavy, sdk: sdk.length }));",
+      '});',
+    ].join('\n');
+    // Asynchronously: the tenant serves from this process.
+    const out = await new Promise<string>((resolve, reject) => {
+      execFile(process.execPath, ['--require', 'tsx/cjs', '-e', code], { cwd: root, encoding: 'utf8', timeout: 30_000 }, (e, stdout, stderr) => (e ? reject(new Error(`${e.message} ${stderr}`)) : resolve(stdout)));
+    });
+    assert.deepEqual(JSON.parse(out), { exit: 0, err: '', heavy: [], sdk: 0 });
   });
 });
