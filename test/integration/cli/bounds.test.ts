@@ -9,7 +9,6 @@ import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs/promises';
 import * as fsSync from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -17,6 +16,7 @@ import { main } from '../../../src/cli/main';
 import { runCli as cli } from '../../helpers/cli';
 import { startHangServer, type HangServer } from '../../helpers/hangServer';
 import { startTenant, type Tenant } from '../../standins/tenant';
+import { freePort } from '../../standins/ports';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const AWS_ENV = { AWS_ACCESS_KEY_ID: 'AKIAEXAMPLEEXAMPLE00', AWS_SECRET_ACCESS_KEY: 'secret', AWS_REGION: 'us-east-1' };
@@ -28,15 +28,6 @@ function forgedToken(iss: string): string {
   const now = Math.floor(Date.now() / 1000);
   const payload = { iss, aud: 'ClientId0000000000000000000000000', sub: 'auth0|u1', iat: now, exp: now + 3600 };
   return `${b64url({ alg: 'RS256', typ: 'JWT', kid: 'k1' })}.${b64url(payload)}.${Buffer.alloc(256, 7).toString('base64url')}`;
-}
-
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
 }
 
 interface Spawned {
@@ -113,7 +104,7 @@ describe('CLI bounds: timeouts, Ctrl+C, input caps, exit codes', function () {
     });
 
     it('inspect-token --pool --timeout 2 against an endpoint that never answers ends, naming the call', async () => {
-      const token = forgedToken(`https://127.0.0.1:${await closedPort()}/`);
+      const token = forgedToken(`https://127.0.0.1:${await freePort()}/`);
       const t0 = Date.now();
       const r = await cli(['inspect-token', token, '--pool', 'us-east-1:00000000-0000-0000-0000-000000000000', '--endpoint', hang.url, '--timeout', '2']);
       const ms = Date.now() - t0;
@@ -265,7 +256,7 @@ describe('CLI bounds: timeouts, Ctrl+C, input caps, exit codes', function () {
     });
 
     it('exits 3 with verdict "cannot-confirm" when the issuer\'s keys cannot be fetched', async () => {
-      const token = forgedToken(`https://127.0.0.1:${await closedPort()}/`);
+      const token = forgedToken(`https://127.0.0.1:${await freePort()}/`);
       const r = await cli(['inspect-token', token, '--json']);
       assert.equal(r.code, 3, r.out + r.err);
       const j = JSON.parse(r.out);

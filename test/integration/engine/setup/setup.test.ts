@@ -9,7 +9,6 @@
  * 403 / 404, a DNS failure, a fault injected in the tenant's discovery endpoint.
  */
 import * as assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -53,7 +52,7 @@ import {
 } from '../../../../src/engine/setup';
 import { applyAddCallbackUrl, planAddCallbackUrl, startSignIn } from '../../../../src/engine/signin';
 import type { TrustSettings } from '../../../../src/engine/trust';
-import { setupCommand } from '../../../../src/cli/setup';
+import { runCli } from '../../../helpers/cli';
 import { awsClientConfig, findOrInstallMoto, MOTO_ACCOUNT_ID, startMoto, type Moto } from '../../../standins/moto';
 import { startTenant, type Tenant } from '../../../standins/tenant';
 import { isWrite, recordRequests, type SentRequest } from '../../../helpers/awsCalls';
@@ -546,16 +545,8 @@ describe('setup wizard engine: plan, apply, apply again (moto + local tenant)', 
       delete process.env.AWS_PROFILE;
     });
 
-    async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-      const out = new PassThrough();
-      const err = new PassThrough();
-      let o = '';
-      let e = '';
-      out.on('data', (d: Buffer) => { o += d.toString(); });
-      err.on('data', (d: Buffer) => { e += d.toString(); });
-      const code = await setupCommand(args, out, err, new AbortController().signal);
-      return { code, out: o, err: e };
-    }
+    /** `auth0-cognito setup ARGS`, in-process. */
+    const cli = (args: string[]) => runCli(['setup', ...args]);
     async function writeConfig(c: unknown): Promise<string> {
       const f = path.join(dir, `config-${Math.random().toString(36).slice(2)}.json`);
       await fs.writeFile(f, JSON.stringify(c));

@@ -5,21 +5,12 @@
  * Against the local HTTPS tenant; the CLI through its in-process runner.
  */
 import * as assert from 'node:assert/strict';
-import * as net from 'node:net';
 import { JwksCache, verifySignature } from '../../../../src/engine/token/jwks';
 import { runPreflight } from '../../../../src/engine/token/preflight';
 import { decodeToken } from '../../../../src/engine/token/decode';
 import { runCli as cli } from '../../../helpers/cli';
 import { startTenant, type Tenant } from '../../../standins/tenant';
-
-/** A port on loopback that refuses connections (bound, then closed). */
-async function closedPort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
+import { freePort } from '../../../standins/ports';
 
 const cut = (jwt: string): string => jwt.slice(0, jwt.lastIndexOf('.') + 1);
 
@@ -58,7 +49,7 @@ describe('verdicts: pass only when the signature was verified', function () {
   });
 
   it('a forged token from an unreachable issuer is "cannot confirm", never pass, and the CLI exits non-zero', async () => {
-    const iss = `https://127.0.0.1:${await closedPort()}/`;
+    const iss = `https://127.0.0.1:${await freePort()}/`;
     const forged = tenant.mintIdToken({ key: 'foreign', claims: { iss } });
     const signature = await verify(forged);
     assert.equal(signature.status, 'jwks-unreachable');
