@@ -9,7 +9,7 @@
 //  - dist/webview/*.js     webview scripts (browser, IIFE)
 //  - dist/test/vscode/**   the in-host test runner and suites (not packaged)
 import * as esbuild from 'esbuild';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 
 const production = process.argv.includes('--production');
@@ -87,7 +87,12 @@ const node = {
   plugins: [lazyChunks],
   // Test-only hooks (src/vscode/testHooks.ts) are in development builds only: the minifier
   // drops \`if (process.env.A0C_TEST_HOOKS === '1')\` branches from production builds.
-  define: { 'process.env.A0C_TEST_HOOKS': production ? '"0"' : '"1"' },
+  // The CLI's `--version` (src/cli/main.ts): the package version, built in so that it reads no
+  // package.json at run time.
+  define: {
+    'process.env.A0C_TEST_HOOKS': production ? '"0"' : '"1"',
+    A0C_CLI_VERSION: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version),
+  },
 };
 
 const configs = [

@@ -15,6 +15,8 @@
 #
 # Target: ${AUTH0_COGNITO_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/auth0-cognito-bridge}/code-server-4.100.3
 # The last line on stdout is that directory; everything else goes to stderr.
+# Quiet: the output of npm, node-gyp and the checks goes to install-code-server.log in the
+# cache directory; its last lines are printed only when something really failed.
 set -euo pipefail
 
 VERSION=4.100.3
@@ -27,7 +29,20 @@ PTY_REL="lib/vscode/node_modules/node-pty/build/Release/pty.node"
 exec 3>&1 1>&2
 
 log() { printf '[install-code-server] %s\n' "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
+LOG=""   # set once the cache directory exists
+die() {
+  log "ERROR: $*"
+  if [ -n "$LOG" ] && [ -s "$LOG" ]; then
+    log "last lines of $LOG:"
+    tail -n 40 "$LOG" >&2
+  fi
+  exit 1
+}
+# Runs a command with its output appended to $LOG (the command line first); keeps its exit code.
+quiet() {
+  printf '\n$ %s\n' "$*" >>"$LOG"
+  "$@" >>"$LOG" 2>&1
+}
 
 is_complete() { [ -f "$1/$MARKER" ] && [ -f "$1/$PTY_REL" ] && [ -f "$1/out/node/entry.js" ]; }
 
@@ -78,6 +93,7 @@ fi
 # Build in a temp dir, then rename into place (serialised against concurrent runs)
 # ---------------------------------------------------------------------------------------
 mkdir -p "$CACHE_ROOT"
+CACHE_ROOT="$(cd "$CACHE_ROOT" && pwd)"
 exec 9>"$CACHE_ROOT/.code-server-$VERSION.lock"
 flock 9
 if is_complete "$DEST"; then   # another run finished while we waited for the lock
@@ -91,38 +107,43 @@ rm -rf "$CACHE_ROOT"/.tmp-code-server-"$VERSION".*
 TMP="$(mktemp -d "$CACHE_ROOT/.tmp-code-server-$VERSION.XXXXXX")"
 trap 'rm -rf "$TMP"' EXIT
 
+LOG="$CACHE_ROOT/install-code-server.log"
+: >"$LOG"
+log "log: $LOG"
+
 start=$(date +%s)
 cd "$TMP"
 log "npm pack code-server@$VERSION"
-npm pack "code-server@$VERSION" --silent >/dev/null
-tar xzf "code-server-$VERSION.tgz"
+quiet npm pack "code-server@$VERSION" --silent || die "npm pack code-server@$VERSION failed"
+quiet tar xzf "code-server-$VERSION.tgz" || die "could not unpack code-server-$VERSION.tgz"
 rm -f "code-server-$VERSION.tgz"
 cd package
 
 log "npm install (code-server)"
-npm install --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error
-npm rebuild argon2 --loglevel=error
+quiet npm install --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error || die "npm install (code-server) failed"
+quiet npm rebuild argon2 --loglevel=error || die "npm rebuild argon2 failed"
 
 log "npm install (lib/vscode) + native rebuilds"
 (
   cd lib/vscode
-  npm install --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error
-  # node-pty's rebuild may report an error from a helper step after pty.node is built:
-  # tolerate the exit code, check the artifacts below instead.
-  npm rebuild kerberos @vscode/spdlog native-watchdog node-pty @vscode/deviceid --loglevel=error \
-    || log "npm rebuild exited non-zero (known for node-pty's helper step); checking artifacts"
+  quiet npm install --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error || die "npm install (lib/vscode) failed"
+  # node-pty's rebuild reports an error from a helper step after pty.node is built: tolerate
+  # the exit code (its output stays in the log), the artifact checks below decide.
+  quiet npm rebuild kerberos @vscode/spdlog native-watchdog node-pty @vscode/deviceid --loglevel=error \
+    || printf '(npm rebuild exited non-zero: known for node-pty helper step; the artifacts are checked next)\n' >>"$LOG"
   mkdir -p node_modules/@vscode/ripgrep/bin
   ln -sf "$RG" node_modules/@vscode/ripgrep/bin/rg
   ln -sfn node_modules node_modules.asar
 )
 
 log "npm install (lib/vscode/extensions)"
-(cd lib/vscode/extensions && npm install --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error)
+(cd lib/vscode/extensions && quiet npm install --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error) \
+  || die "npm install (lib/vscode/extensions) failed"
 
 # ---------------------------------------------------------------------------------------
 # Checks
 # ---------------------------------------------------------------------------------------
-[ -f "$PTY_REL" ] || die "$PTY_REL was not built (node-pty rebuild failed; see output above)"
+[ -f "$PTY_REL" ] || die "$PTY_REL was not built (node-pty rebuild failed)"
 for f in \
   lib/vscode/node_modules/@vscode/spdlog/build/Release/spdlog.node \
   lib/vscode/node_modules/native-watchdog/build/Release/watchdog.node \
@@ -130,8 +151,8 @@ for f in \
   [ -f "$f" ] || die "$f was not built"
 done
 [ -x lib/vscode/node_modules/@vscode/ripgrep/bin/rg ] || die "ripgrep symlink is broken"
-node -e "require('./lib/vscode/node_modules/node-pty')" || die "node-pty does not load"
-node out/node/entry.js --version >/dev/null || die "code-server does not start (node out/node/entry.js --version)"
+quiet node -e "require('./lib/vscode/node_modules/node-pty')" || die "node-pty does not load"
+quiet node out/node/entry.js --version || die "code-server does not start (node out/node/entry.js --version)"
 
 touch "$MARKER"
 cd "$CACHE_ROOT"

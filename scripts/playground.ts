@@ -1,12 +1,16 @@
 /**
  * The playground: code-server (a real VS Code in the browser) with the packaged extension
  * installed and preconfigured against local stand-ins, the moto server (AWS) and a local
- * Auth0-like tenant (HTTPS with its own CA). Prints the URL; runs until Ctrl+C.
+ * Auth0-like tenant (HTTPS with its own CA).
+ * Prints the URL, the throw-away Management API credentials and how to get an ID token
+ * (`npm run token`); the workbench opens the guide (PLAYGROUND.md) on start. Runs until Ctrl+C.
  *
  *   npm run playground            (builds and packages the .vsix first)
  *   PLAYGROUND_PORT=8080 npm run playground
  *
- * State lives in .playground/ (git-ignored) and is recreated on every start.
+ * Everything lives outside the repo (no parent git repository for VS Code to ask about), in
+ * playgroundDir(): ~/.cache/auth0-cognito-bridge/playground/, recreated on every start. Its
+ * state.json (tenant URL, CA, client) is what `npm run token` reads; removed on stop.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -15,12 +19,13 @@ import { startMoto } from '../test/standins/moto';
 import { startTenant } from '../test/standins/tenant';
 import { freePort, waitForPort } from '../test/standins/ports';
 import { ensureCodeServer, findRepoRoot, killTree } from '../test/vscode/codeServer';
+import { TOKEN_REDIRECT_URI, playgroundDir, statePath, writePlaygroundState } from './playgroundState';
 
 async function main(): Promise<void> {
   const root = findRepoRoot(__dirname);
   const vsix = path.join(root, 'dist', 'auth0-cognito-bridge.vsix');
   if (!fs.existsSync(vsix)) throw new Error('dist/auth0-cognito-bridge.vsix is missing: run `npm run package` first (npm run playground does).');
-  const dir = path.join(root, '.playground');
+  const dir = playgroundDir();
   fs.rmSync(dir, { recursive: true, force: true });
   const userData = path.join(dir, 'user-data');
   const extensions = path.join(dir, 'extensions');
@@ -30,7 +35,8 @@ async function main(): Promise<void> {
   const codeServer = ensureCodeServer(root);
   const entry = path.join(codeServer, 'out', 'node', 'entry.js');
   process.stderr.write('Starting moto (AWS) and the local Auth0 tenant...\n');
-  const [moto, tenant] = await Promise.all([startMoto(), startTenant()]);
+  // The token script's callback is registered up front; the wizard keeps it when it adds its own.
+  const [moto, tenant] = await Promise.all([startMoto(), startTenant({ app: { callbacks: [TOKEN_REDIRECT_URI] } })]);
   const caPath = path.join(dir, 'tenant-root-ca.pem');
   fs.writeFileSync(caPath, tenant.caPem);
 
@@ -40,22 +46,34 @@ async function main(): Promise<void> {
     'security.workspace.trust.enabled': false,
     'workbench.startupEditor': 'none',
     'telemetry.telemetryLevel': 'off',
+    'git.openRepositoryInParentFolders': 'never',
     'auth0Cognito.aws.endpoint': moto.endpoint,
     'auth0Cognito.aws.region': moto.region,
     'auth0Cognito.extraCaCertificates': [caPath],
   };
   fs.writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
-  fs.writeFileSync(path.join(workspace, 'PLAYGROUND.md'), [
+  const guide = path.join(workspace, 'PLAYGROUND.md');
+  fs.writeFileSync(guide, [
     '# Auth0 Cognito Bridge playground',
     '',
-    `- Local Auth0 tenant: \`${tenant.issuer}\` (domain \`${tenant.domain}\`)`,
-    `- Application client ID: \`${tenant.app.client_id}\` (signing algorithm ${tenant.app.jwt_configuration.alg})`,
-    `- AWS: moto at \`${moto.endpoint}\`, region ${moto.region}, account 123456789012`,
-    `- Management API (throw-away local machine-to-machine app): client ID \`${tenant.mgmt.clientId}\`, secret \`${tenant.mgmt.clientSecret}\``,
+    'Everything here is local and throw-away: a local Auth0-like tenant (its own CA, trusted through',
+    '`auth0Cognito.extraCaCertificates`) and moto for AWS (`auth0Cognito.aws.endpoint`). Both are new on every start.',
     '',
-    'Try the setup wizard: the Auth0 Cognito icon in the activity bar, enter the domain and client ID above,',
-    '"Save and check", then "Add access…" with the machine-to-machine app, and Plan / Apply each step.',
-    'Or F1 > **Auth0 Cognito: Compute OIDC Thumbprint** with `' + tenant.domain + '`, or **Auth0 Cognito: Inspect ID Token**.',
+    `- Local Auth0 tenant: \`${tenant.issuer}\` (domain \`${tenant.domain}\`)`,
+    `- Application client ID: \`${tenant.app.client_id}\` (signing algorithm ${tenant.app.jwt_configuration.alg}; the wizard's step 2 switches it to RS256)`,
+    `- Management API (throw-away machine-to-machine app of this local tenant only): client ID \`${tenant.mgmt.clientId}\`, secret \`${tenant.mgmt.clientSecret}\``,
+    `- AWS: moto at \`${moto.endpoint}\`, region ${moto.region}, account 123456789012`,
+    `- Test user: ${tenant.user.email} (the tenant signs it in without a form)`,
+    '',
+    '## Try it',
+    '',
+    '1. The setup wizard: the Auth0 Cognito icon in the activity bar. Enter the domain and client ID above,',
+    '   **Save and check**, then **Add access…** with the Management API client ID and secret above,',
+    '   and Plan / Apply each step.',
+    '2. An ID token: run `npm run token` in the repository (a terminal there, while this playground runs). It signs in',
+    '   as the test user through the tenant\'s login flow and prints a fresh ID token for the application above.',
+    '   Paste it into F1 > **Auth0 Cognito: Inspect ID Token**, or into any editor (hover and CodeLens).',
+    `3. F1 > **Auth0 Cognito: Compute OIDC Thumbprint** with \`${tenant.domain}\`.`,
     '',
   ].join('\n'));
 
@@ -72,11 +90,27 @@ async function main(): Promise<void> {
   });
   await waitForPort(port, '127.0.0.1', 60_000);
 
+  // The workbench opens the guide: a `payload` openFile with a vscode-remote URI of the
+  // server's own authority (plain paths do nothing; see shared/reference/real-vscode-offline.md).
+  const authority = `127.0.0.1:${port}`;
+  const payload = JSON.stringify([['openFile', `vscode-remote://${authority}${guide.split(path.sep).join('/')}`]]);
+  const url = `http://${authority}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(payload)}`;
+  const stateFile = statePath(dir);
+  writePlaygroundState(stateFile, {
+    issuer: tenant.issuer,
+    caPath,
+    clientId: tenant.app.client_id,
+    redirectUri: TOKEN_REDIRECT_URI,
+    workbenchUrl: url,
+    pid: process.pid,
+  });
+
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
     process.stderr.write('\nStopping the playground...\n');
+    fs.rmSync(stateFile, { force: true });
     if (cs.pid) await killTree(cs.pid);
     await Promise.allSettled([moto.stop(), tenant.stop()]);
     process.exit(0);
@@ -85,13 +119,16 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop());
   cs.on('exit', () => void stop());
 
-  const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`;
   process.stdout.write([
     '',
     `Playground ready: ${url}`,
+    `  Guide (opens in the workbench): ${guide}`,
     `  Auth0 tenant (local):  ${tenant.issuer}   app client id: ${tenant.app.client_id}`,
+    `  Management API (throw-away, this local tenant only; for the wizard's "Add access…"):`,
+    `                         client id ${tenant.mgmt.clientId}   secret ${tenant.mgmt.clientSecret}`,
+    `  ID token:              npm run token   (signs in as ${tenant.user.email}, prints a fresh ID token)`,
     `  AWS (moto):            ${moto.endpoint}   region ${moto.region}`,
-    `  logs: .playground/code-server.log     stop: Ctrl+C`,
+    `  files and logs: ${dir}     stop: Ctrl+C`,
     '',
   ].join('\n'));
 }

@@ -7,7 +7,9 @@
 import { computeThumbprint } from '../engine/thumbprint';
 import { formatThumbprintText } from '../engine/format';
 import { describeError, isEngineError, type ErrorCode } from '../engine/errors';
-import { EXIT, SEE_HELP } from './common';
+import { EXIT } from './common';
+import { COMMAND_USAGE, SETUP_USAGE, USAGE, seeHelp } from './usage';
+import { filterSdkNodeWarning } from './warnings';
 import type * as SetupCli from './setup';
 import type * as InspectCli from './inspectToken';
 import type * as Trust from '../engine/trust';
@@ -24,44 +26,18 @@ const inspectCli = () => require('./inspectToken') as typeof InspectCli;
 const trust = () => require('../engine/trust') as typeof Trust;
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-const USAGE = `Usage: auth0-cognito <command> [options]
+/** The package version, set by esbuild.mjs at build time (`define`); undefined when run from source. */
+declare const A0C_CLI_VERSION: string | undefined;
 
-Commands:
-  thumbprint <host>     Show the TLS chain a host presents and the thumbprint IAM expects
-                        for an OpenID Connect provider on it. <host> may be a domain,
-                        host:port, or an https:// URL.
-
-  inspect-token [token] Decode an ID token, verify its signature against the issuer's JWKS and
-                        check every rule Cognito applies; with --pool, also against that
-                        identity pool's providers and roles. Reads the token from stdin when
-                        not given (at most 4 MB). Exit code 0 when the preflight passes, 1 when
-                        it fails, 3 when nothing failed but the token could not be confirmed
-                        (e.g. the issuer's keys could not be fetched to check the signature).
-
-  setup --plan|--apply --config FILE
-                        The setup wizard's steps from a config file (see \`setup --help\`):
-                        --plan shows what exists and the exact calls it would make;
-                        --apply makes them, in order, and stops at the first failure.
-
-Options:
-  --json                Print the result as JSON.
-  --pool <id>           inspect-token: the identity pool to check against (REGION:GUID).
-  --profile <name>      AWS profile (default: the default credential chain).
-  --endpoint <url>      AWS endpoint for IAM/Cognito/STS (LocalStack, moto); default
-                        AWS_ENDPOINT_URL or AWS.
-  --ca <file>           Trust this extra CA certificate (PEM); repeatable.
-  --timeout <seconds>   Network timeout (default 15). An AWS call ends within it, its
-                        retries included; the message names a call that did not answer.
-  -h, --help            Show this help.
-
-Exit codes:
-  0    success (inspect-token: the preflight passed)
-  1    the operation failed, or inspect-token's preflight failed (message on stderr)
-  2    usage or config error: unknown option, bad value, unreadable or invalid --config / --ca
-       file, input too large
-  3    inspect-token: nothing failed, but the token could not be confirmed (signature unverified)
-  130  interrupted (Ctrl+C)
-`;
+/** The CLI's version: built in, or (from source: tests, tsx) read from package.json on demand. */
+export function cliVersion(): string {
+  if (typeof A0C_CLI_VERSION === 'string') return A0C_CLI_VERSION;
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const fs = require('node:fs') as typeof import('node:fs');
+  const path = require('node:path') as typeof import('node:path');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  return (JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+}
 
 /** Error codes that are usage or config errors (exit 2), whatever the command. */
 const USAGE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['INVALID_INPUT', 'CA_FILE']);
@@ -82,12 +58,13 @@ export interface Parsed {
   ca: string[];
   timeoutMs: number;
   help: boolean;
+  version: boolean;
 }
 
 class UsageError extends Error {}
 
 export function parseArgs(argv: string[]): Parsed {
-  const p: Parsed = { command: undefined, pool: undefined, profile: undefined, endpoint: undefined, args: [], json: false, ca: [], timeoutMs: 15_000, help: false };
+  const p: Parsed = { command: undefined, pool: undefined, profile: undefined, endpoint: undefined, args: [], json: false, ca: [], timeoutMs: 15_000, help: false, version: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = () => {
@@ -97,6 +74,7 @@ export function parseArgs(argv: string[]): Parsed {
     };
     if (a === '--json') p.json = true;
     else if (a === '-h' || a === '--help') p.help = true;
+    else if (a === '--version') p.version = true;
     else if (a === '--ca') p.ca.push(value());
     else if (a === '--pool') p.pool = value();
     else if (a === '--profile') p.profile = value();
@@ -117,11 +95,15 @@ export function parseArgs(argv: string[]): Parsed {
  * this file): when it fires, the command stops and main returns 130.
  */
 export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr, signal: AbortSignal = new AbortController().signal): Promise<number> {
-  const usageError = (message: string): number => {
-    err.write(`${message}\n${SEE_HELP}\n`);
+  const usageError = (message: string, command?: string): number => {
+    err.write(`${message}\n${seeHelp(command)}\n`);
     return EXIT.usage;
   };
   if (argv[0] === 'setup') {
+    if (argv.includes('-h') || argv.includes('--help')) {
+      out.write(SETUP_USAGE);
+      return EXIT.ok;
+    }
     // setup has options of its own (src/cli/setup.ts).
     const code = await setupCli().setupCommand(argv.slice(1), out, err, signal);
     return signal.aborted ? EXIT.interrupted : code;
@@ -130,10 +112,15 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
   try {
     p = parseArgs(argv);
   } catch (e) {
-    return usageError((e as Error).message);
+    const command = argv.find((a) => !a.startsWith('-'));
+    return usageError((e as Error).message, command === argv[0] ? command : undefined);
   }
   if (p.help) {
-    out.write(USAGE);
+    out.write((p.command && COMMAND_USAGE[p.command]) || USAGE);
+    return EXIT.ok;
+  }
+  if (p.version) {
+    out.write(`${cliVersion()}\n`);
     return EXIT.ok;
   }
   if (!p.command) {
@@ -143,14 +130,14 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
   try {
     switch (p.command) {
       case 'thumbprint': {
-        if (p.args.length !== 1) return usageError('thumbprint takes exactly one host.');
+        if (p.args.length !== 1) return usageError('thumbprint takes exactly one host.', p.command);
         const extraCaPems = p.ca.length > 0 ? await trust().loadCaFiles(p.ca) : [];
         const r = await computeThumbprint(p.args[0]!, { extraCaPems, timeoutMs: p.timeoutMs, signal });
         out.write(p.json ? `${JSON.stringify(r, null, 2)}\n` : `${formatThumbprintText(r)}\n`);
         return EXIT.ok;
       }
       case 'inspect-token': {
-        if (p.args.length > 1) return usageError('inspect-token takes at most one token.');
+        if (p.args.length > 1) return usageError('inspect-token takes at most one token.', p.command);
         return await inspectCli().inspectTokenCommand(p, out, signal);
       }
       default:
@@ -172,6 +159,8 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
  * is still unwinding in the background.
  */
 function runAsProcess(): void {
+  // The AWS SDK's seven-line Node version warning: once per machine, one line (src/cli/warnings.ts).
+  filterSdkNodeWarning({ json: process.argv.includes('--json') });
   const controller = new AbortController();
   let exiting = false;
   const exit = (code: number) => {

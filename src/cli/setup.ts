@@ -23,39 +23,12 @@ import {
   type SetupContext,
 } from '../engine/setup';
 import { loadCaFiles } from '../engine/trust';
+import { seeHelp, SETUP_USAGE } from './usage';
 
-export const SETUP_USAGE = `Usage: auth0-cognito setup (--plan | --apply) --config FILE [options]
-
-Sets up Auth0 sign-in for a Cognito identity pool, step by step: connections, the Auth0
-application (RS256), the IAM OIDC provider, the identity pool, the authenticated role, and
-(with --id-token) a real token exchange.
-
-  --plan                Show what exists and the exact calls each step would make (reads only).
-  --apply               Make the calls, step by step; stops at the first failure.
-  --config FILE         JSON (at most 1 MB; no other fields, no secrets):
-                              { "aws": { "region", "profile"?, "endpoint"? },
-                                "auth0": { "domain", "clientId" },
-                                "names": { "poolName", "poolId"?, "roleName"? } }
-  --id-token TOKEN      Also try the setup with this ID token (or AUTH0_ID_TOKEN).
-  --ca FILE             Trust this extra CA certificate (PEM); repeatable.
-  --timeout SECONDS     Network timeout (default 15). An AWS call ends within it, its
-                        retries included; the message names a call that did not answer.
-  --json                Print the result as JSON.
-
-Environment:
-  AUTH0_MGMT_TOKEN, or AUTH0_MGMT_CLIENT_ID + AUTH0_MGMT_CLIENT_SECRET
-                        Auth0 Management API access (read:clients, update:clients); without it
-                        the Auth0 changes are printed as Dashboard steps.
-  AWS_ENDPOINT_URL      AWS endpoint when the config has none (LocalStack, moto).
-  AWS_PROFILE, AWS_ACCESS_KEY_ID, ...   the AWS default credential chain.
-
-Exit codes: 0 done, 1 a step failed (the step and the fix on stderr), 2 usage or config error
-(unknown option or config field, unreadable or invalid --config / --ca file), 130 interrupted
-(Ctrl+C).
-`;
+export { SETUP_USAGE };
 
 /** What a usage error of setup prints after its one line. */
-export const SETUP_SEE_HELP = 'Run "auth0-cognito setup --help" for usage.';
+export const SETUP_SEE_HELP = seeHelp('setup');
 
 /** The largest config file read (a real one is a few hundred bytes). */
 export const MAX_CONFIG_BYTES = 1024 * 1024;

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from '../../../src/cli/main';
 import { runCli as run } from '../../helpers/cli';
 
@@ -21,6 +22,19 @@ describe('CLI', () => {
     assert.equal((await run(['thumbprint', 'a', 'b'])).code, 2);
     assert.match((await run(['thumbprint', 'x', '--timeout', 'soon'])).err, /--timeout takes a number/);
     assert.match((await run(['thumbprint', 'x', '--bogus'])).err, /Unknown option --bogus/);
+  });
+  it('prints each command\'s help and the version', async () => {
+    for (const [command, usage] of [['thumbprint', /^Usage: auth0-cognito thumbprint </], ['inspect-token', /^Usage: auth0-cognito inspect-token /], ['setup', /^Usage: auth0-cognito setup /]] as const) {
+      const r = await run([command, '--help']);
+      assert.equal(r.code, 0, r.err);
+      assert.match(r.out, usage);
+    }
+    const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+    assert.deepEqual(await run(['--version']), { code: 0, out: `${version}\n`, err: '' });
+  });
+  it('points a usage error at the command\'s own help', async () => {
+    assert.match((await run(['thumbprint'])).err, /\nRun "auth0-cognito thumbprint --help" for usage\.\n$/);
+    assert.match((await run(['frobnicate'])).err, /\nRun "auth0-cognito --help" for usage\.\n$/);
   });
   it('routes setup to its own options', async () => {
     const help = await run(['setup', '--help']);
