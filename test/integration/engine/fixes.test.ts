@@ -48,8 +48,9 @@ import { parseTrustPolicy, recommendedTrustPolicy } from '../../../src/engine/aw
 import { decodeToken } from '../../../src/engine/token/decode';
 import type { TrustSettings } from '../../../src/engine/trust';
 import { expectEngineError } from '../../helpers/errors';
-import { awsClientConfig, findOrInstallMoto, MOTO_ACCOUNT_ID, startMoto, type Moto } from '../../standins/moto';
-import { startTenant, type Tenant } from '../../standins/tenant';
+import { MOTO_ACCOUNT_ID, type Moto } from '../../standins/moto';
+import type { Tenant } from '../../standins/tenant';
+import { useStandins } from '../../standins/fixture';
 import { isWrite, recordRequests, type SentRequest } from '../../helpers/awsCalls';
 
 
@@ -64,50 +65,31 @@ describe('fixes: plan, apply, apply again (moto + local tenant)', function () {
   let trust: TrustSettings;
   let clients: AwsClients;
   let clientId: string;
-  /** Every request the engine's clients sent, in order. */
-  const sent: SentRequest[] = [];
   /** Runs before a request of the engine's clients is sent (to make something happen in between). */
   let beforeSend: ((s: SentRequest) => Promise<void>) | undefined;
   let roleCounter = 0;
+  const around = () => (beforeSend ? async (req: SentRequest, send: () => Promise<unknown>) => { await beforeSend?.(req); return send(); } : undefined);
+  const standins = useStandins({ awsTrust: true, around });
+  /** Every request the engine's clients sent, in order. */
+  const { sent } = standins;
 
   /** Counts the requests an AWS SDK client really sends (one per command, after serialization). */
   /** Counts the requests the engine's clients really send; beforeSend runs before each goes out. */
   function instrument(c: AwsClients): void {
-    recordRequests(c, sent, () => (beforeSend ? async (req, send) => { await beforeSend?.(req); return send(); } : undefined));
+    recordRequests(c, sent, around);
   }
 
   const writes = (from = 0): SentRequest[] => sent.slice(from).filter(isWrite);
 
-  before(async function () {
-    this.timeout(15 * 60_000); // a first run installs moto
-    await findOrInstallMoto();
-    [tenant, moto] = await Promise.all([startTenant(), startMoto()]);
-    const cfg = awsClientConfig(moto);
-    iam = new IAMClient(cfg);
-    ci = new CognitoIdentityClient(cfg);
-    trust = { extraCaPems: [tenant.caPem] };
-    aws = { region: moto.region, endpoint: moto.endpoint, credentials: moto.credentials, timeoutMs: 10_000, trust };
-    clients = loadAws().createAwsClients(aws);
-    instrument(clients);
+  before(() => {
+    ({ tenant, moto, iam, ci, aws, trust, clients } = standins);
     clientId = tenant.app.client_id;
   });
 
-  after(async () => {
-    iam?.destroy();
-    ci?.destroy();
-    await Promise.all([tenant?.stop(), moto?.stop()]);
-  });
-
-  beforeEach(async () => {
-    await moto.reset();
-    sent.length = 0;
+  beforeEach(() => {
     beforeSend = undefined;
     tenant.app.jwt_configuration.alg = 'HS256';
     tenant.resetLog();
-  });
-
-  afterEach(function () {
-    if (this.currentTest?.state === 'failed') process.stderr.write(`--- moto log tail ---\n${moto.logTail(2000)}\n`);
   });
 
   const m2m = () => ({ kind: 'clientCredentials' as const, clientId: tenant.mgmt.clientId, clientSecret: tenant.mgmt.clientSecret });

@@ -53,9 +53,10 @@ import {
 import { applyAddCallbackUrl, planAddCallbackUrl, startSignIn } from '../../../../src/engine/signin';
 import type { TrustSettings } from '../../../../src/engine/trust';
 import { runCli } from '../../../helpers/cli';
-import { awsClientConfig, findOrInstallMoto, MOTO_ACCOUNT_ID, startMoto, type Moto } from '../../../standins/moto';
-import { startTenant, type Tenant } from '../../../standins/tenant';
-import { isWrite, recordRequests, type SentRequest } from '../../../helpers/awsCalls';
+import { MOTO_ACCOUNT_ID, type Moto } from '../../../standins/moto';
+import type { Tenant } from '../../../standins/tenant';
+import { useStandins } from '../../../standins/fixture';
+import { isWrite, recordRequests } from '../../../helpers/awsCalls';
 
 
 
@@ -68,44 +69,24 @@ describe('setup wizard engine: plan, apply, apply again (moto + local tenant)', 
   let trust: TrustSettings;
   let aws: AwsConfig;
   let clients: AwsClients;
-  const sent: SentRequest[] = [];
+  const standins = useStandins({ awsTrust: true });
+  const { sent } = standins;
 
   function instrument(c: AwsClients): void {
     recordRequests(c, sent);
   }
   const writes = (from = 0): string[] => sent.slice(from).filter(isWrite).map((s) => s.action);
 
-  before(async function () {
-    this.timeout(15 * 60_000); // a first run installs moto
-    await findOrInstallMoto();
-    [tenant, moto] = await Promise.all([startTenant(), startMoto()]);
-    const cfg = awsClientConfig(moto);
-    iam = new IAMClient(cfg);
-    ci = new CognitoIdentityClient(cfg);
-    trust = { extraCaPems: [tenant.caPem] };
-    aws = { region: moto.region, endpoint: moto.endpoint, credentials: moto.credentials, timeoutMs: 10_000, trust };
-    clients = loadAws().createAwsClients(aws);
-    instrument(clients);
+  before(() => {
+    ({ tenant, moto, iam, ci, aws, trust, clients } = standins);
   });
 
-  after(async () => {
-    iam?.destroy();
-    ci?.destroy();
-    await Promise.all([tenant?.stop(), moto?.stop()]);
-  });
-
-  beforeEach(async () => {
-    await moto.reset();
-    sent.length = 0;
+  beforeEach(() => {
     tenant.app.jwt_configuration.alg = 'HS256';
     tenant.app.callbacks = [];
     tenant.loginOutcome = 'login';
     tenant.clearFaults();
     tenant.resetLog();
-  });
-
-  afterEach(function () {
-    if (this.currentTest?.state === 'failed') process.stderr.write(`--- moto log tail ---\n${moto.logTail(2000)}\n`);
   });
 
   const m2m = () => ({ kind: 'clientCredentials' as const, clientId: tenant.mgmt.clientId, clientSecret: tenant.mgmt.clientSecret });

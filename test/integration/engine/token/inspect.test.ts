@@ -7,16 +7,16 @@
 import * as assert from 'node:assert/strict';
 import { CognitoIdentityClient, CreateIdentityPoolCommand } from '@aws-sdk/client-cognito-identity';
 import { CreateOpenIDConnectProviderCommand, CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
-import { loadAws, type AwsConfig } from '../../../../src/engine/aws/config';
+import type { AwsConfig } from '../../../../src/engine/aws/config';
 import type { AwsClients } from '../../../../src/engine/aws/sdk';
 import { isEngineError } from '../../../../src/engine/errors';
 import { JwksCache } from '../../../../src/engine/token/jwks';
 import { inspectToken, type InspectProgress, type InspectTokenOptions } from '../../../../src/engine/token/inspect';
 import { recommendedTrustPolicy } from '../../../../src/engine/aws/trustPolicy';
 import type { TrustSettings } from '../../../../src/engine/trust';
-import { recordRequests, type SentRequest } from '../../../helpers/awsCalls';
-import { awsClientConfig, findOrInstallMoto, startMoto, type Moto } from '../../../standins/moto';
-import { startTenant, type Tenant } from '../../../standins/tenant';
+import type { SentRequest } from '../../../helpers/awsCalls';
+import type { Tenant } from '../../../standins/tenant';
+import { useStandins } from '../../../standins/fixture';
 
 const ruleStatus = (p: { report: { rules: Array<{ id: string; status: string }> } }, id: string) => p.report.rules.find((r) => r.id === id)?.status;
 
@@ -31,39 +31,23 @@ async function rejectsCancelled(p: Promise<unknown>): Promise<void> {
 describe('inspectToken: one pipeline, local tenant + moto', function () {
   this.timeout(120_000);
   let tenant: Tenant;
-  let moto: Moto;
   let iam: IAMClient;
   let ci: CognitoIdentityClient;
   let aws: AwsConfig;
   let trust: TrustSettings;
   let clients: AwsClients;
-  let sent: SentRequest[];
   /** When set, wraps each AWS request (e.g. to hold it). */
   let around: ((s: SentRequest, send: () => Promise<unknown>) => Promise<unknown>) | undefined;
   let poolId: string;
   let roleArn: string;
+  const standins = useStandins({ around: () => around });
+  const { sent } = standins;
 
-  before(async function () {
-    this.timeout(15 * 60_000); // a first run installs moto
-    await findOrInstallMoto();
-    [tenant, moto] = await Promise.all([startTenant(), startMoto()]);
-    const cfg = awsClientConfig(moto);
-    iam = new IAMClient(cfg);
-    ci = new CognitoIdentityClient(cfg);
-    aws = { region: moto.region, endpoint: moto.endpoint, credentials: moto.credentials, timeoutMs: 10_000 };
-    trust = { extraCaPems: [tenant.caPem] };
-    clients = loadAws().createAwsClients(aws);
-    recordRequests(clients, (sent = []), () => around);
-  });
-
-  after(async () => {
-    iam?.destroy();
-    ci?.destroy();
-    await Promise.all([tenant?.stop(), moto?.stop()]);
+  before(() => {
+    ({ tenant, iam, ci, aws, trust, clients } = standins);
   });
 
   beforeEach(async () => {
-    await moto.reset();
     tenant.setJwksMode('ok');
     tenant.clearFaults();
     around = undefined;
@@ -75,10 +59,6 @@ describe('inspectToken: one pipeline, local tenant + moto', function () {
     const role = await iam.send(new CreateRoleCommand({ RoleName: 'auth0-cognito-authenticated', AssumeRolePolicyDocument: recommendedTrustPolicy(poolId) }));
     roleArn = role.Role?.Arn ?? '';
     sent.length = 0;
-  });
-
-  afterEach(function () {
-    if (this.currentTest?.state === 'failed') process.stderr.write(`--- moto log tail ---\n${moto.logTail(2000)}\n`);
   });
 
   function options(o: Partial<InspectTokenOptions> = {}): { opts: InspectTokenOptions; events: InspectProgress[] } {

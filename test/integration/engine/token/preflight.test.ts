@@ -36,8 +36,9 @@ import { readPoolTarget, type ReadTargetOptions } from '../../../../src/engine/a
 import { recommendedTrustPolicy } from '../../../../src/engine/aws/trustPolicy';
 import { decodeToken } from '../../../../src/engine/token/decode';
 import type { TrustSettings } from '../../../../src/engine/trust';
-import { awsClientConfig, findOrInstallMoto, MOTO_ACCOUNT_ID, startMoto, type Moto } from '../../../standins/moto';
-import { startTenant, type Tenant } from '../../../standins/tenant';
+import { MOTO_ACCOUNT_ID } from '../../../standins/moto';
+import type { Tenant } from '../../../standins/tenant';
+import { useStandins } from '../../../standins/fixture';
 
 interface World {
   providerArn: string;
@@ -70,40 +71,22 @@ function trustWithout(poolId: string, drop: 'aud' | 'amr'): string {
 describe('preflight end to end: local tenant + moto', function () {
   this.timeout(120_000);
   let tenant: Tenant;
-  let moto: Moto;
   let iam: IAMClient;
   let ci: CognitoIdentityClient;
   let aws: AwsConfig;
   let trust: TrustSettings;
   let clientId: string;
   let roleCounter = 0;
+  const standins = useStandins();
 
-  before(async function () {
-    this.timeout(15 * 60_000); // a first run installs moto
-    await findOrInstallMoto();
-    [tenant, moto] = await Promise.all([startTenant(), startMoto()]);
-    const cfg = awsClientConfig(moto);
-    iam = new IAMClient(cfg);
-    ci = new CognitoIdentityClient(cfg);
-    aws = { region: moto.region, endpoint: moto.endpoint, credentials: moto.credentials, timeoutMs: 10_000 };
-    trust = { extraCaPems: [tenant.caPem] };
+  before(() => {
+    ({ tenant, iam, ci, aws, trust } = standins);
     clientId = tenant.app.client_id;
   });
 
-  after(async () => {
-    iam?.destroy();
-    ci?.destroy();
-    await Promise.all([tenant?.stop(), moto?.stop()]);
-  });
-
-  beforeEach(async () => {
-    await moto.reset();
+  beforeEach(() => {
     tenant.setJwksMode('ok');
     tenant.clearFaults();
-  });
-
-  afterEach(function () {
-    if (this.currentTest?.state === 'failed') process.stderr.write(`--- moto log tail ---\n${moto.logTail(2000)}\n`);
   });
 
   async function world(o: WorldOptions = {}): Promise<World> {
