@@ -32,7 +32,4 @@ export const Commands = {
   resourcesReveal: 'auth0Cognito.resources.reveal',
 } as const;
 
-/** `${WIZARD_STEP_PREFIX}${stepId}` is the palette command of each wizard step. */
-export const WIZARD_STEP_PREFIX = 'auth0Cognito.wizard.step.';
-
 export type CommandId = (typeof Commands)[keyof typeof Commands];

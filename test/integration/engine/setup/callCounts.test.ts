@@ -10,12 +10,11 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { CreateOpenIDConnectProviderCommand, IAMClient } from '@aws-sdk/client-iam';
 import { loadAws, type AwsConfig } from '../../../../src/engine/aws/config';
 import type { AwsClients } from '../../../../src/engine/aws/sdk';
 import { applyAll, createSetupCache, planAll, SetupCache, type SetupContext } from '../../../../src/engine/setup';
-import { setupCommand } from '../../../../src/cli/setup';
+import { runCli } from '../../../helpers/cli';
 import { awsClientConfig, findOrInstallMoto, startMoto, type Moto } from '../../../standins/moto';
 import { startTenant, type Tenant } from '../../../standins/tenant';
 import { recordRequests, type SentRequest } from '../../../helpers/awsCalls';
@@ -177,14 +176,10 @@ describe('setup: AWS calls per run, exact by action (moto + local tenant)', func
       await fs.rm(dir, { recursive: true, force: true });
     });
 
+    /** `auth0-cognito setup ARGS`, in-process; stdout and stderr together. */
     async function cli(args: string[]): Promise<{ code: number; out: string }> {
-      const out = new PassThrough();
-      const err = new PassThrough();
-      let o = '';
-      out.on('data', (d: Buffer) => { o += d.toString(); });
-      err.on('data', (d: Buffer) => { o += d.toString(); });
-      const code = await setupCommand(args, out, err, new AbortController().signal);
-      return { code, out: o };
+      const r = await runCli(['setup', ...args]);
+      return { code: r.code, out: r.out + r.err };
     }
 
     it('from scratch, then again: the exact calls by action', async () => {
