@@ -379,12 +379,13 @@ export async function updateOidcProviderThumbprints(clients: AwsClients, arn: st
  * iam:CreateOpenIDConnectProvider. `url` is sent as given (callers strip the trailing slash);
  * an empty thumbprint list is left out (IAM then finds the certificate itself). Returns the ARN.
  */
-export async function createOidcProvider(clients: AwsClients, url: string, clientIds: string[], thumbprints: string[], signal?: AbortSignal): Promise<string> {
+export async function createOidcProvider(clients: AwsClients, url: string, clientIds: string[], thumbprints: string[], signal?: AbortSignal, tags: Record<string, string> = {}): Promise<string> {
   const r = await call(clients.config, 'iam:CreateOpenIDConnectProvider', signal, (o) =>
     clients.iam.send(new CreateOpenIDConnectProviderCommand({
       Url: url,
       ClientIDList: clientIds,
       ...(thumbprints.length ? { ThumbprintList: thumbprints } : {}),
+      ...(Object.keys(tags).length ? { Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) } : {}),
     }), o));
   if (!r.OpenIDConnectProviderArn) throw new EngineError('AWS', `IAM created the provider ${url} but returned no ARN.`, 'Run the check again: it will find the provider by its URL.');
   return r.OpenIDConnectProviderArn;
@@ -467,12 +468,13 @@ export async function updateAssumeRolePolicy(clients: AwsClients, roleName: stri
 }
 
 /** iam:CreateRole with a trust policy and no permissions. Returns the role's ARN. */
-export async function createRole(clients: AwsClients, input: { roleName: string; trustPolicy: string; description?: string | undefined }, signal?: AbortSignal): Promise<string> {
+export async function createRole(clients: AwsClients, input: { roleName: string; trustPolicy: string; description?: string | undefined; tags?: Record<string, string> | undefined }, signal?: AbortSignal): Promise<string> {
   const r = await call(clients.config, 'iam:CreateRole', signal, (o) =>
     clients.iam.send(new CreateRoleCommand({
       RoleName: input.roleName,
       AssumeRolePolicyDocument: input.trustPolicy,
       ...(input.description ? { Description: input.description } : {}),
+      ...(input.tags && Object.keys(input.tags).length ? { Tags: Object.entries(input.tags).map(([Key, Value]) => ({ Key, Value })) } : {}),
     }), o));
   if (!r.Role?.Arn) throw new EngineError('AWS', `IAM created the role ${input.roleName} but returned no ARN.`, 'Run the check again: it will find the role by its name.');
   return r.Role.Arn;
@@ -539,6 +541,17 @@ export async function putRolePolicy(clients: AwsClients, roleName: string, polic
     clients.iam.send(new PutRolePolicyCommand({ RoleName: roleName, PolicyName: policyName, PolicyDocument: policyJson }), o));
 }
 
+// ---------------------------------------------------------------------------------------------
+// Teardown (../teardown/): the write it needs beyond the resources tree's deletes (./sdkList.ts).
+
+import { RemoveClientIDFromOpenIDConnectProviderCommand } from '@aws-sdk/client-iam';
+
+/** iam:RemoveClientIDFromOpenIDConnectProvider (IAM treats an ID not in the list as success). */
+export async function removeClientIdFromOidcProvider(clients: AwsClients, arn: string, clientId: string, signal?: AbortSignal): Promise<void> {
+  await call(clients.config, 'iam:RemoveClientIDFromOpenIDConnectProvider', signal, (o) =>
+    clients.iam.send(new RemoveClientIDFromOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn, ClientID: clientId }), o));
+}
+
 export interface RolePermissions {
   /** Names of the role's inline policies (first page, up to 100). */
   inlinePolicyNames: string[];
@@ -554,6 +567,48 @@ export async function getRolePermissions(clients: AwsClients, roleName: string, 
     inlinePolicyNames: inline.PolicyNames ?? [],
     attachedPolicyArns: (attached.AttachedPolicies ?? []).map((p) => p.PolicyArn ?? '').filter(Boolean),
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reads of the exports (../export/): what an existing resource holds besides what the wizard
+// checks (tags, description, an inline policy's document), so that an exported template
+// describes it as it is.
+
+import { GetRolePolicyCommand } from '@aws-sdk/client-iam';
+
+const tagMap = (tags: { Key?: string | undefined; Value?: string | undefined }[] | undefined): Record<string, string> =>
+  Object.fromEntries((tags ?? []).filter((t) => t.Key !== undefined).map((t) => [t.Key as string, t.Value ?? '']));
+
+/** iam:GetOpenIDConnectProvider with the provider's tags. */
+export async function getOidcProviderDetails(clients: AwsClients, arn: string, signal?: AbortSignal): Promise<OidcProviderDescription & { tags: Record<string, string> }> {
+  const r = await call(clients.config, 'iam:GetOpenIDConnectProvider', signal, (o) =>
+    clients.iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn }), o));
+  return { arn, url: r.Url ?? '', clientIds: r.ClientIDList ?? [], thumbprints: r.ThumbprintList ?? [], tags: tagMap(r.Tags) };
+}
+
+export interface RoleDetails extends RoleTrust {
+  path: string;
+  description: string | undefined;
+  tags: Record<string, string>;
+}
+
+/** iam:GetRole by name with the role's path, description and tags. */
+export async function getRoleDetails(clients: AwsClients, roleName: string, signal?: AbortSignal): Promise<RoleDetails> {
+  const r = await call(clients.config, 'iam:GetRole', signal, (o) => clients.iam.send(new GetRoleCommand({ RoleName: roleName }), o));
+  return {
+    arn: r.Role?.Arn ?? '',
+    name: roleName,
+    assumeRolePolicyDocument: r.Role?.AssumeRolePolicyDocument ?? '',
+    path: r.Role?.Path ?? '/',
+    description: r.Role?.Description || undefined,
+    tags: tagMap(r.Role?.Tags),
+  };
+}
+
+/** iam:GetRolePolicy: an inline policy's document (as IAM returns it: URL-encoded JSON). */
+export async function getRolePolicyDocument(clients: AwsClients, roleName: string, policyName: string, signal?: AbortSignal): Promise<string> {
+  const r = await call(clients.config, 'iam:GetRolePolicy', signal, (o) => clients.iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: policyName }), o));
+  return r.PolicyDocument ?? '';
 }
 
 export type VerifiedLoginExchange =

@@ -8,6 +8,7 @@
 import { EngineError } from '../errors';
 import { authenticatedRoleName, buildFix } from '../fixes';
 import { planCall } from '../plan';
+import { iamTags, setupTags, tagText } from './tags';
 import { runPreflight, type RuleResult } from '../token/preflight';
 import { iamArnPrefix } from '../aws/env';
 import { poolLabel, roleNameOf } from '../aws/names';
@@ -183,17 +184,18 @@ const build: Builder = async (env, mode) => {
     nothingYet = !current;
     roleArn = `${await iamArnPrefix(env)}role/${roleName}`;
     const desc = description(pool?.poolName || poolName);
+    const tags = setupTags(env.config);
     found.push(`No role named ${roleName} exists.`);
     steps.push({
-      call: planCall('iam', 'CreateRole', { RoleName: roleName, AssumeRolePolicyDocument: trust, Description: desc }),
+      call: planCall('iam', 'CreateRole', { RoleName: roleName, AssumeRolePolicyDocument: trust, Description: desc, Tags: iamTags(tags) }),
       pending: `Create the IAM role ${roleName}.`,
       async run(state) {
-        state.roleArn = await aws.createRole(iam, { roleName, trustPolicy: trust, description: desc }, env.signal);
+        state.roleArn = await aws.createRole(iam, { roleName, trustPolicy: trust, description: desc, tags }, env.signal);
         return `Created the IAM role ${roleName} (${state.roleArn}), trusted by the identity pool ${poolId} for signed-in identities only.`;
       },
     });
     steps.push(putPolicyStep(env, roleName));
-    changes.push({ what: `IAM role ${roleName}`, from: '(none)', to: `${roleArn}, trust policy: ${trust}` });
+    changes.push({ what: `IAM role ${roleName}`, from: '(none)', to: `${roleArn}, tag ${tagText(tags)}, trust policy: ${trust}` });
     changes.push({ what: `Inline policy ${MINIMAL_POLICY_NAME} of the role ${roleName}`, from: '(none)', to: MINIMAL_PERMISSIONS_POLICY });
   }
   if (steps.some((s) => s.call.action === 'PutRolePolicy')) {

@@ -12,12 +12,11 @@ import { planCall } from '../plan';
 import {
   findPool, findProviderArn, manyPoolsError, problem, statusOf, stepFunctions, type Builder, type RunStep,
 } from './core';
+import { setupTags, tagText } from './tags';
 import type { SetupOutputs, SetupStep, StepProblem } from './types';
 
 export const IDENTITY_POOL_TITLE = 'Identity pool';
 
-/** Tag on pools the wizard creates (to recognise them in the console). */
-export const POOL_TAGS: Readonly<Record<string, string>> = Object.freeze({ 'created-by': 'auth0-cognito-bridge' });
 
 const build: Builder = async (env, mode) => {
   const problems: StepProblem[] = [];
@@ -58,23 +57,24 @@ const build: Builder = async (env, mode) => {
     found.push(`No identity pool named "${poolName}" in ${env.region}.`);
     summary = `No identity pool named "${poolName}" yet.`;
     const arns = providerArn ? [providerArn] : [];
+    const tags = setupTags(env.config);
     steps.push({
       call: planCall('cognito-identity', 'CreateIdentityPool', {
         IdentityPoolName: poolName,
         AllowUnauthenticatedIdentities: false,
         AllowClassicFlow: false,
         OpenIdConnectProviderARNs: arns,
-        IdentityPoolTags: { ...POOL_TAGS },
+        IdentityPoolTags: tags,
       }),
       pending: `Create the identity pool "${poolName}".`,
       async run(state) {
         const arn = state.providerArn ?? providerArn;
-        state.pool = await aws.createIdentityPool(cog, { name: poolName, openIdConnectProviderArns: arn ? [arn] : [], tags: { ...POOL_TAGS } }, env.signal);
+        state.pool = await aws.createIdentityPool(cog, { name: poolName, openIdConnectProviderArns: arn ? [arn] : [], tags }, env.signal);
         state.poolId = state.pool.poolId;
         return `Created the identity pool "${poolName}" (${state.poolId}) for signed-in users only (no guest access, classic flow off) with the IAM OIDC provider ${arn ? providerName(url) : '(none)'}.`;
       },
     });
-    changes.push({ what: `Identity pool "${poolName}" in ${env.region}`, from: '(none)', to: `guest access off, classic flow off, OpenID Connect providers: ${listText(arns)}` });
+    changes.push({ what: `Identity pool "${poolName}" in ${env.region}`, from: '(none)', to: `guest access off, classic flow off, OpenID Connect providers: ${listText(arns)}; tag ${tagText(tags)}` });
     planSummary = `Create the identity pool "${poolName}" in ${env.region} for signed-in users only (AllowUnauthenticatedIdentities and AllowClassicFlow false) with the IAM OIDC provider ${providerName(url)}.`;
   } else {
     const pool = fp.pool;

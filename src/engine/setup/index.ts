@@ -24,7 +24,7 @@ export { createSetupCache, SetupCache, RunReads } from './cache';
 export { validateSetupConfig, providerKey, issuerMatchesDomain } from './core';
 export { snippets, type Snippets } from './snippets';
 export { MINIMAL_PERMISSIONS_POLICY, MINIMAL_POLICY_NAME } from './authenticatedRole';
-export { POOL_TAGS } from './identityPool';
+export { SETUP_TAG_KEY, setupName, setupTags, taggedSetup, isTaggedFor, iamTags, tagValue } from './tags';
 export { formatInspection, formatOutcome, maskJwts } from './format';
 export { formatPlan } from '../plan';
 

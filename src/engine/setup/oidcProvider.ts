@@ -15,6 +15,7 @@ import {
   findProvider, problem, statusOf, stepFunctions, type Builder, type RunStep,
 } from './core';
 import { READ_KEYS } from './cache';
+import { iamTags, setupTags, tagText } from './tags';
 import type { SetupOutputs, SetupStep, StepProblem } from './types';
 
 export const OIDC_PROVIDER_TITLE = 'IAM OIDC provider';
@@ -61,15 +62,16 @@ const build: Builder = async (env) => {
     const tp = await thumbprint();
     if (tp.warning) warnings.push(tp.warning);
     const thumbprints = tp.thumbprint ? [tp.thumbprint] : [];
+    const tags = setupTags(env.config);
     steps.push({
-      call: planCall('iam', 'CreateOpenIDConnectProvider', { Url: url, ClientIDList: [clientId], ...(thumbprints.length ? { ThumbprintList: thumbprints } : {}) }),
+      call: planCall('iam', 'CreateOpenIDConnectProvider', { Url: url, ClientIDList: [clientId], ...(thumbprints.length ? { ThumbprintList: thumbprints } : {}), Tags: iamTags(tags) }),
       pending: `Create the IAM OIDC provider ${url}.`,
       async run(state) {
-        state.providerArn = await aws.createOidcProvider(iam, url, [clientId], thumbprints, env.signal);
+        state.providerArn = await aws.createOidcProvider(iam, url, [clientId], thumbprints, env.signal, tags);
         return `Created the IAM OIDC provider ${url} (${state.providerArn}) with the client ID ${clientId}${thumbprints.length ? ` and the thumbprint ${thumbprints[0]}` : ''}.`;
       },
     });
-    changes.push({ what: `IAM OIDC provider ${url}`, from: '(none)', to: `${predictedArn}: client IDs ${clientId}; thumbprint ${tp.note}` });
+    changes.push({ what: `IAM OIDC provider ${url}`, from: '(none)', to: `${predictedArn}: client IDs ${clientId}; thumbprint ${tp.note}; tag ${tagText(tags)}` });
     found.push(`No IAM OIDC provider for ${url} exists in the account.`);
     summary = `No IAM OIDC provider for ${url} yet.`;
     planSummary = `Create the IAM OIDC provider ${url} for the client ID ${clientId}${thumbprints.length ? ` with the thumbprint ${thumbprints[0]} (the last certificate ${jwksHost} presents)` : ''}.`;

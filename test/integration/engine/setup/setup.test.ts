@@ -24,6 +24,8 @@ import {
   ListRolePoliciesCommand,
   ListRolesCommand,
   PutUserPolicyCommand,
+  ListOpenIDConnectProviderTagsCommand,
+  ListRoleTagsCommand,
 } from '@aws-sdk/client-iam';
 import {
   CognitoIdentityClient,
@@ -172,7 +174,18 @@ describe('setup wizard engine: plan, apply, apply again (moto + local tenant)', 
     const d = await ci.send(new DescribeIdentityPoolCommand({ IdentityPoolId: poolId }));
     assert.deepEqual(d.OpenIdConnectProviderARNs, [providerArn]);
     assert.equal(d.AllowUnauthenticatedIdentities, false);
-    assert.deepEqual(d.IdentityPoolTags, { 'created-by': 'auth0-cognito-bridge' });
+    // Issue 10: what the setup creates carries its tag (the setup's name is the pool's name), and the plan showed it.
+    assert.deepEqual(d.IdentityPoolTags, { 'auth0-cognito-bridge:setup': 'auth0_pool' });
+    const providerTags = await iam.send(new ListOpenIDConnectProviderTagsCommand({ OpenIDConnectProviderArn: providerArn }));
+    assert.deepEqual(providerTags.Tags, [{ Key: 'auth0-cognito-bridge:setup', Value: 'auth0_pool' }]);
+    const roleTags = await iam.send(new ListRoleTagsCommand({ RoleName: 'Cognito_auth0_pool_Auth_Role' }));
+    assert.deepEqual(roleTags.Tags, [{ Key: 'auth0-cognito-bridge:setup', Value: 'auth0_pool' }]);
+    const plannedTags = planned.reviews.flatMap((r) => r.plan?.calls ?? []).filter((x) => /^Create/.test(x.action)).map((x) => [x.action, x.params.Tags ?? x.params.IdentityPoolTags]);
+    assert.deepEqual(plannedTags, [
+      ['CreateOpenIDConnectProvider', [{ Key: 'auth0-cognito-bridge:setup', Value: 'auth0_pool' }]],
+      ['CreateIdentityPool', { 'auth0-cognito-bridge:setup': 'auth0_pool' }],
+      ['CreateRole', [{ Key: 'auth0-cognito-bridge:setup', Value: 'auth0_pool' }]],
+    ]);
     const roles = await ci.send(new GetIdentityPoolRolesCommand({ IdentityPoolId: poolId }));
     assert.deepEqual(roles.Roles, { authenticated: roleArn });
     const role = await iam.send(new GetRoleCommand({ RoleName: 'Cognito_auth0_pool_Auth_Role' }));
