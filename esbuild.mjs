@@ -30,6 +30,8 @@ const CHUNKS = {
   // The CLI's heavier commands, required by src/cli/main.ts when run (`thumbprint` loads neither).
   'src/cli/setup.ts': 'cli-setup',
   'src/cli/inspectToken.ts': 'cli-inspect-token',
+  'src/cli/teardown.ts': 'cli-teardown',
+  'src/cli/resources.ts': 'cli-resources',
   // The engines behind the VS Code layer, each required through its loader in src/vscode/load/.
   'src/engine/chunks/token.ts': 'token',
   'src/engine/chunks/inspect.ts': 'inspect',

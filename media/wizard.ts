@@ -176,6 +176,16 @@ function render(s: WizardViewState): void {
       btn('Copy', { type: 'copy', text: `snippet-${snippetLang}` }, { id: 'copy-snippet' }),
       ...(sn.missing.length ? [h('p', { class: 'warn-text' }, `Not known yet: ${sn.missing.join(', ')}.`)] : [])));
   }
+  // Setup as code (issue 10): the same plan as infrastructure code, and removing what the setup made.
+  if (s.steps.some((st) => st.inspection)) {
+    parts.push(h('section', { class: 'step', id: 'as-code' }, h('h3', {}, 'Setup as code'),
+      h('p', { class: 'muted' }, 'The same setup as code for your repository (opens in an editor), or remove what this setup created (a plan is shown first).'),
+      h('p', {},
+        btn('CloudFormation', { type: 'export', format: 'cloudformation' }, { secondary: true, id: 'export-cloudformation', disabled: busy, title: 'Export as a CloudFormation template (YAML)' }), ' ',
+        btn('Terraform', { type: 'export', format: 'terraform' }, { secondary: true, id: 'export-terraform', disabled: busy, title: 'Export as Terraform (HCL), with import blocks for what exists' }), ' ',
+        btn('AWS CLI', { type: 'export', format: 'cli' }, { secondary: true, id: 'export-cli', disabled: busy, title: 'Export as an AWS CLI script (bash)' })),
+      h('p', {}, btn('Tear down…', { type: 'teardown' }, { secondary: true, id: 'teardown', disabled: busy, title: 'Remove the pool, role and provider this setup created (tagged); shows the plan first' }))));
+  }
   app.replaceChildren(...parts);
 }
 

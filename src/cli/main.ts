@@ -12,6 +12,8 @@ import { COMMAND_USAGE, SETUP_USAGE, USAGE, seeHelp } from './usage';
 import { filterSdkNodeWarning } from './warnings';
 import type * as SetupCli from './setup';
 import type * as InspectCli from './inspectToken';
+import type * as TeardownCli from './teardown';
+import type * as ResourcesCli from './resources';
 import type * as Trust from '../engine/trust';
 
 export { EXIT, SEE_HELP, MAX_STDIN_BYTES, exitCodeOfVerdict } from './common';
@@ -23,6 +25,8 @@ export { EXIT, SEE_HELP, MAX_STDIN_BYTES, exitCodeOfVerdict } from './common';
 /* eslint-disable @typescript-eslint/no-require-imports */
 const setupCli = () => require('./setup') as typeof SetupCli;
 const inspectCli = () => require('./inspectToken') as typeof InspectCli;
+const teardownCli = () => require('./teardown') as typeof TeardownCli;
+const resourcesCli = () => require('./resources') as typeof ResourcesCli;
 const trust = () => require('../engine/trust') as typeof Trust;
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -106,6 +110,16 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     }
     // setup has options of its own (src/cli/setup.ts).
     const code = await setupCli().setupCommand(argv.slice(1), out, err, signal);
+    return signal.aborted ? EXIT.interrupted : code;
+  }
+  if (argv[0] === 'teardown') {
+    // teardown has options of its own (--include: src/cli/teardown.ts).
+    const code = await teardownCli().teardownCommand(argv.slice(1), out, err, signal);
+    return signal.aborted ? EXIT.interrupted : code;
+  }
+  if (argv[0] === 'resources') {
+    // resources has options of its own (--strict, --region: src/cli/resources.ts).
+    const code = await resourcesCli().resourcesCommand(argv.slice(1), out, err, signal);
     return signal.aborted ? EXIT.interrupted : code;
   }
   let p: Parsed;

@@ -14,6 +14,9 @@ export const Commands = {
   wizardStepIdentityPool: 'auth0Cognito.wizard.step.identityPool',
   wizardStepAuthenticatedRole: 'auth0Cognito.wizard.step.authenticatedRole',
   wizardStepTryIt: 'auth0Cognito.wizard.step.tryIt',
+  // Setup as code (issue 10): export the wizard's setup, remove it.
+  exportSetup: 'auth0Cognito.exportSetup',
+  teardownSetup: 'auth0Cognito.teardownSetup',
   // The resources tree (src/vscode/resourcesView.ts, resourcesCommands.ts).
   resourcesRefresh: 'auth0Cognito.resources.refresh',
   resourcesSwitchRegion: 'auth0Cognito.resources.switchRegion',
@@ -27,6 +30,8 @@ export const Commands = {
   resourcesCheckThumbprint: 'auth0Cognito.resources.checkThumbprint',
   resourcesUpdateThumbprint: 'auth0Cognito.resources.updateThumbprint',
   resourcesDelete: 'auth0Cognito.resources.delete',
+  resourcesTeardown: 'auth0Cognito.resources.teardown',
+  resourcesAudit: 'auth0Cognito.resources.audit',
   resourcesUseInWizard: 'auth0Cognito.resources.useInWizard',
   resourcesLoadMore: 'auth0Cognito.resources.loadMore',
   resourcesReveal: 'auth0Cognito.resources.reveal',

@@ -192,6 +192,10 @@ export interface WizardPicked {
 
 export type WizardHostMessage = { type: 'state'; state: WizardViewState };
 
+/** The formats "Export as code" writes (issue 10): CloudFormation YAML, Terraform HCL, an AWS CLI script. */
+export const EXPORT_FORMATS = ['cloudformation', 'terraform', 'cli'] as const;
+export type ExportFormatId = (typeof EXPORT_FORMATS)[number];
+
 export type WizardViewMessage =
   | { type: 'ready' }
   /** Save the form and check every step (read-only); nothing is called while a field is invalid. */
@@ -205,6 +209,10 @@ export type WizardViewMessage =
   | { type: 'pasteToken' }
   | { type: 'copy'; text: 'snippet-typescript' | 'snippet-swift' | 'snippet-kotlin' | `value:${string}` }
   | { type: 'openSettings' }
+  /** Export the setup as code, opened in an untitled editor (issue 10). */
+  | { type: 'export'; format: ExportFormatId }
+  /** Plan removing what the setup created (shown in a dialog first). */
+  | { type: 'teardown' }
   | { type: 'cancel' };
 
 const STEP = /^(connections|auth0App|oidcProvider|identityPool|authenticatedRole|tryIt)$/;
@@ -231,11 +239,13 @@ export function parseWizardForm(f: unknown): WizardForm | undefined {
 
 /** Checks a message from the wizard webview: exactly the fields of one message type, else undefined. */
 export function parseWizardViewMessage(m: unknown): WizardViewMessage | undefined {
-  if (!plainWithKeys(m, ['type'], ['form', 'step', 'text'])) return undefined;
+  if (!plainWithKeys(m, ['type'], ['form', 'step', 'text', 'format'])) return undefined;
   const o = m;
   switch (o.type) {
-    case 'ready': case 'clearPicked': case 'setManagement': case 'clearManagement': case 'signIn': case 'pasteToken': case 'openSettings': case 'cancel':
+    case 'ready': case 'clearPicked': case 'setManagement': case 'clearManagement': case 'signIn': case 'pasteToken': case 'openSettings': case 'cancel': case 'teardown':
       return plainWithKeys(o, ['type']) ? { type: o.type } : undefined;
+    case 'export':
+      return plainWithKeys(o, ['type', 'format']) && (EXPORT_FORMATS as readonly unknown[]).includes(o.format) ? { type: 'export', format: o.format as ExportFormatId } : undefined;
     case 'check': {
       const form = plainWithKeys(o, ['type', 'form']) ? parseWizardForm(o.form) : undefined;
       return form ? { type: 'check', form } : undefined;

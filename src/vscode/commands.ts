@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { Commands, type CommandId } from '../shared/commands';
+import { EXPORT_FORMATS, type ExportFormatId } from '../shared/protocol';
 import { checkAwsConnection } from './awsConnection';
 import type { Logger } from './logger';
 import { resourcesCommands } from './resourcesCommands';
@@ -46,6 +47,11 @@ export function registerCommands(t: CommandTargets): vscode.Disposable {
     [Commands.wizardStepIdentityPool]: () => wizard.runStep('identityPool'),
     [Commands.wizardStepAuthenticatedRole]: () => wizard.runStep('authenticatedRole'),
     [Commands.wizardStepTryIt]: () => wizard.runStep('tryIt'),
+    [Commands.exportSetup]: async (format?: unknown) => {
+      const f = typeof format === 'string' && (EXPORT_FORMATS as readonly string[]).includes(format) ? (format as ExportFormatId) : await pickExportFormat();
+      return f ? wizard.exportCode(f) : undefined;
+    },
+    [Commands.teardownSetup]: () => wizard.teardown(),
 
     ...resources.handlers,
   };
@@ -58,4 +64,15 @@ export function registerCommands(t: CommandTargets): vscode.Disposable {
     for (const [id, fn] of Object.entries(hooks)) registered.push(vscode.commands.registerCommand(id, fn));
   }
   return vscode.Disposable.from(...resources.disposables, ...registered);
+}
+
+/** The palette's "Export Setup as Code": which format. */
+async function pickExportFormat(): Promise<ExportFormatId | undefined> {
+  const items: (vscode.QuickPickItem & { format: ExportFormatId })[] = [
+    { label: 'CloudFormation', description: 'YAML', detail: vscode.l10n.t('AWS::IAM::OIDCProvider, AWS::Cognito::IdentityPool, AWS::IAM::Role and the role attachment, with parameters and outputs'), format: 'cloudformation' },
+    { label: 'Terraform', description: 'HCL', detail: vscode.l10n.t('The same resources, with import blocks for those that exist already'), format: 'terraform' },
+    { label: 'AWS CLI', description: 'bash', detail: vscode.l10n.t('The exact calls of the plan as an idempotent script'), format: 'cli' },
+  ];
+  const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Export the setup wizard\'s setup as…') });
+  return pick?.format;
 }

@@ -7,18 +7,20 @@ import { AWS_REGIONS } from '../engine/aws/regions';
 import { describeError, isCancelled } from '../engine/errors';
 import type { ResourceAction, ResourceSession, ResourceSubject } from '../engine/resources';
 import type { Outcome, Plan } from '../engine/plan';
+import { SETUP_TAG_KEY } from '../engine/setup/tags';
 import { Commands, type CommandId } from '../shared/commands';
 import { Settings } from '../shared/settings';
 import type { Logger } from './logger';
 import { resourcesEngine } from './load/resources';
+import { setupEngine } from './load/setup';
 import { applyWithChangedPlanPrompt } from './planUi';
 import { withCancellableProgress } from './progress';
 import { awsSettings, MACHINE_SETTINGS } from './settings';
 import { WIZARD_FORM_KEY, getWizardSelection, setWizardSelection, type WizardSelection } from './wizardSelection';
 import { VIEW_ID, type GroupKind, type Node, type ResourceKind, type ResourceNode, type ResourcesView } from './resourcesView';
 
-/** The tag key the extension puts on what it creates ("setup as code"); its presence marks a resource as ours. */
-export const SETUP_TAG_KEY = 'auth0-cognito-bridge:setup';
+// The tag key the setup puts on what it creates (src/engine/setup/tags.ts); its presence marks a resource as ours.
+export { SETUP_TAG_KEY };
 /** Scheme of the read-only JSON documents of "Show Details". */
 export const DETAILS_SCHEME = 'auth0-cognito-resource';
 
@@ -494,6 +496,92 @@ export function resourcesCommands(view: ResourcesView, context: vscode.Extension
         applying: (r) => vscode.l10n.t('Deleting {0}…', r),
         guard: notOursGuard(n),
       }, () => view.refresh(n.parent));
+    },
+
+    // Teardown of the setup that made a tagged pool (src/engine/teardown): the pool, its roles and providers of the same setup.
+    [Commands.resourcesTeardown]: async (arg) => {
+      // A pool node, its tree id (pool:ID) or a pool id (listed in the tree or not); else a quick pick.
+      const raw = typeof arg === 'string' ? arg.replace(/^pool:/, '') : undefined;
+      const byId = raw && /^[\w-]+:[0-9a-f-]+$/.test(raw) ? raw : undefined;
+      const n = byId ? undefined : await target(arg, ['pool'], vscode.l10n.t('Tear down the setup of…'));
+      const poolId = byId ?? (n?.kind === 'pool' ? n.summary.id : undefined);
+      const s = poolId ? await session() : undefined;
+      if (!poolId || !s) return undefined;
+      let o: { ours: boolean; name: string };
+      try {
+        const d = await inView(() => s.describePool(poolId));
+        o = { ours: SETUP_TAG_KEY in d.tags, name: d.poolName || poolId };
+      } catch (e) {
+        showError(e, `teardown ${poolId}`);
+        return undefined;
+      }
+      if (!o.ours) {
+        const msg = vscode.l10n.t('The identity pool {0} has no {1} tag: no setup of this extension made it, so there is nothing to tear down. To remove it anyway, use "Delete Resource…".', o.name, SETUP_TAG_KEY);
+        void vscode.window.showInformationMessage(msg);
+        return msg;
+      }
+      const engine = setupEngine();
+      const tctx = (signal: AbortSignal) => ({ poolId, aws: s.config, clientId: configuredAuth0().clientId, signal });
+      let plan: Awaited<ReturnType<typeof engine.planTeardown>>;
+      try {
+        plan = await withCancellableProgress(
+          { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading the setup of {0}…', o.name) },
+          (signal, progress) => engine.planPoolTeardown({ ...tctx(signal), onProgress: (message) => progress.report({ message }) }),
+        );
+      } catch (e) {
+        showError(e, `plan teardown ${poolId}`);
+        return undefined;
+      }
+      log.info('resources', `teardown plan: ${plan.summary} Calls: ${plan.calls.map((c) => c.action).join(', ') || 'none'}`);
+      if (plan.alreadyDone) {
+        void vscode.window.showInformationMessage(plan.summary);
+        return plan.summary;
+      }
+      const button = vscode.l10n.t('Tear Down');
+      const answer = await vscode.window.showWarningMessage(vscode.l10n.t('Remove what the setup "{0}" created?', plan.subject.setupName ?? o.name), { modal: true, detail: engine.formatTeardownPlan(plan) }, button);
+      if (answer !== button) return undefined;
+      const out = await applyWithChangedPlanPrompt(plan, async (p) => withCancellableProgress(
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Tearing down the setup of {0}…', o.name) },
+        async (signal) => {
+          try {
+            return await engine.applyPoolTeardown(tctx(signal), p);
+          } catch (e) {
+            // Planning again failed: nothing was changed.
+            const d = describeError(e);
+            return { ok: false, done: [], notDone: [], writeCalls: 0, message: `${d.message} ${d.hint}`.trim(), error: d };
+          }
+        },
+      ));
+      log.info('resources', `teardown ${poolId}: ${out.ok ? 'done' : 'not finished'} (${out.writeCalls} write calls): ${out.message}`);
+      view.refresh();
+      if (out.newPlan) return undefined;
+      if (out.ok) void vscode.window.showInformationMessage(out.message);
+      else if (out.error?.code !== 'CANCELLED') void vscode.window.showErrorMessage(out.message);
+      return out.message;
+    },
+
+    // The audit of `auth0-cognito resources` (src/engine/resources/audit.ts): the same findings decorate the tree.
+    [Commands.resourcesAudit]: async () => {
+      const s = await session();
+      if (!s) return undefined;
+      try {
+        const engine = resourcesEngine();
+        const audit = await withCancellableProgress(
+          { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Auditing the OIDC providers, identity pools and roles of {0}…', view.describeTarget()) },
+          (signal, progress) => engine.auditResources(s, { signal, onProgress: (message) => progress.report({ message }) }),
+        );
+        const byResource = engine.findingsByResource(audit);
+        view.setFindings(byResource);
+        const c = audit.counts;
+        const message = vscode.l10n.t('Audit of {0}: {1} providers, {2} identity pools, {3} roles; {4} errors, {5} warnings, {6} notes. Resources with findings are marked in the tree.',
+          view.describeTarget(), audit.providers.length, audit.pools.length, audit.roles.length, c.error, c.warning, c.info);
+        log.info('resources', `audit: ${message} Calls: ${Object.entries(audit.calls).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+        void (c.error ? vscode.window.showWarningMessage(message) : vscode.window.showInformationMessage(message));
+        return { counts: c, findings: Object.fromEntries([...byResource].map(([k, v]) => [k, v.map((f) => f.code)])) };
+      } catch (e) {
+        showError(e, 'audit');
+        return undefined;
+      }
     },
 
     [Commands.resourcesUseInWizard]: async (arg) => {

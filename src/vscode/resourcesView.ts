@@ -12,6 +12,7 @@ import type {
   RoleSummary,
   ThumbprintCheck,
 } from '../engine/resources';
+import type { Finding, FindingSeverity } from '../engine/resources/audit';
 import { resourcesEngine } from './load/resources';
 import { Commands } from '../shared/commands';
 import { Settings } from '../shared/settings';
@@ -75,6 +76,20 @@ const GROUP_ICONS: Record<GroupKind, string> = { providers: 'key', pools: 'organ
 
 const warningIcon = () => new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
 
+/** The icon of an audit finding's severity. */
+function severityIcon(sev: FindingSeverity): vscode.ThemeIcon {
+  return sev === 'error' ? new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'))
+    : sev === 'warning' ? warningIcon() : new vscode.ThemeIcon('info');
+}
+const SEVERITY_RANK: Record<FindingSeverity, number> = { error: 3, warning: 2, info: 1 };
+function worst(findings: readonly Finding[]): FindingSeverity | undefined {
+  return findings.reduce<FindingSeverity | undefined>((w, f) => (!w || SEVERITY_RANK[f.severity] > SEVERITY_RANK[w] ? f.severity : w), undefined);
+}
+/** Markdown-escapes outside text (finding messages carry resource names). */
+function mdEscape(s: string): string {
+  return s.replace(/[\\`*_{}[\]()#+\-.!|<>~$]/g, (c) => `\\${c}`);
+}
+
 export class ResourcesView implements vscode.TreeDataProvider<Node>, vscode.FileDecorationProvider, vscode.Disposable {
   readonly view: vscode.TreeView<Node>;
   private readonly changed = new vscode.EventEmitter<Node | undefined>();
@@ -91,6 +106,8 @@ export class ResourcesView implements vscode.TreeDataProvider<Node>, vscode.File
   private readonly items = new Map<string, ResourceNode>();
   private readonly groupErrors = new Map<GroupKind, { message: string; hint: string }>();
   private readonly checks = new Map<string, ThumbprintCheck | { error: string }>();
+  /** The last audit's findings (issue 10: `auth0-cognito resources`'s engine), by provider ARN, pool id and role ARN. */
+  private readonly findings = new Map<string, Finding[]>();
   private current: { session: ResourceSession; controller: AbortController } | { error: { message: string; hint: string } } | undefined;
   private starting: Promise<void> | undefined;
   /** Bumped by a full refresh: a session started for older settings is dropped. */
@@ -209,6 +226,7 @@ export class ResourcesView implements vscode.TreeDataProvider<Node>, vscode.File
       this.items.clear();
       this.groupErrors.clear();
       this.checks.clear();
+      this.findings.clear();
       this.updateDescription();
       this.changed.fire(undefined);
       return;
@@ -288,11 +306,11 @@ export class ResourcesView implements vscode.TreeDataProvider<Node>, vscode.File
         case 'group':
           return await this.groupChildren(node);
         case 'provider':
-          return await this.providerChildren(node);
+          return [...this.findingNodes(node), ...(await this.providerChildren(node))];
         case 'pool':
-          return await this.poolChildren(node);
+          return [...this.findingNodes(node), ...(await this.poolChildren(node))];
         case 'role':
-          return this.roleChildren(node);
+          return [...this.findingNodes(node), ...this.roleChildren(node)];
         case 'section':
           return node.children;
         default:
@@ -492,7 +510,7 @@ export class ResourcesView implements vscode.TreeDataProvider<Node>, vscode.File
         const md = new vscode.MarkdownString(`**IAM OIDC provider** \`https://${p.url}\`\n\n${p.arn}`);
         if (check) md.appendMarkdown(`\n\n${'error' in check ? `Thumbprint check failed: ${check.error}` : check.message}`);
         item.tooltip = md;
-        return item;
+        return this.withFindings(item, p.arn);
       }
       case 'pool': {
         const item = new vscode.TreeItem(node.summary.name || node.summary.id, C.Collapsed);
@@ -500,8 +518,8 @@ export class ResourcesView implements vscode.TreeDataProvider<Node>, vscode.File
         item.contextValue = 'pool';
         item.description = node.summary.id;
         item.iconPath = new vscode.ThemeIcon('organization');
-        item.tooltip = new vscode.MarkdownString(`**Identity pool** ${node.summary.name}\n\n\`${node.summary.id}\``);
-        return item;
+        item.tooltip = new vscode.MarkdownString(`**Identity pool** ${mdEscape(node.summary.name)}\n\n\`${node.summary.id}\``);
+        return this.withFindings(item, node.summary.id);
       }
       case 'role': {
         const r = node.summary;
@@ -515,7 +533,7 @@ export class ResourcesView implements vscode.TreeDataProvider<Node>, vscode.File
         for (const w of r.trust.warnings) md.appendMarkdown(`\n\n$(warning) ${w.message}`);
         md.supportThemeIcons = true;
         item.tooltip = md;
-        return item;
+        return this.withFindings(item, r.arn);
       }
       case 'section': {
         const item = new vscode.TreeItem(node.label, C.Expanded);
@@ -597,6 +615,38 @@ export class ResourcesView implements vscode.TreeDataProvider<Node>, vscode.File
     if (node) this.changed.fire(node);
   }
 
+  /** Records an audit's findings (replacing the last audit's) and redraws the tree. */
+  setFindings(byResource: ReadonlyMap<string, Finding[]>): void {
+    this.findings.clear();
+    for (const [k, v] of byResource) this.findings.set(k, v);
+    this.changed.fire(undefined);
+  }
+
+  /** The last audit's findings of a resource (provider ARN, pool id, role ARN). */
+  findingsOf(id: string): readonly Finding[] {
+    return this.findings.get(id) ?? [];
+  }
+
+  /** A resource's item with its audit findings: the worst severity's icon, a count, the messages in the tooltip. */
+  private withFindings(item: vscode.TreeItem, id: string): vscode.TreeItem {
+    const fs = this.findings.get(id);
+    const sev = fs && worst(fs);
+    if (!fs || !sev) return item;
+    item.iconPath = severityIcon(sev);
+    item.description = `${sev === 'info' ? 'ⓘ' : '⚠'} ${fs.length} finding${fs.length === 1 ? '' : 's'} · ${typeof item.description === 'string' ? item.description : ''}`;
+    const md = item.tooltip instanceof vscode.MarkdownString ? item.tooltip : new vscode.MarkdownString(typeof item.tooltip === 'string' ? mdEscape(item.tooltip) : '');
+    md.supportThemeIcons = true;
+    for (const f of fs) md.appendMarkdown(`\n\n$(${f.severity === 'info' ? 'info' : f.severity}) **${f.code}**: ${mdEscape(f.message)}`);
+    item.tooltip = md;
+    return item;
+  }
+
+  /** A resource's audit findings as the first children of its node. */
+  private findingNodes(n: ResourceNode): Node[] {
+    return this.findingsOf(findingKey(n)).map((f, i) =>
+      value(n, `finding:${i}`, f.code, { description: f.message, tooltip: `${f.severity}: ${f.message}`, icon: severityIcon(f.severity) }));
+  }
+
   thumbprintCheck(arn: string): ThumbprintCheck | { error: string } | undefined {
     return this.checks.get(arn);
   }
@@ -653,6 +703,11 @@ export class ResourcesView implements vscode.TreeDataProvider<Node>, vscode.File
     if (this.current && 'controller' in this.current) this.current.controller.abort();
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** The key of a resource in the audit's findings: provider ARN, pool id, role ARN. */
+function findingKey(n: ResourceNode): string {
+  return n.kind === 'pool' ? n.summary.id : n.summary.arn;
 }
 
 function resourceId(n: ResourceNode): string {

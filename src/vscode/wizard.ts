@@ -3,7 +3,7 @@ import type { SetupCache, SetupConfig, SetupContext, SetupOutputs, StepId, Setup
 import { normalizeAuth0Domain } from '../engine/auth0/connection';
 import { EngineError, describeError, isCancelled } from '../engine/errors';
 import type { SetupFieldsInput } from '../engine/setup/fields';
-import { parseWizardForm, parseWizardViewMessage, type WizardFieldErrors, type WizardForm, type WizardPicked, type WizardPlanHolder, type WizardViewMessage, type WizardViewState } from '../shared/protocol';
+import { parseWizardForm, parseWizardViewMessage, type ExportFormatId, type WizardFieldErrors, type WizardForm, type WizardPicked, type WizardPlanHolder, type WizardViewMessage, type WizardViewState } from '../shared/protocol';
 import { setupEngine } from './load/setup';
 import { tokenEngine } from './load/token';
 import { Logger } from './logger';
@@ -307,6 +307,85 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
     return this.state;
   }
 
+  /**
+   * "Export as code" (issue 10): the plan the wizard would apply, as CloudFormation, Terraform or
+   * an AWS CLI script, in an untitled editor of the right language. Reads only.
+   */
+  async exportCode(format: ExportFormatId): Promise<{ language: string; text: string } | undefined> {
+    if (!this.validConfig()) return undefined;
+    const info = setupEngine().EXPORT_FORMAT_INFO[format];
+    let text: string | undefined;
+    let language = info.language;
+    await this.busy(vscode.l10n.t('Exporting the setup as {0}…', info.label), async (signal) => {
+      const r = await setupEngine().exportSetup(await this.ctx(signal), format);
+      text = r.text;
+      this.log.info('wizard', `exported as ${format}: ${r.text.length} characters, imports for ${Object.keys(r.imports).join(', ') || 'nothing'}`);
+    });
+    if (text === undefined) {
+      this.showErrorIfAny();
+      return undefined;
+    }
+    // Terraform has no built-in language in VS Code: its extension's id, else HCL's, else plain text.
+    const known = await vscode.languages.getLanguages();
+    if (!known.includes(language)) language = format === 'terraform' && known.includes('hcl') ? 'hcl' : 'plaintext';
+    const doc = await vscode.workspace.openTextDocument({ language, content: text });
+    await vscode.window.showTextDocument(doc, { preview: false });
+    return { language: doc.languageId, text };
+  }
+
+  /**
+   * "Tear down…" (issue 10): plans removing what this setup created (tagged resources only), shows
+   * the plan in a dialog, and applies it on "Tear Down"; then checks every step again.
+   */
+  async teardown(): Promise<string | undefined> {
+    if (!this.validConfig()) return undefined;
+    const engine = setupEngine();
+    const tctx = async (signal: AbortSignal) => {
+      const c = await this.ctx(signal);
+      return { config: c.config, trust: c.trust, timeoutMs: c.timeoutMs, signal, cache: c.cache };
+    };
+    let plan: Awaited<ReturnType<typeof engine.planTeardown>> | undefined;
+    await this.busy(vscode.l10n.t('Planning the teardown…'), async (signal) => {
+      plan = await engine.planTeardown(await tctx(signal));
+    });
+    if (!plan) {
+      this.showErrorIfAny();
+      return undefined;
+    }
+    this.log.info('wizard', `teardown plan: ${plan.summary} Calls: ${plan.calls.map((c) => c.action).join(', ') || 'none'}`);
+    if (plan.alreadyDone) {
+      void vscode.window.showInformationMessage(plan.summary);
+      return plan.summary;
+    }
+    const button = vscode.l10n.t('Tear Down');
+    const answer = await vscode.window.showWarningMessage(vscode.l10n.t('Remove what the setup "{0}" created?', this.state.form.poolName.trim()), { modal: true, detail: engine.formatTeardownPlan(plan) }, button);
+    if (answer !== button) return undefined;
+    const shown = plan;
+    let message: string | undefined;
+    await this.busy(vscode.l10n.t('Tearing down the setup…'), async (signal) => {
+      const ctx = await tctx(signal);
+      const out = await applyWithChangedPlanPrompt(shown, (p) => engine.applyTeardown(ctx, p));
+      if (out.newPlan) return;
+      message = out.message;
+      this.log.info('wizard', `teardown: ${out.ok ? 'done' : 'not finished'} (${out.writeCalls} write calls): ${out.message}`);
+      if (out.ok) void vscode.window.showInformationMessage(out.message);
+      else if (out.error?.code !== 'CANCELLED') this.state.error = { message: out.message, hint: out.error?.hint ?? '' };
+    });
+    if (message !== undefined) {
+      const err = this.state.error;
+      await this.checkAll();
+      if (err) this.state.error = err;
+      this.post();
+    }
+    return message;
+  }
+
+  /** The wizard's last error as a notification too (for the palette commands, when the view may be hidden). */
+  private showErrorIfAny(): void {
+    const e = this.state.error;
+    if (e) void vscode.window.showErrorMessage(`${e.message} ${e.hint}`.trim());
+  }
+
   async setManagement(): Promise<void> {
     const domain = this.domainOrUndefined();
     if (!domain) {
@@ -397,6 +476,8 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
       case 'signIn': void this.signIn(); return;
       case 'pasteToken': void this.useToken(); return;
       case 'openSettings': void vscode.commands.executeCommand('workbench.action.openSettings', 'auth0Cognito.aws'); return;
+      case 'export': void this.exportCode(m.format); return;
+      case 'teardown': void this.teardown(); return;
       case 'cancel': this.actions.cancel(); return;
       case 'copy': {
         let text: string | undefined;

@@ -570,40 +570,10 @@ export async function getRolePermissions(clients: AwsClients, roleName: string, 
 }
 
 // ---------------------------------------------------------------------------------------------
-// Reads of the exports (../export/): what an existing resource holds besides what the wizard
-// checks (tags, description, an inline policy's document), so that an exported template
-// describes it as it is.
+// Reads of the exports (../export/): an existing inline policy's document, so that an exported
+// template describes it as it is (getOidcProviderDetails and getRoleDetails are ./sdkList.ts's).
 
 import { GetRolePolicyCommand } from '@aws-sdk/client-iam';
-
-const tagMap = (tags: { Key?: string | undefined; Value?: string | undefined }[] | undefined): Record<string, string> =>
-  Object.fromEntries((tags ?? []).filter((t) => t.Key !== undefined).map((t) => [t.Key as string, t.Value ?? '']));
-
-/** iam:GetOpenIDConnectProvider with the provider's tags. */
-export async function getOidcProviderDetails(clients: AwsClients, arn: string, signal?: AbortSignal): Promise<OidcProviderDescription & { tags: Record<string, string> }> {
-  const r = await call(clients.config, 'iam:GetOpenIDConnectProvider', signal, (o) =>
-    clients.iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn }), o));
-  return { arn, url: r.Url ?? '', clientIds: r.ClientIDList ?? [], thumbprints: r.ThumbprintList ?? [], tags: tagMap(r.Tags) };
-}
-
-export interface RoleDetails extends RoleTrust {
-  path: string;
-  description: string | undefined;
-  tags: Record<string, string>;
-}
-
-/** iam:GetRole by name with the role's path, description and tags. */
-export async function getRoleDetails(clients: AwsClients, roleName: string, signal?: AbortSignal): Promise<RoleDetails> {
-  const r = await call(clients.config, 'iam:GetRole', signal, (o) => clients.iam.send(new GetRoleCommand({ RoleName: roleName }), o));
-  return {
-    arn: r.Role?.Arn ?? '',
-    name: roleName,
-    assumeRolePolicyDocument: r.Role?.AssumeRolePolicyDocument ?? '',
-    path: r.Role?.Path ?? '/',
-    description: r.Role?.Description || undefined,
-    tags: tagMap(r.Role?.Tags),
-  };
-}
 
 /** iam:GetRolePolicy: an inline policy's document (as IAM returns it: URL-encoded JSON). */
 export async function getRolePolicyDocument(clients: AwsClients, roleName: string, policyName: string, signal?: AbortSignal): Promise<string> {

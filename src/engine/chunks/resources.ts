@@ -2,3 +2,4 @@
 export { ResourceSession, analyzeCognitoTrust, applyResourceAction, planResourceAction } from '../resources';
 export { parseTrustPolicy } from '../aws/trustPolicy';
 export { formatPlan } from '../plan';
+export { auditResources, findingsByResource } from '../resources/audit';

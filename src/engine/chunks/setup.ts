@@ -2,3 +2,6 @@
 export { SETUP_STEPS, createSetupCache, inspectAll, setupStep, snippets } from '../setup';
 export { checkSetupFields } from '../setup/fields';
 export { CALLBACK_URL_TITLE, SignInError, applyAddCallbackUrl, planAddCallbackUrl, startSignIn } from '../signin';
+// Setup as code (issue 10): the export and the teardown of the wizard's setup (and of a tagged pool, from the tree).
+export { EXPORT_FORMAT_INFO, exportSetup } from '../export';
+export { applyPoolTeardown, applyTeardown, formatTeardownOutcome, formatTeardownPlan, planPoolTeardown, planTeardown } from '../teardown';

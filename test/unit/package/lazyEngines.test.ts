@@ -23,6 +23,7 @@ const ALLOWED = new Set([
   'src/engine/aws/console.ts',
   'src/engine/aws/profiles.ts',
   'src/engine/auth0/connection.ts',
+  'src/engine/setup/tags.ts',
   'src/shared/commands.ts',
   'src/shared/settings.ts',
   'src/shared/protocol.ts',

@@ -46,6 +46,8 @@ describe('parseWizardViewMessage', () => {
     { type: 'apply', step: 'callbackUrl' },
     { type: 'copy', text: 'snippet-typescript' }, { type: 'copy', text: 'snippet-swift' }, { type: 'copy', text: 'snippet-kotlin' },
     { type: 'copy', text: 'value:poolId' }, { type: 'copy', text: 'value:roleArn' },
+    { type: 'export', format: 'cloudformation' }, { type: 'export', format: 'terraform' }, { type: 'export', format: 'cli' },
+    { type: 'teardown' },
   ];
 
   it('accepts every message type the wizard sends, as exactly itself', () => {
@@ -54,7 +56,7 @@ describe('parseWizardViewMessage', () => {
       assert.deepEqual(parseWizardViewMessage(m), m, JSON.stringify(m).slice(0, 120));
       types.add((m as { type: string }).type);
     }
-    assert.deepEqual([...types].sort(), ['apply', 'cancel', 'check', 'clearManagement', 'clearPicked', 'copy', 'openSettings', 'pasteToken', 'plan', 'ready', 'setManagement', 'signIn']);
+    assert.deepEqual([...types].sort(), ['apply', 'cancel', 'check', 'clearManagement', 'clearPicked', 'copy', 'export', 'openSettings', 'pasteToken', 'plan', 'ready', 'setManagement', 'signIn', 'teardown']);
   });
 
   it('returns a copy, not the untrusted object', () => {
@@ -65,6 +67,13 @@ describe('parseWizardViewMessage', () => {
   });
 
   it('rejects junk', () => rejects(parseWizardViewMessage, JUNK));
+
+  it('rejects export messages without a known format, and teardown with extra fields', () => {
+    rejects(parseWizardViewMessage, [
+      { type: 'export' }, { type: 'export', format: 'pulumi' }, { type: 'export', format: 'CLI' }, { type: 'export', format: ['cli'] },
+      { type: 'export', format: 'cli', step: 'tryIt' }, { type: 'teardown', step: 'identityPool' }, { type: 'teardown', format: 'cli' },
+    ]);
+  });
 
   it('rejects the old two-message form save (saveForm + checkAll)', () => {
     rejects(parseWizardViewMessage, [{ type: 'saveForm', form: FORM }, { type: 'checkAll' }]);

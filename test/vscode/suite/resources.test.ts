@@ -13,6 +13,9 @@ import { startTenant, type Tenant } from '../../standins/tenant';
 import { awsClientConfig, startMoto, type Moto } from '../../standins/moto';
 import { buildWorld, cognitoTrustPolicy, type World } from '../../standins/world';
 import { listAwsProfiles } from '../../../src/engine/aws/profiles';
+import { applyAll, createSetupCache } from '../../../src/engine/setup';
+import { DescribeIdentityPoolCommand } from '@aws-sdk/client-cognito-identity';
+import { GetRoleCommand } from '@aws-sdk/client-iam';
 
 interface SnapshotNode {
   id: string;
@@ -339,6 +342,60 @@ describe('Resources view (tree of providers, pools and roles)', function () {
       await assert.rejects(iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn })));
     } finally {
       iam.destroy();
+    }
+  });
+
+  it('"Audit Resources" decorates the tree with the findings of `auth0-cognito resources`: the role trusting any pool is an error', async () => {
+    const r = await vscode.commands.executeCommand<{ counts: Record<string, number>; findings: Record<string, string[]> } | undefined>('auth0Cognito.resources.audit');
+    assert.ok(r, 'the audit ran');
+    const loose = Object.entries(r.findings).find(([k]) => k.endsWith(':role/loose-role'));
+    assert.ok(loose, `loose-role has findings: ${JSON.stringify(Object.keys(r.findings))}`);
+    assert.ok(loose[1].includes('trust-any-pool'), JSON.stringify(loose[1]));
+    assert.ok((r.counts.error ?? 0) >= 1);
+    // The world's own role is pinned to its pool: no trust finding on it.
+    const own = Object.entries(r.findings).find(([k]) => k === world.roleArn);
+    assert.ok(!own || !own[1].some((c) => c.startsWith('trust-')), JSON.stringify(own));
+    const s = await snapshot(['group:roles', `role:loose-role`]);
+    const role = child(group(s, 'Roles trusting Cognito'), 'loose-role');
+    assert.match(role.description ?? '', /⚠ \d+ findings? · /);
+    assert.equal(role.children?.[0]?.label, 'trust-any-pool', 'the finding is the first child');
+    assert.match(role.children?.[0]?.description ?? '', /any identity pool/i);
+    // A full refresh forgets the findings (they could be stale).
+    await vscode.commands.executeCommand('auth0Cognito.resources.refresh');
+    const after = child(group(await snapshot(['group:roles']), 'Roles trusting Cognito'), 'loose-role');
+    assert.doesNotMatch(after.description ?? '', /finding/);
+  });
+
+  it('"Tear Down This Setup" on a tagged pool removes the pool and role its setup made, keeps the untagged provider; an untagged pool is refused', async () => {
+    const config = { aws: { region: moto.region, endpoint: moto.endpoint }, auth0: { domain: tenant.domain, clientId: tenant.app.client_id }, names: { poolName: 'tree_setup' } };
+    const made = await applyAll({ config, trust: { extraCaPems: [tenant.certs.rootPem] }, awsCredentials: moto.credentials, cache: createSetupCache() }, ['connections', 'oidcProvider', 'identityPool', 'authenticatedRole']);
+    assert.equal(made.ok, true, JSON.stringify(made.failed));
+    const poolId = made.outputs.poolId!;
+    assert.equal(made.outputs.providerArn, world.providerArn, 'the world\'s (untagged) provider was adopted');
+    const iam = new IAMClient(awsClientConfig(moto));
+    const ci = new CognitoIdentityClient(awsClientConfig(moto));
+    try {
+      await vscode.commands.executeCommand('auth0Cognito.resources.refresh');
+      // The world's pool carries no tag: nothing to tear down, nothing deleted.
+      const refused = await withAnswers({ modal: 'Tear Down', name: undefined },
+        () => vscode.commands.executeCommand<string | undefined>('auth0Cognito.resources.teardown', `pool:${world.poolId}`));
+      assert.equal(refused.modals.length, 0);
+      assert.match(refused.result ?? '', /no auth0-cognito-bridge:setup tag/);
+      await ci.send(new DescribeIdentityPoolCommand({ IdentityPoolId: world.poolId }));
+
+      const r = await withAnswers({ modal: 'Tear Down', name: undefined },
+        () => vscode.commands.executeCommand<string | undefined>('auth0Cognito.resources.teardown', `pool:${poolId}`));
+      assert.equal(r.modals.length, 1);
+      assert.match(r.modals[0]!.message, /tree_setup/);
+      assert.match(r.modals[0]!.detail ?? '', /DeleteIdentityPool/);
+      assert.doesNotMatch(r.modals[0]!.detail ?? '', /DeleteOpenIDConnectProvider/, 'the untagged provider is not deleted');
+      await assert.rejects(ci.send(new DescribeIdentityPoolCommand({ IdentityPoolId: poolId })), /ResourceNotFound/);
+      await assert.rejects(iam.send(new GetRoleCommand({ RoleName: 'Cognito_tree_setup_Auth_Role' })), /NoSuchEntity|cannot be found/);
+      await iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: world.providerArn }));
+      await ci.send(new DescribeIdentityPoolCommand({ IdentityPoolId: world.poolId }));
+    } finally {
+      iam.destroy();
+      ci.destroy();
     }
   });
 

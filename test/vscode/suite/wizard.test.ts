@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { startTenant, type Tenant } from '../../standins/tenant';
 import { startMoto, type Moto } from '../../standins/moto';
 import type { WizardViewState } from '../../../src/shared/protocol';
+import { applyAll, createSetupCache } from '../../../src/engine/setup';
 
 describe('Setup wizard (palette commands)', function () {
   this.timeout(120_000);
@@ -76,5 +77,70 @@ describe('Setup wizard (palette commands)', function () {
       { domain: tenant.domain, clientId: tenant.app.client_id, poolName: 'wizard-host', roleName: '' });
     assert.deepEqual(fixed.fieldErrors, {});
     assert.equal(fixed.steps.find((x) => x.id === 'connections')?.inspection?.status, 'done');
+  });
+
+  it('exports the setup as code into an untitled editor of the right language, reading only', async () => {
+    await vscode.commands.executeCommand<WizardViewState>('auth0Cognito.wizard.checkAll',
+      { domain: tenant.domain, clientId: tenant.app.client_id, poolName: 'wizard-host', roleName: '' });
+    const cfn = await vscode.commands.executeCommand<{ language: string; text: string } | undefined>('auth0Cognito.exportSetup', 'cloudformation');
+    assert.ok(cfn, 'exported');
+    assert.equal(cfn.language, 'yaml');
+    assert.match(cfn.text, /AWS::Cognito::IdentityPool/);
+    assert.match(cfn.text, /AWS::IAM::OIDCProvider/);
+    const doc = vscode.window.activeTextEditor?.document;
+    assert.ok(doc?.isUntitled, 'an untitled editor');
+    assert.equal(doc.languageId, 'yaml');
+    assert.equal(doc.getText(), cfn.text);
+    const sh = await vscode.commands.executeCommand<{ language: string; text: string } | undefined>('auth0Cognito.exportSetup', 'cli');
+    assert.equal(sh?.language, 'shellscript');
+    assert.match(sh?.text ?? '', /^#!.*bash[\s\S]*set -euo pipefail/);
+    assert.equal(vscode.window.activeTextEditor?.document.languageId, 'shellscript');
+    const again = await vscode.commands.executeCommand<WizardViewState>('auth0Cognito.wizard.checkAll');
+    assert.equal(again.steps.find((x) => x.id === 'oidcProvider')?.inspection?.status, 'not-started', 'exporting created nothing');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  it('tears down what the setup created after showing the plan; "Cancel" changes nothing', async () => {
+    // The AWS side of the setup, made by the engine as "Apply" would (tagged with the setup's name).
+    const config = { aws: { region: moto.region, endpoint: moto.endpoint }, auth0: { domain: tenant.domain, clientId: tenant.app.client_id }, names: { poolName: 'wizard-host' } };
+    const made = await applyAll({ config, trust: { extraCaPems: [tenant.certs.rootPem] }, awsCredentials: moto.credentials, cache: createSetupCache() }, ['connections', 'oidcProvider', 'identityPool', 'authenticatedRole']);
+    assert.equal(made.ok, true, JSON.stringify(made.failed));
+    const before = await vscode.commands.executeCommand<WizardViewState>('auth0Cognito.wizard.checkAll',
+      { domain: tenant.domain, clientId: tenant.app.client_id, poolName: 'wizard-host', roleName: '' });
+    assert.equal(before.steps.find((x) => x.id === 'identityPool')?.inspection?.status, 'done');
+
+    const w = vscode.window as { -readonly [K in keyof typeof vscode.window]: (typeof vscode.window)[K] };
+    const warn = w.showWarningMessage;
+    const modals: Array<{ message: string; detail: string | undefined }> = [];
+    let answer: string | undefined;
+    w.showWarningMessage = ((message: string, ...rest: unknown[]) => {
+      const o = rest[0] as vscode.MessageOptions | undefined;
+      if (o && typeof o === 'object' && o.modal) {
+        modals.push({ message, detail: o.detail });
+        return Promise.resolve(answer);
+      }
+      return (warn as (...a: unknown[]) => Thenable<unknown>).call(vscode.window, message, ...rest);
+    }) as typeof warn;
+    try {
+      answer = undefined;
+      assert.equal(await vscode.commands.executeCommand('auth0Cognito.teardownSetup'), undefined, 'dismissed: nothing done');
+      assert.equal(modals.length, 1);
+      assert.match(modals[0]!.detail ?? '', /DeleteIdentityPool/);
+      assert.match(modals[0]!.detail ?? '', /RS256/, 'the plan says the Auth0 application stays on RS256');
+      const still = await vscode.commands.executeCommand<WizardViewState>('auth0Cognito.wizard.checkAll');
+      assert.equal(still.steps.find((x) => x.id === 'identityPool')?.inspection?.status, 'done', 'Cancel removed nothing');
+
+      answer = 'Tear Down';
+      const msg = await vscode.commands.executeCommand<string | undefined>('auth0Cognito.teardownSetup');
+      assert.ok(msg, 'torn down');
+      const after = await vscode.commands.executeCommand<WizardViewState>('auth0Cognito.wizard.checkAll');
+      for (const id of ['oidcProvider', 'identityPool']) assert.equal(after.steps.find((x) => x.id === id)?.inspection?.status, 'not-started', id);
+      const third = await vscode.commands.executeCommand<string | undefined>('auth0Cognito.teardownSetup');
+      assert.equal(modals.length, 2, 'nothing left: no dialog the third time');
+      assert.ok(third, 'says there is nothing to remove');
+    } finally {
+      w.showWarningMessage = warn;
+    }
   });
 });
