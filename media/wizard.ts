@@ -4,8 +4,6 @@ import { h, vscodeApi } from './lib/vscodeApi';
 const vscode = vscodeApi<WizardViewState, WizardViewMessage>();
 const app = document.getElementById('app')!;
 document.body.classList.add('sidebar');
-let snippetLang: 'typescript' | 'swift' | 'kotlin' = 'typescript';
-let last: WizardViewState | undefined;
 
 const STATUS: Record<string, string> = { 'not-started': 'not started', done: 'done', 'needs-action': 'needs action', error: 'error' };
 const BADGE: Record<string, string> = { 'not-started': 'skip', done: 'pass', 'needs-action': 'warn', error: 'fail' };
@@ -136,13 +134,15 @@ function stepSection(s: WizardViewState, st: WizardStepView, index: number): HTM
 }
 
 function render(s: WizardViewState): void {
-  last = s;
   vscode.setState(s);
   const busy = Boolean(s.busy);
   const parts: Node[] = [];
   if (s.busy) parts.push(h('p', { class: 'busy', role: 'status' }, s.busy, ' ', btn('Cancel', { type: 'cancel' }, { secondary: true, id: 'cancel' })));
   if (s.error) parts.push(h('div', { class: 'error', role: 'alert', id: 'wizard-error' }, h('strong', {}, s.error.message), ' ', s.error.hint));
 
+  if (!s.steps.some((st) => st.inspection)) {
+    parts.push(h('p', { class: 'muted', id: 'get-started' }, 'New here? ', btn('Get started', { type: 'openWalkthrough' }, { secondary: true, id: 'open-walkthrough', title: 'Open the Getting Started walkthrough: AWS, Auth0, the wizard, the token inspector' })));
+  }
   const form = h('form', { id: 'setup-form' },
     field('domain', 'Auth0 domain', s.form.domain, 'tenant.auth0.com', s.fieldErrors?.domain),
     field('clientId', 'Application client ID', s.form.clientId, 'Client ID from the application settings', s.fieldErrors?.clientId),
@@ -164,16 +164,15 @@ function render(s: WizardViewState): void {
   s.steps.forEach((st, i) => parts.push(stepSection(s, st, i)));
 
   if (s.snippets) {
+    // The code opens in an editor (it has the width); the sidebar keeps only the buttons.
     const sn = s.snippets;
-    const tabs = h('p', { role: 'tablist' }, ...(['typescript', 'swift', 'kotlin'] as const).map((l) => {
-      const b = btn(l === 'typescript' ? 'TypeScript' : l === 'swift' ? 'Swift' : 'Kotlin', () => { snippetLang = l; if (last) render(last); }, { secondary: l !== snippetLang });
-      b.setAttribute('role', 'tab');
-      b.setAttribute('aria-selected', String(l === snippetLang));
-      return b;
-    }));
-    parts.push(h('section', { class: 'step', id: 'snippets' }, h('h3', {}, '7. Use it in your app'), tabs,
-      h('pre', { id: 'snippet' }, sn[snippetLang]),
-      btn('Copy', { type: 'copy', text: `snippet-${snippetLang}` }, { id: 'copy-snippet' }),
+    const langs = [['typescript', 'TypeScript'], ['swift', 'Swift'], ['kotlin', 'Kotlin']] as const;
+    parts.push(h('section', { class: 'step', id: 'snippets' }, h('h3', {}, '7. Use it in your app'),
+      h('p', { class: 'muted' }, 'Sign in with Auth0, then get AWS credentials from the identity pool: the code for your app, with this setup\'s values.'),
+      h('p', {}, ...langs.flatMap(([l, label]) => [
+        btn(label, { type: 'openSnippet', lang: l }, { id: `open-snippet-${l}`, secondary: l !== 'typescript', title: `Open the ${label} code in an editor` }), ' '])),
+      h('p', {}, ...langs.flatMap(([l, label]) => [
+        btn(`Copy ${label}`, { type: 'copy', text: `snippet-${l}` }, { id: `copy-snippet-${l}`, secondary: true }), ' '])),
       ...(sn.missing.length ? [h('p', { class: 'warn-text' }, `Not known yet: ${sn.missing.join(', ')}.`)] : [])));
   }
   // Setup as code (issue 10): the same plan as infrastructure code, and removing what the setup made.

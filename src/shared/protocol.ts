@@ -209,6 +209,10 @@ export type WizardViewMessage =
   | { type: 'pasteToken' }
   | { type: 'copy'; text: 'snippet-typescript' | 'snippet-swift' | 'snippet-kotlin' | `value:${string}` }
   | { type: 'openSettings' }
+  /** Open the Getting Started walkthrough. */
+  | { type: 'openWalkthrough' }
+  /** "Use it in your app": the snippet in an untitled editor of its language. */
+  | { type: 'openSnippet'; lang: 'typescript' | 'swift' | 'kotlin' }
   /** Export the setup as code, opened in an untitled editor (issue 10). */
   | { type: 'export'; format: ExportFormatId }
   /** Plan removing what the setup created (shown in a dialog first). */
@@ -239,11 +243,13 @@ export function parseWizardForm(f: unknown): WizardForm | undefined {
 
 /** Checks a message from the wizard webview: exactly the fields of one message type, else undefined. */
 export function parseWizardViewMessage(m: unknown): WizardViewMessage | undefined {
-  if (!plainWithKeys(m, ['type'], ['form', 'step', 'text', 'format'])) return undefined;
+  if (!plainWithKeys(m, ['type'], ['form', 'step', 'text', 'format', 'lang'])) return undefined;
   const o = m;
   switch (o.type) {
-    case 'ready': case 'clearPicked': case 'setManagement': case 'clearManagement': case 'signIn': case 'pasteToken': case 'openSettings': case 'cancel': case 'teardown':
+    case 'ready': case 'clearPicked': case 'setManagement': case 'clearManagement': case 'signIn': case 'pasteToken': case 'openSettings': case 'cancel': case 'teardown': case 'openWalkthrough':
       return plainWithKeys(o, ['type']) ? { type: o.type } : undefined;
+    case 'openSnippet':
+      return plainWithKeys(o, ['type', 'lang']) && (o.lang === 'typescript' || o.lang === 'swift' || o.lang === 'kotlin') ? { type: 'openSnippet', lang: o.lang } : undefined;
     case 'export':
       return plainWithKeys(o, ['type', 'format']) && (EXPORT_FORMATS as readonly unknown[]).includes(o.format) ? { type: 'export', format: o.format as ExportFormatId } : undefined;
     case 'check': {

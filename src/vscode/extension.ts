@@ -7,6 +7,7 @@ import { TokenInspector } from './tokenInspector';
 import { registerTokenLens } from './tokenLens';
 import { Secrets } from './secrets';
 import { WizardView } from './wizard';
+import { wizardDefaults } from './wizardSelection';
 
 /**
  * Wires the parts together and nothing else: no SDK is loaded here (AWS and Auth0 live in
@@ -14,7 +15,7 @@ import { WizardView } from './wizard';
  */
 export function activate(context: vscode.ExtensionContext): void {
   const log = new Logger();
-  const thumbprints = new ThumbprintFeature(context.extensionUri, log);
+  const thumbprints = new ThumbprintFeature(context.extensionUri, log, () => wizardDefaults(context));
   const secrets = new Secrets(context.secrets);
   const inspector = new TokenInspector(context, log, secrets);
   const wizard = new WizardView(context, log, secrets);

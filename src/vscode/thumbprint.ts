@@ -18,7 +18,7 @@ export class ThumbprintFeature implements vscode.Disposable {
   private readonly panels = new Map<string, ThumbprintPanel>();
   private lastInput = '';
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly log: Logger) {}
+  constructor(private readonly extensionUri: vscode.Uri, private readonly log: Logger, private readonly defaults: () => { domain: string | undefined } = () => ({ domain: undefined })) {}
 
   /** Palette command: ask for a host (unless given), compute with progress + cancellation, show the result. */
   async run(hostArg?: unknown): Promise<ThumbprintOutcome | undefined> {
@@ -26,7 +26,8 @@ export class ThumbprintFeature implements vscode.Disposable {
       title: vscode.l10n.t('Compute OIDC Thumbprint'),
       prompt: vscode.l10n.t('The OpenID Connect provider host: your Auth0 domain, custom domain, or an https:// URL'),
       placeHolder: 'tenant.auth0.com',
-      value: this.lastInput,
+      // The last host asked for, else the Auth0 domain of the setup wizard's form.
+      value: this.lastInput || this.defaults().domain || '',
       ignoreFocusOut: true,
       validateInput: (v) => {
         if (!v.trim()) return undefined;

@@ -18,7 +18,7 @@ import { Logger } from './logger';
 import { Secrets, askManagementCredentials } from './secrets';
 import { timeoutMs, trustSettings } from './settings';
 import { BusyRunner, WebviewHost } from './webviewHost';
-import { WIZARD_FORM_KEY } from './wizardSelection';
+import { WIZARD_FORM_KEY, wizardDefaults } from './wizardSelection';
 
 const LAST_POOL = 'auth0Cognito.inspector.lastPoolId';
 
@@ -100,7 +100,8 @@ export class TokenInspector implements vscode.Disposable {
           this.state = {
             decoded: inspectorTokenView(p.decoded),
             signature: p.decoded.ok && typeof p.decoded.claims.iss === 'string' ? { status: 'checking' } : undefined,
-            poolId: poolId ?? this.context.workspaceState.get<string>(LAST_POOL, ''),
+            // The pool given, else the last one used here, else the setup wizard's.
+            poolId: poolId ?? (this.context.workspaceState.get<string>(LAST_POOL, '') || wizardDefaults(this.context).poolId || ''),
             preflight: p.decoded.ok ? p.report : undefined, notes: [], reportTarget: p.decoded.ok ? 'token only' : undefined,
             exchange: undefined, fixes: {}, busy: undefined, error: undefined,
           };

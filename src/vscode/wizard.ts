@@ -5,15 +5,19 @@ import { EngineError, describeError, isCancelled } from '../engine/errors';
 import type { SetupFieldsInput } from '../engine/setup/fields';
 import { parseWizardForm, parseWizardViewMessage, type ExportFormatId, type WizardFieldErrors, type WizardForm, type WizardPicked, type WizardPlanHolder, type WizardViewMessage, type WizardViewState } from '../shared/protocol';
 import { setupEngine } from './load/setup';
+import { openUntitled } from './untitled';
 import { tokenEngine } from './load/token';
 import { Logger } from './logger';
 import { applyWithChangedPlanPrompt } from './planUi';
 import { Secrets, askManagementCredentials } from './secrets';
 import { awsSettings, extraCaPaths, ignoredWorkspaceSettings, reportIgnoredSettingsTo, timeoutMs, trustSettings, watchWorkspaceSettings } from './settings';
 import { BusyRunner, WebviewHost, viewSurface } from './webviewHost';
-import { WIZARD_FORM_KEY as FORM_KEY, getWizardSelection, onDidChangeWizardSelection, setWizardSelection } from './wizardSelection';
+import { WIZARD_FORM_KEY as FORM_KEY, WIZARD_STATE_KEY as STATE_KEY, getWizardSelection, onDidChangeWizardSelection, setWizardSelection } from './wizardSelection';
 
-const STATE_KEY = 'auth0Cognito.wizard.state';
+/** The Getting Started walkthrough (package.json contributes.walkthroughs) and the context keys that complete its steps. */
+export const WALKTHROUGH_ID = 'auth0-cognito-bridge.auth0-cognito-bridge#getStarted';
+export const WALKTHROUGH_AUTH0_CONNECTED = 'auth0Cognito.walkthrough.auth0Connected';
+export const WALKTHROUGH_SETUP_DONE = 'auth0Cognito.walkthrough.setupDone';
 /** The loopback port of the sign-in callback: fixed, because Auth0 matches callback URLs exactly. */
 export const SIGNIN_PORT = 53682;
 
@@ -31,6 +35,8 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
   /** Built on first use (the view shown, a wizard command): building it loads the setup chunk. */
   private st: WizardViewState | undefined;
   private idToken: string | undefined;
+  /** The last successful "Try it": with this token and pool, the step is done (not "needs action"). */
+  private exchanged: { token: string; poolId: string | undefined; summary: string } | undefined;
   /** The setup reads' cache (created on first use, dropped when the form or settings change). */
   private cache: SetupCache | undefined;
   private readonly disposables: vscode.Disposable[] = [];
@@ -247,10 +253,27 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
         if (ins?.status === 'done') s.plan = undefined;
       }
       this.state.outputs = r.outputs;
+      this.markExchanged();
+      this.updateWalkthrough();
       this.updateSnippets();
       this.log.info('wizard', `checked: ${r.inspections.map((i) => `${i.step}=${i.status}`).join(', ')}`);
     });
     return this.state;
+  }
+
+  /** The Getting Started walkthrough's steps "Connect Auth0" and "Run the setup wizard" complete on these context keys. */
+  private updateWalkthrough(): void {
+    const done = (id: StepId) => this.state.steps.find((x) => x.id === id)?.inspection?.status === 'done';
+    void vscode.commands.executeCommand('setContext', WALKTHROUGH_AUTH0_CONNECTED, done('connections'));
+    void vscode.commands.executeCommand('setContext', WALKTHROUGH_SETUP_DONE, done('oidcProvider') && done('identityPool') && done('authenticatedRole'));
+  }
+
+  /** "Try it" is done once this token was exchanged with this pool (the check alone can only say "needs action"). */
+  private markExchanged(): void {
+    const view = this.state.steps.find((x) => x.id === 'tryIt');
+    const e = this.exchanged;
+    if (!view?.inspection || !e || e.token !== this.idToken || e.poolId !== this.state.outputs.poolId) return;
+    if (view.inspection.status === 'needs-action') view.inspection = { ...view.inspection, status: 'done', summary: e.summary };
   }
 
   private updateSnippets(): void {
@@ -298,6 +321,9 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
       view.outcome = outcome;
       view.plan = outcome.newPlan;
       this.state.outputs = { ...this.state.outputs, ...outcome.outputs };
+      if (id === 'tryIt' && outcome.ok && this.idToken) {
+        this.exchanged = { token: this.idToken, poolId: this.state.outputs.poolId, summary: outcome.message };
+      }
       this.log.info('wizard', `${id}: ${outcome.ok ? 'applied' : 'failed'} (${outcome.writeCalls} write calls)`);
     });
     if (id !== 'callbackUrl' && view.outcome?.ok) {
@@ -315,7 +341,7 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
     if (!this.validConfig()) return undefined;
     const info = setupEngine().EXPORT_FORMAT_INFO[format];
     let text: string | undefined;
-    let language = info.language;
+    const language = info.language;
     await this.busy(vscode.l10n.t('Exporting the setup as {0}…', info.label), async (signal) => {
       const r = await setupEngine().exportSetup(await this.ctx(signal), format);
       text = r.text;
@@ -326,10 +352,7 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
       return undefined;
     }
     // Terraform has no built-in language in VS Code: its extension's id, else HCL's, else plain text.
-    const known = await vscode.languages.getLanguages();
-    if (!known.includes(language)) language = format === 'terraform' && known.includes('hcl') ? 'hcl' : 'plaintext';
-    const doc = await vscode.workspace.openTextDocument({ language, content: text });
-    await vscode.window.showTextDocument(doc, { preview: false });
+    const doc = await openUntitled(text, language, format === 'terraform' ? ['hcl'] : []);
     return { language: doc.languageId, text };
   }
 
@@ -393,9 +416,12 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
       this.post();
       return;
     }
+    const before = this.state.management;
     await askManagementCredentials(this.secrets, domain);
     this.cache = undefined;
     await this.refreshManagement();
+    // The steps that read the Management API (connections, the application) say what they see now.
+    if (this.state.management !== before) await this.recheckIfChecked();
   }
 
   async clearManagement(): Promise<void> {
@@ -403,6 +429,12 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
     if (domain) await this.secrets.deleteManagement(domain);
     this.cache = undefined;
     await this.refreshManagement();
+    await this.recheckIfChecked();
+  }
+
+  /** Checks the steps again when they have been checked before (their status would be stale otherwise). */
+  private async recheckIfChecked(): Promise<void> {
+    if (this.state.steps.some((s) => s.inspection)) await this.checkAll();
   }
 
   /** Uses a pasted ID token for "Try it" (argument, or an input box). */
@@ -479,6 +511,8 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
       case 'export': void this.exportCode(m.format); return;
       case 'teardown': void this.teardown(); return;
       case 'cancel': this.actions.cancel(); return;
+      case 'openSnippet': void this.openSnippet(m.lang); return;
+      case 'openWalkthrough': void vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false); return;
       case 'copy': {
         let text: string | undefined;
         if (m.text.startsWith('snippet-')) text = this.state.snippets?.[m.text.slice('snippet-'.length) as 'typescript' | 'swift' | 'kotlin'];
@@ -491,6 +525,14 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
         return;
       }
     }
+  }
+
+  /** "Use it in your app": the snippet in an untitled editor of its language (Kotlin: plain text unless an extension knows it). */
+  async openSnippet(lang: 'typescript' | 'swift' | 'kotlin'): Promise<vscode.TextDocument | undefined> {
+    const text = this.state.snippets?.[lang];
+    if (!text) return undefined;
+    this.log.info('wizard', `snippet opened: ${lang}`);
+    return openUntitled(text, lang);
   }
 
   /** Shows the wizard in the sidebar. */

@@ -94,13 +94,28 @@ export const tests: UiTest[] = [
       await frame.locator('#try-result').waitFor({ timeout: 60_000 });
       const result = await frame.locator('#try-result').innerText();
       if (!/us-east-1:/.test(result)) throw new Error(`try it: ${result}`);
+      // A successful exchange makes the step done (issue 12: status that is never stale).
+      await waitIdle(frame);
+      for (let i = 0; i < 50 && (await status(frame, 'tryIt')) !== 'done'; i++) await new Promise((r) => setTimeout(r, 200));
+      if ((await status(frame, 'tryIt')) !== 'done') throw new Error(`Try it is "${await status(frame, 'tryIt')}" after a successful exchange`);
       await screenshot('wizard-6-tryit');
 
       await frame.locator('#snippets').waitFor({ timeout: 30_000 });
-      const snippet = await frame.locator('#snippet').innerText();
-      if (!/fromCognitoIdentityPool/.test(snippet) || !snippet.includes(tenant.domain)) throw new Error(`snippet: ${snippet}`);
       await frame.locator('#snippets').scrollIntoViewIfNeeded();
       await screenshot('wizard-7-snippets');
+      // The snippet opens in an editor (issue 12: code where code lives), with this setup's values.
+      await frame.locator('#open-snippet-typescript').click();
+      const code = page.locator('.editor-instance .view-lines').first();
+      await code.filter({ hasText: 'fromCognitoIdentityPool' }).waitFor({ timeout: 30_000 });
+      const snippet = await code.innerText();
+      if (!snippet.includes(tenant.domain)) throw new Error(`snippet: ${snippet}`);
+      await screenshot('wizard-8-snippet-editor');
+      // Setup as code (issue 10): the Terraform export opens in an editor too, built from the same plan.
+      await frame.locator('#export-terraform').click();
+      await page.locator('.editor-instance .view-lines', { hasText: 'as Terraform' }).first().waitFor({ timeout: 60_000 });
+      await screenshot('wizard-9-export-terraform');
+      // Close the two untitled editors without saving (their unsaved badge would cover the Explorer icon).
+      for (let i = 0; i < 2; i++) await runCommand('View: Revert and Close Editor');
 
       // Hide the view (another sidebar container) and come back: the state is still there.
       await page.locator('.activitybar .action-item a[aria-label^="Explorer"]').first().click();

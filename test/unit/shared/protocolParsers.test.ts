@@ -48,6 +48,8 @@ describe('parseWizardViewMessage', () => {
     { type: 'copy', text: 'value:poolId' }, { type: 'copy', text: 'value:roleArn' },
     { type: 'export', format: 'cloudformation' }, { type: 'export', format: 'terraform' }, { type: 'export', format: 'cli' },
     { type: 'teardown' },
+    { type: 'openWalkthrough' },
+    { type: 'openSnippet', lang: 'typescript' }, { type: 'openSnippet', lang: 'swift' }, { type: 'openSnippet', lang: 'kotlin' },
   ];
 
   it('accepts every message type the wizard sends, as exactly itself', () => {
@@ -56,7 +58,7 @@ describe('parseWizardViewMessage', () => {
       assert.deepEqual(parseWizardViewMessage(m), m, JSON.stringify(m).slice(0, 120));
       types.add((m as { type: string }).type);
     }
-    assert.deepEqual([...types].sort(), ['apply', 'cancel', 'check', 'clearManagement', 'clearPicked', 'copy', 'export', 'openSettings', 'pasteToken', 'plan', 'ready', 'setManagement', 'signIn', 'teardown']);
+    assert.deepEqual([...types].sort(), ['apply', 'cancel', 'check', 'clearManagement', 'clearPicked', 'copy', 'export', 'openSettings', 'openSnippet', 'openWalkthrough', 'pasteToken', 'plan', 'ready', 'setManagement', 'signIn', 'teardown']);
   });
 
   it('returns a copy, not the untrusted object', () => {
@@ -72,6 +74,7 @@ describe('parseWizardViewMessage', () => {
     rejects(parseWizardViewMessage, [
       { type: 'export' }, { type: 'export', format: 'pulumi' }, { type: 'export', format: 'CLI' }, { type: 'export', format: ['cli'] },
       { type: 'export', format: 'cli', step: 'tryIt' }, { type: 'teardown', step: 'identityPool' }, { type: 'teardown', format: 'cli' },
+      { type: 'openSnippet' }, { type: 'openSnippet', lang: 'java' }, { type: 'openSnippet', lang: 'typescript', text: 'x' },
     ]);
   });
 

@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as path from 'node:path';
 import { loadAuth0, isAuth0Loaded, normalizeAuth0Domain } from '../../../../src/engine/auth0/connection';
 import { startTenant, type Tenant } from '../../../standins/tenant';
 import { expectEngineError } from '../../../helpers/errors';
@@ -20,8 +22,11 @@ describe('Auth0 Management API (lazy chunk) against the local tenant, over HTTPS
     assert.throws(() => normalizeAuth0Domain(''), /No Auth0 domain/);
   });
 
-  it('is loaded on first use only', () => {
-    assert.equal(isAuth0Loaded(), false);
+  it('is loaded on first use only (checked in a fresh process: other suites in this one load it)', () => {
+    const probe = "const a=require('./src/engine/auth0/connection');const before=a.isAuth0Loaded();a.loadAuth0();"
+      + "process.stdout.write(JSON.stringify([before,a.isAuth0Loaded()]))";
+    const out = execFileSync(process.execPath, ['--require', 'tsx/cjs', '-e', probe], { cwd: path.join(__dirname, '..', '..', '..', '..'), encoding: 'utf8' });
+    assert.deepEqual(JSON.parse(out), [false, true]);
     loadAuth0();
     assert.equal(isAuth0Loaded(), true);
   });
