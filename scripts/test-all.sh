@@ -3,7 +3,7 @@
 #   type check, lint, build, engine unit tests, engine integration tests against moto and the
 #   local Auth0 tenant, the in-host suites inside a real VS Code (code-server), the
 #   Playwright UI tests, and the packaged .vsix installed into code-server.
-# Installs moto and code-server into the cache outside the repo when they are missing.
+# Installs moto, the export linters and code-server into the cache outside the repo when they are missing.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p .test-artifacts
@@ -50,6 +50,7 @@ step "lint"; npx eslint . || { echo "lint failed"; exit 1; }
 step "build"; node esbuild.mjs || { echo "build failed"; exit 1; }
 step "install stand-ins (cached outside the repo)"
 bash scripts/install-moto.sh >/dev/null || { echo "moto install failed"; exit 1; }
+bash scripts/install-lint-tools.sh >/dev/null || { echo "lint tools (cfn-lint, checkov, python-hcl2) install failed"; exit 1; }
 bash scripts/install-code-server.sh >/dev/null || { echo "code-server install failed"; exit 1; }
 
 mocha_step unit test/.mocharc.unit.json

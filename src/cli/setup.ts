@@ -1,12 +1,14 @@
 /**
  * `auth0-cognito setup --plan|--apply --config FILE [--json]`: the setup wizard's engine from the
- * command line (CI, scripts). The config file is a SetupConfig (JSON, no secrets). Management API
+ * command line (CI, scripts). `setup --export cloudformation|terraform|cli --config FILE [--out FILE]`
+ * writes the same plan as code (../engine/export; reads only). The config file is a SetupConfig (JSON, no secrets). Management API
  * access comes from the environment: AUTH0_MGMT_TOKEN, or AUTH0_MGMT_CLIENT_ID and
  * AUTH0_MGMT_CLIENT_SECRET. AWS credentials: the profile in the config, else the default chain.
  *
- * Exit codes: 0 done (--plan: every step planned; --apply: every step applied), 1 a step failed
+ * Exit codes: 0 done (--plan: every step planned; --apply: every step applied; --export: written), 1 a step failed
  * (the step and the fix on stderr), 2 usage or config error, 130 interrupted (Ctrl+C).
  */
+import * as fs from 'node:fs/promises';
 import { jsonDepth, MAX_JSON_DEPTH, readFileAtMost } from '../engine/bounds';
 import type { ManagementCredentials } from '../engine/auth0/connection';
 import { describeError, EngineError, isCancelled } from '../engine/errors';
@@ -22,6 +24,7 @@ import {
   validateSetupConfig,
   type SetupContext,
 } from '../engine/setup';
+import { EXPORT_FORMATS, exportSetup, isExportFormat, type ExportFormat } from '../engine/export';
 import { loadCaFiles } from '../engine/trust';
 import { seeHelp, SETUP_USAGE } from './usage';
 
@@ -36,7 +39,11 @@ export const MAX_CONFIG_BYTES = 1024 * 1024;
 class UsageError extends Error {}
 
 interface SetupArgs {
-  mode: 'plan' | 'apply';
+  mode: 'plan' | 'apply' | 'export';
+  /** --export FORMAT */
+  format: ExportFormat | undefined;
+  /** --out FILE (--export only; stdout without it). */
+  outFile: string | undefined;
   config: string;
   json: boolean;
   ca: string[];
@@ -46,6 +53,8 @@ interface SetupArgs {
 
 function parse(args: string[]): SetupArgs {
   let mode: SetupArgs['mode'] | undefined;
+  let format: ExportFormat | undefined;
+  let outFile: string | undefined;
   let config: string | undefined;
   let json = false;
   let idToken: string | undefined;
@@ -58,11 +67,17 @@ function parse(args: string[]): SetupArgs {
       if (v === undefined) throw new UsageError(`${a} needs a value.`);
       return v;
     };
-    if (a === '--plan' || a === '--apply') {
-      const m = a === '--plan' ? 'plan' : 'apply';
-      if (mode && mode !== m) throw new UsageError('Give either --plan or --apply, not both.');
+    if (a === '--plan' || a === '--apply' || a === '--export') {
+      const m = a === '--plan' ? 'plan' : a === '--apply' ? 'apply' : 'export';
+      if (mode && mode !== m) throw new UsageError('Give one of --plan, --apply or --export, not more.');
       mode = m;
-    } else if (a === '--config') config = value();
+      if (m === 'export') {
+        const f = value();
+        if (!isExportFormat(f)) throw new UsageError(`--export takes ${EXPORT_FORMATS.join(', ')}; not "${f.slice(0, 40).replace(/[^\x20-\x7e]/g, '?')}".`);
+        format = f;
+      }
+    } else if (a === '--out') outFile = value();
+    else if (a === '--config') config = value();
     else if (a === '--json') json = true;
     else if (a === '--ca') ca.push(value());
     else if (a === '--id-token') idToken = value();
@@ -72,9 +87,10 @@ function parse(args: string[]): SetupArgs {
       timeoutMs = s * 1000;
     } else throw new UsageError(`Unknown option ${a}.`);
   }
-  if (!mode) throw new UsageError('Give --plan (show what would be done) or --apply (do it).');
+  if (!mode) throw new UsageError('Give --plan (show what would be done), --apply (do it) or --export FORMAT (write it as code).');
   if (!config) throw new UsageError('Give the setup config with --config FILE.');
-  return { mode, config, json, ca, timeoutMs, idToken };
+  if (outFile !== undefined && mode !== 'export') throw new UsageError('--out goes with --export only.');
+  return { mode, format, outFile, config, json, ca, timeoutMs, idToken };
 }
 
 /** Management API credentials from the environment (never from the config file). */
@@ -154,6 +170,7 @@ export async function setupCommand(args: string[], out: NodeJS.WritableStream, e
   }
 
   try {
+    if (a.mode === 'export' && a.format) return await exportCommand(ctx, a.format, a, out, err, signal);
     if (a.mode === 'plan') {
       const r = await planAll(ctx);
       if (a.json) {
@@ -193,4 +210,28 @@ export async function setupCommand(args: string[], out: NodeJS.WritableStream, e
     else err.write(maskJwts(`Error: ${d.message}${d.hint ? `\n${d.hint}` : ''}\n`));
     return signal.aborted || isCancelled(e) ? 130 : 1;
   }
+}
+
+/** `setup --export FORMAT [--out FILE]`: the plan as code, on stdout or into FILE. Reads only. */
+async function exportCommand(ctx: SetupContext, format: ExportFormat, a: SetupArgs, out: NodeJS.WritableStream, err: NodeJS.WritableStream, signal: AbortSignal): Promise<number> {
+  const r = await exportSetup(ctx, format);
+  if (a.outFile) {
+    try {
+      await fs.writeFile(a.outFile, r.text, { mode: format === 'cli' ? 0o755 : 0o644 });
+    } catch (e) {
+      err.write(`Error: cannot write ${a.outFile} (${(e as NodeJS.ErrnoException).code ?? 'error'}).\nCheck the path given with --out.\n`);
+      return signal.aborted ? 130 : 1;
+    }
+  }
+  const imports = Object.entries(r.imports);
+  if (a.json) {
+    out.write(`${JSON.stringify({ ok: true, format, file: a.outFile, imports: r.imports, ...(a.outFile ? {} : { text: r.text }) }, null, 2)}\n`);
+  } else if (a.outFile) {
+    out.write(`Wrote the setup as ${format === 'cli' ? 'an AWS CLI script' : format === 'terraform' ? 'Terraform' : 'a CloudFormation template'} to ${a.outFile}.\n`);
+    if (format === 'terraform' && imports.length) out.write(`Import blocks for what exists already: ${imports.map(([to, id]) => `${to} = ${id}`).join('; ')}.\n`);
+    out.write('Nothing was changed in AWS or Auth0.\n');
+  } else {
+    out.write(r.text);
+  }
+  return 0;
 }

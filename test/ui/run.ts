@@ -27,6 +27,7 @@ import { tests as inspectorTests } from './inspector.ui';
 import { tests as wizardTests } from './wizard.ui';
 import { tests as wizardValidationTests } from './wizardValidation.ui';
 import { tests as thumbprintTests } from './thumbprint.ui';
+import { tests as walkthroughTests } from './walkthrough.ui';
 
 export interface UiTest {
   name: string;
@@ -85,6 +86,7 @@ export const WORKSPACE_FILES: Record<string, string> = {
 const SUITES: Array<{ file: string; tests: UiTest[] }> = [
   { file: 'smoke.ui.ts', tests: smokeTests },
   { file: 'thumbprint.ui.ts', tests: thumbprintTests },
+  { file: 'walkthrough.ui.ts', tests: walkthroughTests },
   { file: 'inspector.ui.ts', tests: inspectorTests },
   { file: 'wizardValidation.ui.ts', tests: wizardValidationTests },
   { file: 'wizard.ui.ts', tests: wizardTests },

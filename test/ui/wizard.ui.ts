@@ -5,6 +5,7 @@
  */
 import type { Frame } from 'playwright-core';
 import type { UiContext, UiTest } from './run';
+import { waitDone } from './walkthrough.ui';
 
 async function status(frame: Frame, step: string): Promise<string> {
   return (await frame.locator(`#step-${step} .badge`).first().getAttribute('data-status')) ?? '';
@@ -131,6 +132,13 @@ export const tests: UiTest[] = [
         if ((await status(back, step)) !== 'done') throw new Error(`${step} lost its state after hiding the view`);
       }
       await back.locator('#try-result').waitFor({ timeout: 10_000 });
+
+      // The walkthrough's "Connect Auth0" and "Run the setup wizard" completed with the wizard's checks.
+      await runCommand('Welcome: Open Walkthrough...');
+      await pickItem('Get started with Auth0 Cognito Bridge', { filter: 'Auth0 Cognito' });
+      await waitDone(page, 'connectAuth0');
+      await waitDone(page, 'runWizard');
+      await screenshot('wizard-10-walkthrough-done');
     },
   },
 ];
