@@ -107,6 +107,61 @@ function planParts(s: WizardViewState, p: WizardPlanHolder): HTMLElement[] {
   return parts;
 }
 
+/** The role's name from its ARN (the tail after the last slash), for short lines. */
+function roleName(arn: string | undefined): string {
+  return arn ? arn.slice(arn.lastIndexOf('/') + 1) : '(none)';
+}
+
+/** "Roles by user" (issue 13): the mapping being set up, the rules, and what the current token gets. */
+function rolesParts(s: WizardViewState): Node[] {
+  const r = s.roles;
+  const busy = Boolean(s.busy);
+  const m = r.mapping;
+  const kind = m?.type ?? 'none';
+  const choice = (value: 'none' | 'Rules' | 'Token', label: string, title: string) => {
+    const b = btn(label, { type: 'setMappingType', value }, { secondary: kind !== value, id: `mapping-${value}`, disabled: busy, title });
+    b.setAttribute('aria-pressed', String(kind === value));
+    return b;
+  };
+  const out: Node[] = [
+    h('p', { class: 'muted' }, 'Optional: give different users different IAM roles, by the claims of their Auth0 ID token.'),
+    h('p', { role: 'group', 'aria-label': 'Role mapping' }, choice('none', 'Everyone the same role', 'No role mapping: every signed-in user gets the authenticated role'), ' ',
+      choice('Rules', 'Rules on claims', 'Rules on token claims, first match wins (up to 25)'), ' ',
+      choice('Token', 'Role named in the token', 'The role in the token\'s cognito:preferred_role / cognito:roles claims')),
+  ];
+  if (m?.type === 'Rules') {
+    out.push(h('ol', { class: 'rules', id: 'rules' }, ...m.rules.map((x, i) => h('li', {},
+      h('code', {}, x.claim), ` ${x.matchType} `, h('code', {}, JSON.stringify(x.value)), ' → ', h('span', { title: x.roleArn }, roleName(x.roleArn)), ' ',
+      btn('Remove', { type: 'removeRule', index: i }, { secondary: true, id: `remove-rule-${i}`, disabled: busy })))));
+  }
+  if (m) {
+    out.push(h('p', {}, btn(m.type === 'Rules' ? 'Add rule…' : 'Add a rule instead…', { type: 'addRule' }, { id: 'add-rule', disabled: busy, secondary: m.type !== 'Rules' })));
+    const amb = (value: 'AuthenticatedRole' | 'Deny', label: string) => {
+      const b = btn(label, { type: 'setAmbiguous', value }, { secondary: m.ambiguousRoleResolution !== value, id: `ambiguous-${value}`, disabled: busy });
+      b.setAttribute('aria-pressed', String(m.ambiguousRoleResolution === value));
+      return b;
+    };
+    out.push(h('p', { role: 'group', 'aria-label': 'When no role applies' }, m.type === 'Rules' ? 'When no rule matches: ' : 'When the token names no single role: ', amb('AuthenticatedRole', 'the authenticated role'), ' ', amb('Deny', 'deny the sign-in')));
+  }
+  const tagsOn = Boolean(r.principalTags);
+  const tags = btn(tagsOn ? 'Session tags: on' : 'Session tags: off', { type: 'setDefaultTags', value: !tagsOn }, { secondary: !tagsOn, id: 'default-tags', disabled: busy, title: 'Claims as session tags for IAM conditions (defaults: client = aud, username = sub); the roles then need sts:TagSession' });
+  tags.setAttribute('aria-pressed', String(tagsOn));
+  out.push(h('p', {}, tags));
+  if (r.prediction) {
+    const p = r.prediction;
+    out.push(h('p', { id: 'role-prediction', class: p.denied ? 'warn-text' : '', 'aria-live': 'polite' },
+      h('strong', {}, 'For the current token: '), p.denied ? `denied. ${p.error ?? ''} ` : `${roleName(p.roleArn)}. `, p.why,
+      ...(p.tags.length ? [` Session tags: ${p.tags.join(', ')}.`] : [])));
+  } else {
+    out.push(h('p', { class: 'muted', id: 'role-prediction' }, 'Sign in or paste a token (Try it) to pick claims from it and see which role it gets.'));
+  }
+  if (r.missingClaims.length) {
+    out.push(h('p', { class: 'warn-text', id: 'missing-claims' }, `The token has no ${r.missingClaims.join(', ')} claim: add it with an Auth0 Action. `,
+      btn('Show the Action code', { type: 'openActionCode' }, { secondary: true, id: 'action-code' })));
+  }
+  return out;
+}
+
 function stepSection(s: WizardViewState, st: WizardStepView, index: number): HTMLElement {
   const ins = st.inspection;
   const status = ins?.status ?? 'not-started';
@@ -115,6 +170,7 @@ function stepSection(s: WizardViewState, st: WizardStepView, index: number): HTM
     h('h3', {}, `${index + 1}. ${st.title} `, h('span', { class: `badge ${BADGE[status]}`, 'data-status': status }, STATUS[status] ?? status)),
     h('p', { class: 'muted' }, ins?.summary ?? st.description));
   if (st.id === 'connections') sec.append(...connectionTargets(s));
+  if (st.id === 'roleMappings') sec.append(...rolesParts(s));
   if (ins) {
     const found = list(ins.found, 'found');
     if (found) sec.append(found);
@@ -167,7 +223,7 @@ function render(s: WizardViewState): void {
     // The code opens in an editor (it has the width); the sidebar keeps only the buttons.
     const sn = s.snippets;
     const langs = [['typescript', 'TypeScript'], ['swift', 'Swift'], ['kotlin', 'Kotlin']] as const;
-    parts.push(h('section', { class: 'step', id: 'snippets' }, h('h3', {}, '7. Use it in your app'),
+    parts.push(h('section', { class: 'step', id: 'snippets' }, h('h3', {}, `${s.steps.length + 1}. Use it in your app`),
       h('p', { class: 'muted' }, 'Sign in with Auth0, then get AWS credentials from the identity pool: the code for your app, with this setup\'s values.'),
       h('p', {}, ...langs.flatMap(([l, label]) => [
         btn(label, { type: 'openSnippet', lang: l }, { id: `open-snippet-${l}`, secondary: l !== 'typescript', title: `Open the ${label} code in an editor` }), ' '])),

@@ -13,6 +13,7 @@ export const Commands = {
   wizardStepOidcProvider: 'auth0Cognito.wizard.step.oidcProvider',
   wizardStepIdentityPool: 'auth0Cognito.wizard.step.identityPool',
   wizardStepAuthenticatedRole: 'auth0Cognito.wizard.step.authenticatedRole',
+  wizardStepRoleMappings: 'auth0Cognito.wizard.step.roleMappings',
   wizardStepTryIt: 'auth0Cognito.wizard.step.tryIt',
   // Setup as code (issue 10): export the wizard's setup, remove it.
   exportSetup: 'auth0Cognito.exportSetup',

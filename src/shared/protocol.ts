@@ -10,6 +10,8 @@ import type { PreflightReport, RuleId } from '../engine/token/preflight';
 import type { ExchangeResult } from '../engine/aws/exchange';
 import type { StepId, StepInspection, SetupPlan, StepOutcome, SetupOutputs, PlanId } from '../engine/setup/types';
 import type { Snippets } from '../engine/setup/snippets';
+import type { AmbiguousRoleResolution, RoleMappingConfig } from '../engine/aws/roleMapping';
+import type { PrincipalTagsConfig } from '../engine/aws/principalTags';
 
 // ---- Thumbprint result view ----
 
@@ -173,8 +175,32 @@ export interface WizardViewState {
   fieldErrors: WizardFieldErrors;
   /** What "Use in Setup Wizard" in the Resources view picked (shown, with a way to clear it). */
   picked: WizardPicked | undefined;
+  /** "Roles by user" (optional step). */
+  roles: WizardRolesView;
   busy: string | undefined;
   error: { message: string; hint: string } | undefined;
+}
+
+/**
+ * "Roles by user" (issue 13): what the wizard will set up (saved per workspace, part of the
+ * config the step plans) and, for the current token, which role Cognito will choose.
+ */
+export interface WizardRolesView {
+  mapping: RoleMappingConfig | undefined;
+  principalTags: PrincipalTagsConfig | undefined;
+  /** For the token of "Try it" (none: undefined). */
+  prediction: {
+    roleArn: string | undefined;
+    denied: boolean;
+    why: string;
+    error: string | undefined;
+    /** "key = value" per session tag the credentials will carry. */
+    tags: string[];
+  } | undefined;
+  /** Claims of the current token a rule can test (name and value, bounded). */
+  claims: Array<{ name: string; value: string }>;
+  /** Claims the rules test that the token does not have: an Auth0 Action must add them. */
+  missingClaims: string[];
 }
 
 /** Field errors of the form; `picked` is for the pool or role picked in the Resources view. */
@@ -209,6 +235,14 @@ export type WizardViewMessage =
   | { type: 'pasteToken' }
   | { type: 'copy'; text: 'snippet-typescript' | 'snippet-swift' | 'snippet-kotlin' | `value:${string}` }
   | { type: 'openSettings' }
+  /** Roles by user: add a rule (the host asks claim, operator, value and role), remove one, settings. */
+  | { type: 'addRule' }
+  | { type: 'removeRule'; index: number }
+  | { type: 'setMappingType'; value: 'none' | 'Rules' | 'Token' }
+  | { type: 'setAmbiguous'; value: AmbiguousRoleResolution }
+  | { type: 'setDefaultTags'; value: boolean }
+  /** The Auth0 Action that adds the claims the rules need, in an editor. */
+  | { type: 'openActionCode' }
   /** Open the Getting Started walkthrough. */
   | { type: 'openWalkthrough' }
   /** "Use it in your app": the snippet in an untitled editor of its language. */
@@ -219,7 +253,7 @@ export type WizardViewMessage =
   | { type: 'teardown' }
   | { type: 'cancel' };
 
-const STEP = /^(connections|auth0App|oidcProvider|identityPool|authenticatedRole|tryIt)$/;
+const STEP = /^(connections|auth0App|oidcProvider|identityPool|authenticatedRole|roleMappings|tryIt)$/;
 const FORM_FIELD_MAX = 300;
 const FORM_FIELDS = ['domain', 'clientId', 'poolName', 'roleName'] as const;
 
@@ -243,11 +277,19 @@ export function parseWizardForm(f: unknown): WizardForm | undefined {
 
 /** Checks a message from the wizard webview: exactly the fields of one message type, else undefined. */
 export function parseWizardViewMessage(m: unknown): WizardViewMessage | undefined {
-  if (!plainWithKeys(m, ['type'], ['form', 'step', 'text', 'format', 'lang'])) return undefined;
+  if (!plainWithKeys(m, ['type'], ['form', 'step', 'text', 'format', 'lang', 'index', 'value'])) return undefined;
   const o = m;
   switch (o.type) {
-    case 'ready': case 'clearPicked': case 'setManagement': case 'clearManagement': case 'signIn': case 'pasteToken': case 'openSettings': case 'cancel': case 'teardown': case 'openWalkthrough':
+    case 'ready': case 'clearPicked': case 'setManagement': case 'clearManagement': case 'signIn': case 'pasteToken': case 'openSettings': case 'cancel': case 'teardown': case 'openWalkthrough': case 'addRule': case 'openActionCode':
       return plainWithKeys(o, ['type']) ? { type: o.type } : undefined;
+    case 'removeRule':
+      return plainWithKeys(o, ['type', 'index']) && Number.isInteger(o.index) && (o.index as number) >= 0 && (o.index as number) < 25 ? { type: 'removeRule', index: o.index as number } : undefined;
+    case 'setMappingType':
+      return plainWithKeys(o, ['type', 'value']) && (o.value === 'none' || o.value === 'Rules' || o.value === 'Token') ? { type: 'setMappingType', value: o.value } : undefined;
+    case 'setAmbiguous':
+      return plainWithKeys(o, ['type', 'value']) && (o.value === 'AuthenticatedRole' || o.value === 'Deny') ? { type: 'setAmbiguous', value: o.value } : undefined;
+    case 'setDefaultTags':
+      return plainWithKeys(o, ['type', 'value']) && typeof o.value === 'boolean' ? { type: 'setDefaultTags', value: o.value } : undefined;
     case 'openSnippet':
       return plainWithKeys(o, ['type', 'lang']) && (o.lang === 'typescript' || o.lang === 'swift' || o.lang === 'kotlin') ? { type: 'openSnippet', lang: o.lang } : undefined;
     case 'export':

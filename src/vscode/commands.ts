@@ -46,6 +46,7 @@ export function registerCommands(t: CommandTargets): vscode.Disposable {
     [Commands.wizardStepOidcProvider]: () => wizard.runStep('oidcProvider'),
     [Commands.wizardStepIdentityPool]: () => wizard.runStep('identityPool'),
     [Commands.wizardStepAuthenticatedRole]: () => wizard.runStep('authenticatedRole'),
+    [Commands.wizardStepRoleMappings]: () => wizard.runStep('roleMappings'),
     [Commands.wizardStepTryIt]: () => wizard.runStep('tryIt'),
     [Commands.exportSetup]: async (format?: unknown) => {
       const f = typeof format === 'string' && (EXPORT_FORMATS as readonly string[]).includes(format) ? (format as ExportFormatId) : await pickExportFormat();

@@ -310,7 +310,7 @@ export class ResourcesView implements vscode.TreeDataProvider<Node>, vscode.File
         case 'pool':
           return [...this.findingNodes(node), ...(await this.poolChildren(node))];
         case 'role':
-          return [...this.findingNodes(node), ...this.roleChildren(node)];
+          return [...this.findingNodes(node), ...this.roleChildren(node), ...(await this.selectedBy(node))];
         case 'section':
           return node.children;
         default:
@@ -447,8 +447,44 @@ export class ResourcesView implements vscode.TreeDataProvider<Node>, vscode.File
             tooltip: which === 'authenticated' ? 'Without an authenticated role Cognito answers "Invalid identity pool configuration".' : undefined,
           }));
       }
-      const mappings = Object.keys(d.roles.roleMappings);
-      if (mappings.length) out.push(value(n, 'roleMappings', 'Role mappings', { description: mappings.join(', '), icon: new vscode.ThemeIcon('references') }));
+      // Roles by user (issue 13): each provider's role mapping, rule by rule.
+      const engine = resourcesEngine();
+      for (const [key, raw] of Object.entries(d.roles.roleMappings).slice(0, 20)) {
+        const m = engine.fromAwsRoleMapping(raw);
+        const sec: SectionNode = { kind: 'section', id: `${n.id}/mapping:${key}`, parent: n, label: `Role mapping: ${key}`, icon: new vscode.ThemeIcon('references'), children: [] };
+        if (!m) {
+          sec.description = 'not readable';
+          sec.children = [value(sec, 'raw', 'As Cognito returns it', { description: JSON.stringify(raw).slice(0, 300), icon: warningIcon() })];
+        } else {
+          const otherwise = m.ambiguousRoleResolution === 'Deny' ? 'else deny the sign-in' : 'else the authenticated role';
+          sec.description = m.type === 'Rules' ? `${m.rules.length} rule${m.rules.length === 1 ? '' : 's'}, ${otherwise}` : `the token's role, ${otherwise}`;
+          sec.children = m.type === 'Rules'
+            ? m.rules.map((r, i) => value(sec, `rule:${i}`, `${i + 1}. ${r.claim} ${r.matchType} ${JSON.stringify(r.value)}`, {
+              description: r.roleArn.slice(r.roleArn.lastIndexOf('/') + 1),
+              value: r.roleArn,
+              icon: new vscode.ThemeIcon('shield'),
+              tooltip: `Rule ${i + 1} (first match wins): ${r.claim} ${r.matchType} ${JSON.stringify(r.value)} -> ${r.roleArn}`,
+              command: { command: Commands.resourcesReveal, title: 'Show the role', arguments: ['role', r.roleArn] },
+            }))
+            : [value(sec, 'token', 'cognito:preferred_role, or the one role in cognito:roles', { icon: new vscode.ThemeIcon('symbol-key') })];
+        }
+        out.push(sec);
+      }
+      // Attributes for access control: each OIDC provider's claim -> session tag map.
+      for (const arn of pool.openIdConnectProviderArns.slice(0, 10)) {
+        const name = providerNameFromArn(arn) ?? arn;
+        try {
+          const tags = await s.principalTags(pool.poolId, name, this.signal());
+          if (!tags) continue;
+          const sec: SectionNode = { kind: 'section', id: `${n.id}/tags:${name}`, parent: n, label: `Session tags: ${name}`, description: tags.useDefaults ? 'defaults' : String(Object.keys(tags.principalTags).length), icon: new vscode.ThemeIcon('tag'), children: [] };
+          const map = tags.useDefaults && !Object.keys(tags.principalTags).length ? { client: 'aud', username: 'sub' } : tags.principalTags;
+          sec.children = Object.entries(map).slice(0, 50).map(([tag, claim]) => value(sec, `tag:${tag}`, tag, { description: `from the claim ${claim}`, value: claim, icon: new vscode.ThemeIcon('tag') }));
+          out.push(sec);
+        } catch (e) {
+          if (isCancelled(e)) throw e;
+          out.push(value(n, `tags:${name}`, `Session tags: ${name}`, { description: describeError(e).message, icon: warningIcon() }));
+        }
+      }
     } else {
       out.push(errorNode(n, `${n.id}/roles`, 'the pool\'s roles', { message: d.rolesError ?? 'GetIdentityPoolRoles failed.', hint: 'Grant cognito-identity:GetIdentityPoolRoles, then refresh.' }));
     }
@@ -462,6 +498,37 @@ export class ResourcesView implements vscode.TreeDataProvider<Node>, vscode.File
       icon: new vscode.ThemeIcon(pool.allowClassicFlow ? 'unlock' : 'lock'),
       tooltip: 'AllowClassicFlow: GetOpenIdToken + STS AssumeRoleWithWebIdentity instead of GetCredentialsForIdentity.',
     }));
+    return out;
+  }
+
+  /** Roles by user: the rules (of the pools its trust names) that give signed-in users this role. */
+  private async selectedBy(n: RoleNode): Promise<Node[]> {
+    const s = await this.session();
+    if (!s) return [];
+    const out: Node[] = [];
+    for (const poolId of n.summary.trust.audPools.slice(0, 10)) {
+      try {
+        const d = await s.poolDetails(poolId, this.signal());
+        if (d.roles?.roles.authenticated === n.summary.arn) {
+          out.push(value(n, `selected:${poolId}:auth`, 'Authenticated role of', { description: d.pool.poolName || poolId, value: poolId, icon: new vscode.ThemeIcon('organization') }));
+        }
+        for (const [key, raw] of Object.entries(d.roles?.roleMappings ?? {})) {
+          const m = resourcesEngine().fromAwsRoleMapping(raw);
+          if (m?.type !== 'Rules') continue;
+          m.rules.forEach((r, i) => {
+            if (r.roleArn !== n.summary.arn) return;
+            out.push(value(n, `selected:${poolId}:${key}:${i}`, `Selected by rule ${i + 1}`, {
+              description: `${r.claim} ${r.matchType} ${JSON.stringify(r.value)} (${d.pool.poolName || poolId}, ${key})`,
+              icon: new vscode.ThemeIcon('references'),
+              command: { command: Commands.resourcesReveal, title: 'Show the pool', arguments: ['pool', poolId] },
+            }));
+          });
+        }
+      } catch (e) {
+        if (isCancelled(e)) throw e;
+        // The pool is not readable here (another account, deleted): its trust names it, nothing more to say.
+      }
+    }
     return out;
   }
 

@@ -16,6 +16,8 @@ import type { WizardView } from './wizard';
 export const TestCommands = {
   /** The wizard's state, as the webview gets it. */
   wizardState: 'auth0Cognito.wizard.debugState',
+  /** Calls one of the wizard's public actions and returns what it returns (what a webview message would start), awaited. */
+  wizardCall: 'auth0Cognito.wizard.debugCall',
   /** The resources tree as plain data; argument `{ expand: string[] }` (node ids whose children to include). */
   resourcesSnapshot: 'auth0Cognito.resources.debugSnapshot',
 } as const;
@@ -98,6 +100,14 @@ export function testHookCommands(views: { wizard: WizardView; resources: Resourc
 
   return {
     [TestCommands.wizardState]: () => (wizard as unknown as WizardInternals).state,
+    [TestCommands.wizardCall]: async (method: unknown, ...args: unknown[]) => {
+      const allowed = ['useToken', 'addRule', 'removeRule', 'setMappingType', 'setAmbiguous', 'setDefaultTags', 'plan', 'apply', 'openActionCode', 'checkAll'] as const;
+      if (typeof method !== 'string' || !(allowed as readonly string[]).includes(method)) throw new Error(`not a wizard action: ${String(method)}`);
+      const fn = (wizard as unknown as Record<string, (...a: unknown[]) => unknown>)[method]!;
+      const r = await fn.apply(wizard, args);
+      // Documents (the Action code) as their text: a TextDocument does not cross the command boundary.
+      return r && typeof r === 'object' && 'getText' in r ? { languageId: (r as vscode.TextDocument).languageId, text: (r as vscode.TextDocument).getText() } : r;
+    },
     [TestCommands.resourcesSnapshot]: (opts?: unknown) => {
       const expand = typeof opts === 'object' && opts !== null && Array.isArray((opts as { expand?: unknown }).expand)
         ? ((opts as { expand: unknown[] }).expand.filter((x): x is string => typeof x === 'string')) : [];

@@ -6,6 +6,8 @@ import type { SetupFieldsInput } from '../engine/setup/fields';
 import { parseWizardForm, parseWizardViewMessage, type ExportFormatId, type WizardFieldErrors, type WizardForm, type WizardPicked, type WizardPlanHolder, type WizardViewMessage, type WizardViewState } from '../shared/protocol';
 import { setupEngine } from './load/setup';
 import { openUntitled } from './untitled';
+import { askRule, loadRoles, rolesView, saveRoles, type RolesConfig } from './wizardRoles';
+import type { RoleMappingConfig } from '../engine/aws/roleMapping';
 import { tokenEngine } from './load/token';
 import { Logger } from './logger';
 import { applyWithChangedPlanPrompt } from './planUi';
@@ -35,6 +37,8 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
   /** Built on first use (the view shown, a wizard command): building it loads the setup chunk. */
   private st: WizardViewState | undefined;
   private idToken: string | undefined;
+  /** "Roles by user" as set up in the wizard (saved per workspace); part of the config. */
+  private roles: RolesConfig | undefined;
   /** The last successful "Try it": with this token and pool, the step is done (not "needs action"). */
   private exchanged: { token: string; poolId: string | undefined; summary: string } | undefined;
   /** The setup reads' cache (created on first use, dropped when the form or settings change). */
@@ -88,6 +92,7 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
   }
 
   private initialState(): WizardViewState {
+    this.roles = loadRoles(this.context);
     const saved = this.context.workspaceState.get<WizardViewState>(STATE_KEY);
     const form = { ...EMPTY_FORM, ...this.context.workspaceState.get<WizardForm>(FORM_KEY) };
     return {
@@ -104,6 +109,7 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
       snippets: saved?.snippets,
       fieldErrors: {},
       picked: this.pickedView(),
+      roles: rolesView(this.roles, undefined, saved?.outputs?.roleArn, saved?.outputs?.loginsKey),
       busy: undefined,
       error: undefined,
     };
@@ -164,7 +170,7 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
     const r = setupEngine().checkSetupFields(this.fieldsInput());
     if (r.ok) {
       this.state.fieldErrors = {};
-      return r.config;
+      return this.roles ? { ...r.config, roles: this.roles } : r.config;
     }
     const { poolId, ...rest } = r.fieldErrors;
     const fieldErrors: WizardFieldErrors = { ...rest, ...(poolId ? { picked: poolId } : {}) };
@@ -255,10 +261,78 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
       this.state.outputs = r.outputs;
       this.markExchanged();
       this.updateWalkthrough();
+      this.updateRolesView();
       this.updateSnippets();
       this.log.info('wizard', `checked: ${r.inspections.map((i) => `${i.step}=${i.status}`).join(', ')}`);
     });
     return this.state;
+  }
+
+  /** "Roles by user": the config, the current token's claims and the role it gets. */
+  private updateRolesView(): void {
+    this.state.roles = rolesView(this.roles, this.idToken, this.state.outputs.roleArn, this.state.outputs.loginsKey);
+  }
+
+  /** A change of the roles by user: saved, shown, and the step's plan (made for the old rules) dropped. */
+  private async setRoles(next: RolesConfig | undefined): Promise<void> {
+    this.roles = next && (next.mapping || next.principalTags) ? next : undefined;
+    await saveRoles(this.context, this.roles);
+    const view = this.state.steps.find((x) => x.id === 'roleMappings');
+    if (view) Object.assign(view, { plan: undefined, outcome: undefined, error: undefined });
+    this.updateRolesView();
+    this.post();
+    await this.recheckIfChecked();
+  }
+
+  /** "Add rule…": from the claims of the current token (quick picks); a Rules mapping is started when there is none. */
+  async addRule(): Promise<WizardViewState> {
+    const rule = await askRule(this.idToken, this.state.outputs.roleArn);
+    if (!rule) return this.state;
+    const m = this.roles?.mapping;
+    if (m?.type === 'Rules' && m.rules.length >= 25) {
+      void vscode.window.showWarningMessage(vscode.l10n.t('A role mapping has at most 25 rules: remove one first.'));
+      return this.state;
+    }
+    const mapping: RoleMappingConfig = m?.type === 'Rules'
+      ? { ...m, rules: [...m.rules, rule] }
+      : { type: 'Rules', rules: [rule], ambiguousRoleResolution: m?.ambiguousRoleResolution ?? 'AuthenticatedRole' };
+    this.log.info('wizard', `roles by user: rule added (${rule.matchType} on a claim, rule ${mapping.type === 'Rules' ? mapping.rules.length : 0})`);
+    await this.setRoles({ ...this.roles, mapping });
+    return this.state;
+  }
+
+  async removeRule(index: number): Promise<WizardViewState> {
+    const m = this.roles?.mapping;
+    if (m?.type !== 'Rules' || index >= m.rules.length) return this.state;
+    const rules = m.rules.filter((_, i) => i !== index);
+    await this.setRoles({ ...this.roles, mapping: rules.length ? { ...m, rules } : undefined });
+    return this.state;
+  }
+
+  async setMappingType(value: 'none' | 'Rules' | 'Token'): Promise<WizardViewState> {
+    const m = this.roles?.mapping;
+    if (value === 'none') await this.setRoles({ ...this.roles, mapping: undefined });
+    else if (value === 'Token') await this.setRoles({ ...this.roles, mapping: { type: 'Token', ambiguousRoleResolution: m?.ambiguousRoleResolution ?? 'AuthenticatedRole' } });
+    else if (m?.type !== 'Rules') return this.addRule();
+    return this.state;
+  }
+
+  async setAmbiguous(value: 'AuthenticatedRole' | 'Deny'): Promise<WizardViewState> {
+    const m = this.roles?.mapping;
+    if (m) await this.setRoles({ ...this.roles, mapping: { ...m, ambiguousRoleResolution: value } });
+    return this.state;
+  }
+
+  async setDefaultTags(value: boolean): Promise<WizardViewState> {
+    await this.setRoles({ ...this.roles, principalTags: value ? { useDefaults: true } : undefined });
+    return this.state;
+  }
+
+  /** The Auth0 Action that adds the claims the rules test and the token lacks, in an editor. */
+  async openActionCode(): Promise<vscode.TextDocument> {
+    const missing = this.state.roles.missingClaims.length ? this.state.roles.missingClaims
+      : this.roles?.mapping?.type === 'Rules' ? this.roles.mapping.rules.map((r) => r.claim) : ['https://example.com/roles'];
+    return openUntitled(setupEngine().auth0ClaimsActionCode(missing), 'javascript');
   }
 
   /** The Getting Started walkthrough's steps "Connect Auth0" and "Run the setup wizard" complete on these context keys. */
@@ -460,6 +534,7 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
     this.state.token = { source, summary: tokenEngine().describeToken(d) };
     const tryIt = this.state.steps.find((s) => s.id === 'tryIt');
     if (tryIt) Object.assign(tryIt, { plan: undefined, outcome: undefined, error: undefined });
+    this.updateRolesView();
   }
 
   /** Signs in with Auth0 in the browser (authorization code + PKCE, loopback redirect). */
@@ -512,6 +587,12 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
       case 'teardown': void this.teardown(); return;
       case 'cancel': this.actions.cancel(); return;
       case 'openSnippet': void this.openSnippet(m.lang); return;
+      case 'addRule': void this.addRule(); return;
+      case 'removeRule': void this.removeRule(m.index); return;
+      case 'setMappingType': void this.setMappingType(m.value); return;
+      case 'setAmbiguous': void this.setAmbiguous(m.value); return;
+      case 'setDefaultTags': void this.setDefaultTags(m.value); return;
+      case 'openActionCode': void this.openActionCode(); return;
       case 'openWalkthrough': void vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false); return;
       case 'copy': {
         let text: string | undefined;

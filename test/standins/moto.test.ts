@@ -3,7 +3,8 @@
  * SDK v3 clients over the wire: every call the extension relies on, including the ones
  * moto_plus adds (SetIdentityPoolRoles/GetIdentityPoolRoles, ListIdentityPools paging,
  * Add/RemoveClientIDTo/FromOpenIDConnectProvider, ResourceNotFoundException for unknown
- * pools), plus the places where the stand-in is more lenient than AWS (see the list at the
+ * pools; role mappings, principal tags and the role GetCredentialsForIdentity chooses are in
+ * rolemapping.test.ts), plus the places where the stand-in is more lenient than AWS (see the list at the
  * top of test/standins/moto.ts). Tests named "gap:" pin that leniency so that a moto
  * upgrade that changes it is noticed; none of them is a statement about real AWS.
  */
@@ -758,10 +759,12 @@ describe('moto stand-in: IAM, Cognito Identity and STS over the wire', function 
       const who = await asUser.send(new GetCallerIdentityCommand({}));
       asUser.destroy();
       assert.equal(who.Account, MOTO_ACCOUNT_ID);
-      // gap: moto does not know these keys, so it answers with its default user, not an
-      // assumed-role ARN as AWS would (arn:aws:sts::ACCOUNT:assumed-role/authn/CognitoIdentityCredentials).
-      assert.equal(who.Arn, `arn:aws:sts::${MOTO_ACCOUNT_ID}:user/moto`);
-      assert.equal((await sts.send(new GetCallerIdentityCommand({}))).Arn, who.Arn);
+      // moto_plus: real STS credentials of the pool's authenticated role, as on AWS.
+      assert.equal(who.Arn, `arn:aws:sts::${MOTO_ACCOUNT_ID}:assumed-role/authn/CognitoIdentityCredentials`);
+      assert.match(c.AccessKeyId, /^ASIA/);
+      const ttl = c.Expiration.getTime() - Date.now();
+      assert.ok(ttl > 3_000_000 && ttl <= 3_601_000, `valid one hour, got ${ttl} ms`);
+      assert.equal((await sts.send(new GetCallerIdentityCommand({}))).Arn, `arn:aws:sts::${MOTO_ACCOUNT_ID}:user/moto`, 'the test keys are not the role');
     });
 
     it('fromCognitoIdentityPool (credential-providers) gets credentials from a moto pool', async function () {
@@ -822,7 +825,7 @@ describe('moto stand-in: IAM, Cognito Identity and STS over the wire', function 
       assert.equal(unknown.name, 'ResourceNotFoundException');
     });
 
-    it('gap: GetCredentialsForIdentity ignores roles and trust policies (no role, a role that trusts another pool, an unknown role)', async function () {
+    it('gap: GetCredentialsForIdentity ignores trust policies and role existence (no role: fixed keys; a role that trusts another pool, an unknown role: assumed)', async function () {
       const providerArn = await createProvider();
       const { IdentityPoolId } = await ci.send(
         new CreateIdentityPoolCommand({ IdentityPoolName: 'no_role_pool', AllowUnauthenticatedIdentities: false, OpenIdConnectProviderARNs: [providerArn] }),
@@ -835,9 +838,12 @@ describe('moto stand-in: IAM, Cognito Identity and STS over the wire', function 
       const wrong = await iam.send(new CreateRoleCommand({ RoleName: 'wrong-pool', AssumeRolePolicyDocument: cognitoTrustPolicy('us-east-1:some-other-pool') }));
       await ci.send(new SetIdentityPoolRolesCommand({ IdentityPoolId, Roles: { authenticated: wrong.Role?.Arn ?? '' } }));
       const again = await ci.send(new GetCredentialsForIdentityCommand({ IdentityId, Logins: { [loginsKey]: idToken } }));
-      assert.equal(again.Credentials?.AccessKeyId, 'TESTACCESSKEY12345');
+      assert.match(again.Credentials?.AccessKeyId ?? '', /^ASIA/, 'credentials of the role although its trust policy names another pool');
       // A role ARN that IAM does not know is accepted too.
       await ci.send(new SetIdentityPoolRolesCommand({ IdentityPoolId, Roles: { authenticated: `arn:aws:iam::${MOTO_ACCOUNT_ID}:role/does-not-exist` } }));
+      const unknownRole = await ci.send(new GetCredentialsForIdentityCommand({ IdentityId, Logins: { [loginsKey]: idToken } }));
+      assert.match(unknownRole.Credentials?.AccessKeyId ?? '', /^ASIA/);
+      // Without Logins the unauthenticated role applies: none is set, so the fixed keys again.
       assert.equal((await ci.send(new GetCredentialsForIdentityCommand({ IdentityId }))).Credentials?.AccessKeyId, 'TESTACCESSKEY12345');
     });
   });

@@ -7,6 +7,8 @@
  */
 import { describeError, isCancelled } from '../errors';
 import type { PoolTarget, ProviderInfo, RoleInfo } from '../token/preflight';
+import { fromAwsRoleMapping, type RoleMappingConfig } from './roleMapping';
+import type { PrincipalTagsConfig } from './principalTags';
 import { loadAws, type AwsConfig } from './config';
 import { awsEnv } from './env';
 import { issuerName, providerName, providerNameFromArn, regionOfPoolId } from './names';
@@ -91,10 +93,41 @@ export async function readPoolTarget(opts: ReadTargetOptions): Promise<ReadTarge
 
   let roleArn = opts.authenticatedRoleArn;
   let rolesError: string | undefined;
+  // Issue 13: the role mappings come with the roles (the same GetIdentityPoolRoles call).
+  let roleMappings: Record<string, RoleMappingConfig> | undefined;
   if (!roleArn) {
-    const roles = await soft('Could not read the pool\'s roles (GetIdentityPoolRoles)', () => aws.getIdentityPoolRoles(clients, pool.poolId, signal));
+    const roles = await soft('Could not read the pool\'s roles (GetIdentityPoolRoles)', () => aws.getIdentityPoolRolesConfig(clients, pool.poolId, signal));
     if ('error' in roles) rolesError = roles.error;
-    else roleArn = roles.authenticated;
+    else {
+      roleArn = roles.roles.authenticated;
+      roleMappings = {};
+      for (const [name, raw] of Object.entries(roles.roleMappings).slice(0, 50)) {
+        const m = fromAwsRoleMapping(raw);
+        if (m) roleMappings[name] = m;
+        else notes.push(`The role mapping of ${name} has a shape this extension does not know; it was left out of the checks.`);
+      }
+    }
+  }
+  // The roles the mappings' rules can choose (each once, at most 25 per provider).
+  const ruleRoles = [...new Set(Object.values(roleMappings ?? {}).flatMap((m) => (m.type === 'Rules' ? m.rules.map((r) => r.roleArn) : [])))].filter((a) => a !== roleArn).slice(0, 60);
+  const mappedRoles: RoleInfo[] = await Promise.all(ruleRoles.map(async (arn): Promise<RoleInfo> => {
+    const role = await soft(`Could not read the role ${arn} (named by a role mapping rule)`, () => aws.getRoleTrust(clients, arn, signal));
+    return 'error' in role ? { arn, error: role.error } : { arn: role.arn, ...readTrustPolicy(role.assumeRolePolicyDocument) };
+  }));
+  // The principal tag map of the provider for the token's issuer (one call; a failure is recorded, not a note).
+  let principalTags: Record<string, PrincipalTagsConfig> | undefined;
+  let principalTagsError: string | undefined;
+  const tagProvider = opts.issuer ? pool.openIdConnectProviderArns.map((a) => providerNameFromArn(a) ?? '').find((n) => n && nameKey(n) === nameKey(issuerName(opts.issuer ?? ''))) : undefined;
+  if (tagProvider) {
+    try {
+      const m = await aws.getPrincipalTagAttributeMap(clients, pool.poolId, tagProvider, signal);
+      principalTags = {};
+      if (m?.useDefaults) principalTags[tagProvider] = { useDefaults: true };
+      else if (m && Object.keys(m.principalTags).length) principalTags[tagProvider] = { useDefaults: false, map: m.principalTags };
+    } catch (e) {
+      if (isCancelled(e)) throw e;
+      principalTagsError = describeError(e).message;
+    }
   }
   let authenticatedRole: RoleInfo | undefined;
   if (roleArn) {
@@ -115,6 +148,10 @@ export async function readPoolTarget(opts: ReadTargetOptions): Promise<ReadTarge
     authenticatedRole,
     rolesError,
     loginsKey: opts.loginsKey,
+    ...(roleMappings ? { roleMappings } : {}),
+    ...(mappedRoles.length ? { mappedRoles } : {}),
+    ...(principalTags ? { principalTags } : {}),
+    ...(principalTagsError ? { principalTagsError } : {}),
   };
   return { target, notes };
 }

@@ -513,6 +513,33 @@ export async function setIdentityPoolRoles(clients: AwsClients, poolId: string, 
     }), o));
 }
 
+// Attributes for access control (issue 13): the claim -> principal tag map of one provider.
+import { GetPrincipalTagAttributeMapCommand, SetPrincipalTagAttributeMapCommand } from '@aws-sdk/client-cognito-identity';
+
+/** A provider's principal tag map as Cognito holds it (PrincipalTags: tag key -> claim name). */
+export interface PrincipalTagAttributeMap {
+  useDefaults: boolean;
+  principalTags: Record<string, string>;
+}
+
+/** cognito-identity:GetPrincipalTagAttributeMap; undefined when the provider has none (ResourceNotFoundException). */
+export async function getPrincipalTagAttributeMap(clients: AwsClients, poolId: string, providerName: string, signal?: AbortSignal): Promise<PrincipalTagAttributeMap | undefined> {
+  try {
+    const r = await call(clients.config, 'cognito-identity:GetPrincipalTagAttributeMap', signal, (o) =>
+      clients.cognito.send(new GetPrincipalTagAttributeMapCommand({ IdentityPoolId: poolId, IdentityProviderName: providerName }), o));
+    return { useDefaults: r.UseDefaults === true, principalTags: { ...(r.PrincipalTags ?? {}) } };
+  } catch (e) {
+    if (isNotFound(e)) return undefined;
+    throw e;
+  }
+}
+
+/** cognito-identity:SetPrincipalTagAttributeMap: replaces the provider's map (UseDefaults and PrincipalTags). */
+export async function setPrincipalTagAttributeMap(clients: AwsClients, poolId: string, providerName: string, map: PrincipalTagAttributeMap, signal?: AbortSignal): Promise<void> {
+  await call(clients.config, 'cognito-identity:SetPrincipalTagAttributeMap', signal, (o) =>
+    clients.cognito.send(new SetPrincipalTagAttributeMapCommand({ IdentityPoolId: poolId, IdentityProviderName: providerName, UseDefaults: map.useDefaults, PrincipalTags: map.principalTags }), o));
+}
+
 // ---------------------------------------------------------------------------------------------
 // The setup wizard (../setup/): creating the identity pool, the role's permissions, and the
 // "Try it" exchange confirmed with STS under the temporary credentials.

@@ -502,3 +502,72 @@ function evaluate(parsed: { policy: unknown } | { error: string }, poolId: strin
   const pinned = principal.status === 'pass' && aud.status === 'pass' && amr.status === 'pass';
   return { policy: parsed.policy, error: undefined, poolId, statements, allows, denies, principal, aud, amr, pinned, notes };
 }
+
+// ---------------------------------------------------------------------------------------------
+// sts:TagSession (attributes for access control, issue 13). Kept apart from the verdict above:
+// when the pool maps claims to principal tags, Cognito passes session tags and STS then needs
+// sts:TagSession allowed too, for this pool's signed-in identities, in the trust policy of every
+// role the pool can give (IAM user guide, id_session-tags: "Things to know about session tags").
+
+export const TAG_SESSION_ACTION = 'sts:TagSession';
+
+export interface TagSessionVerdict {
+  /** An Allow statement for Cognito covers sts:TagSession with aud/amr conditions that hold for this pool's signed-in identities, and no Deny blocks it. */
+  allowed: boolean;
+  message: string;
+  /** The statements the message names. */
+  statements: TrustStatement[];
+}
+
+function coversTagSession(st: Obj): boolean {
+  const covers = (patterns: string[]) => patterns.some((a) => globMatch(a.trim(), TAG_SESSION_ACTION, true));
+  if (st.Action !== undefined) return covers(strings(st.Action));
+  if (st.NotAction !== undefined) return !covers(strings(st.NotAction));
+  return false;
+}
+
+/** Whether the trust policy lets Cognito tag the sessions of this pool's signed-in identities. Never throws. */
+export function evaluateTagSession(doc: unknown, poolId: string | undefined): TagSessionVerdict {
+  try {
+    const parsed = parseTrustPolicy(doc);
+    if (!('policy' in parsed)) return { allowed: false, message: `The trust policy could not be read: ${parsed.error}`, statements: [] };
+    const raw = statementsOf(parsed.policy);
+    const judged = raw.map((st, i) => ({ st, s: judgeStatement(st, i, poolId) }));
+    const holds = (st: Obj) => (poolId === undefined || allHold(conditionsOn(st, AUD_KEY), [poolId])) && allHold(conditionsOn(st, AMR_KEY), AUTHENTICATED);
+    const allows = judged.filter(({ st, s }) => s.effect === 'Allow' && s.principal !== 'other' && coversTagSession(st) && holds(st));
+    const denies = judged.filter(({ st, s }) => s.effect === 'Deny' && s.principal !== 'other' && coversTagSession(st) && s.otherKeys.length === 0 && holds(st));
+    if (denies.length) return { allowed: false, message: `${labels(denies.map((x) => x.s))} ${denies.length > 1 ? 'deny' : 'denies'} ${TAG_SESSION_ACTION}: Cognito cannot pass session tags, so GetCredentialsForIdentity fails for this role.`, statements: denies.map((x) => x.s) };
+    if (!allows.length) return { allowed: false, message: `No statement allows ${TAG_SESSION_ACTION} to cognito-identity.amazonaws.com for this pool's signed-in identities: with principal tags mapped, GetCredentialsForIdentity fails for this role.`, statements: [] };
+    return { allowed: true, message: `${labels(allows.map((x) => x.s))} ${allows.length > 1 ? 'allow' : 'allows'} ${TAG_SESSION_ACTION} for this pool's signed-in identities.`, statements: allows.map((x) => x.s) };
+  } catch (e) {
+    return { allowed: false, message: `The trust policy could not be judged (${e instanceof Error ? e.message : 'unexpected shape'}).`, statements: [] };
+  }
+}
+
+/** The recommended trust policy (recommendedTrustPolicy) with sts:TagSession added to its one statement. */
+export function recommendedTrustPolicyWithTags(poolId: string): string {
+  const p = JSON.parse(recommendedTrustPolicy(poolId)) as { Statement: Array<Record<string, unknown>> };
+  for (const st of p.Statement) st.Action = [WEB_IDENTITY_ACTION, TAG_SESSION_ACTION];
+  return JSON.stringify(p, null, 2);
+}
+
+/**
+ * The policy with sts:TagSession added to every Allow statement that lets Cognito call
+ * sts:AssumeRoleWithWebIdentity (same conditions, nothing else changed); undefined when the
+ * policy does not parse or has no such statement.
+ */
+export function trustPolicyWithTagSession(doc: unknown): string | undefined {
+  const parsed = parseTrustPolicy(doc);
+  if (!('policy' in parsed)) return undefined;
+  const copy = JSON.parse(JSON.stringify(parsed.policy)) as Obj;
+  const list = Array.isArray(copy.Statement) ? copy.Statement : isObj(copy.Statement) ? [copy.Statement] : [];
+  let changed = false;
+  list.forEach((st: unknown, i: number) => {
+    if (!isObj(st)) return;
+    const s = judgeStatement(st, i, undefined);
+    if (!s.counts || st.Action === undefined || coversTagSession(st)) return;
+    st.Action = [...strings(st.Action), TAG_SESSION_ACTION];
+    changed = true;
+  });
+  return changed ? JSON.stringify(copy, null, 2) : undefined;
+}

@@ -3,3 +3,4 @@ export { ResourceSession, analyzeCognitoTrust, applyResourceAction, planResource
 export { parseTrustPolicy } from '../aws/trustPolicy';
 export { formatPlan } from '../plan';
 export { auditResources, findingsByResource } from '../resources/audit';
+export { fromAwsRoleMapping } from '../aws/roleMapping';

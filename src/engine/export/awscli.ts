@@ -25,6 +25,30 @@ const policyJson = (d: Doc): string => JSON.stringify(withPlaceholders(d));
 
 const iamTags = (tags: Record<string, string>): { Key: string; Value: string }[] => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 
+/**
+ * JSON as JMESPath's to_string() writes it (Python's json.dumps with separators (',', ':') and
+ * ensure_ascii): what the script compares the AWS CLI's answer with, so that it only writes when
+ * something differs.
+ */
+export function jmespathJson(v: unknown): string {
+  return JSON.stringify(v).replace(/[\u007f-\uffff]/g, (c) => (c === '\u007f' ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+}
+
+/** A JMESPath quoted identifier (a JSON string). */
+const jpId = (s: string): string => JSON.stringify(s);
+
+/** The roles and role mappings as a JMESPath expression over GetIdentityPoolRoles, and what it must give. */
+function rolesSignature(m: SetupModel, roles: Record<string, string>): { query: string; want: string } {
+  const providers = m.rolesAttachment.roleMappings.map((r) => r.provider).sort();
+  const byName = new Map(m.rolesAttachment.roleMappings.map((r) => [r.provider, r]));
+  const query = `to_string([Roles.authenticated, Roles.unauthenticated, sort(keys(RoleMappings || \`{}\`))${providers.map((p) => `, RoleMappings.${jpId(p)}.[Type, AmbiguousRoleResolution, RulesConfiguration.Rules[].[Claim, MatchType, Value, RoleARN]]`).join('')}])`;
+  const want = jmespathJson([roles.authenticated ?? null, roles.unauthenticated ?? null, providers, ...providers.map((p) => {
+    const r = byName.get(p);
+    return r ? [r.type, r.ambiguousRoleResolution ?? null, r.rules.length ? r.rules.map((x) => [x.claim, x.matchType, x.value, typeof x.roleArn === 'string' ? x.roleArn : PH[x.roleArn.ref]]) : null] : null;
+  })]);
+  return { query, want };
+}
+
 /** The bash for the setup. */
 export function renderAwsCli(m: SetupModel): string {
   const everything = JSON.stringify(m);
@@ -158,7 +182,7 @@ export function renderAwsCli(m: SetupModel): string {
     'if ROLE_ARN=$(awsr iam get-role --role-name "$ROLE_NAME" --query Role.Arn --output text 2>/dev/null); then',
     '  say "The role $ROLE_ARN exists."',
   );
-  if (m.notes.some((n) => n.startsWith(`The trust policy of the existing role ${m.role.name}`))) {
+  if (m.role.replaceTrust) {
     out.push(`  awsr iam update-assume-role-policy --role-name "$ROLE_NAME" --policy-document "$(fill ${q(policyJson(m.role.trustPolicy))})"`, '  say "Set its trust policy."');
   }
   out.push(
@@ -179,17 +203,57 @@ export function renderAwsCli(m: SetupModel): string {
   }
   out.push('');
 
-  // --- 4. roles
+  // --- 4. roles (and role mappings)
   const roles: Record<string, string> = {};
   for (const [k, v] of Object.entries(m.rolesAttachment.roles)) roles[k] = typeof v === 'string' ? v : PH[v.ref];
+  const mappings: Record<string, unknown> = {};
+  for (const r of m.rolesAttachment.roleMappings) {
+    mappings[r.provider] = {
+      Type: r.type,
+      ...(r.ambiguousRoleResolution ? { AmbiguousRoleResolution: r.ambiguousRoleResolution } : {}),
+      ...(r.rules.length ? { RulesConfiguration: { Rules: r.rules.map((x) => ({ Claim: x.claim, MatchType: x.matchType, Value: x.value, RoleARN: typeof x.roleArn === 'string' ? x.roleArn : PH[x.roleArn.ref] })) } } : {}),
+    };
+  }
+  const sig = rolesSignature(m, roles);
+  const hasMappings = m.rolesAttachment.roleMappings.length > 0;
   out.push(
-    '# 4. The role as the pool\'s authenticated role (SetIdentityPoolRoles replaces the roles: the others are listed too).',
-    'CURRENT=$(awsr cognito-identity get-identity-pool-roles --identity-pool-id "$POOL_ID" --query \'Roles.authenticated\' --output text)',
-    'if [[ "$CURRENT" != "$ROLE_ARN" ]]; then',
-    `  awsr cognito-identity set-identity-pool-roles --identity-pool-id "$POOL_ID" --cli-input-json "$(fill ${json({ Roles: roles })})"`,
-    '  say "Set $ROLE_ARN as the authenticated role of $POOL_ID."',
+    hasMappings
+      ? '# 4. The role as the pool\'s authenticated role, and the role mappings (SetIdentityPoolRoles replaces the roles and every provider\'s mapping: all are listed).'
+      : '# 4. The role as the pool\'s authenticated role (SetIdentityPoolRoles replaces the roles: the others are listed too).',
+  );
+  if (m.mappedRoleArns.length) {
+    out.push(...commentLines('# ', `The roles the mapping rules choose are used as given (${m.mappedRoleArns.join(', ')}): each must trust only this pool's signed-in identities${m.principalTags ? ' and allow sts:TagSession (principal tags are mapped)' : ''}.`));
+  }
+  out.push(
+    '# Compared first (the roles, then each mapping field by field), so a second run writes nothing.',
+    `CURRENT=$(awsr cognito-identity get-identity-pool-roles --identity-pool-id "$POOL_ID" --query ${q(sig.query)} --output text)`,
+    `if [[ "$CURRENT" != "$(fill ${q(sig.want)})" ]]; then`,
+    `  awsr cognito-identity set-identity-pool-roles --identity-pool-id "$POOL_ID" --cli-input-json "$(fill ${json({ Roles: roles, ...(hasMappings ? { RoleMappings: mappings } : {}) })})"`,
+    hasMappings
+      ? `  say "Set $ROLE_ARN as the authenticated role of $POOL_ID, with the role mappings of "${q(`${m.rolesAttachment.roleMappings.map((r) => r.provider).join(', ')}.`)}`
+      : '  say "Set $ROLE_ARN as the authenticated role of $POOL_ID."',
     'fi',
     '',
+  );
+
+  // --- 5. principal tags
+  const pt = m.principalTags;
+  if (pt) {
+    const keys = Object.keys(pt.tags).sort();
+    const query = pt.useDefaults ? 'to_string([UseDefaults])' : `to_string([UseDefaults, sort(keys(PrincipalTags || \`{}\`)), [${keys.map((k) => `PrincipalTags.${jpId(k)}`).join(', ')}]])`;
+    const want = pt.useDefaults ? jmespathJson([true]) : jmespathJson([false, keys, keys.map((k) => pt.tags[k])]);
+    const input = { IdentityPoolId: PH.poolId, IdentityProviderName: pt.provider, UseDefaults: pt.useDefaults, PrincipalTags: pt.useDefaults ? {} : pt.tags };
+    out.push(
+      `# 5. Principal tags (attributes for access control) of ${pt.provider}: ${pt.useDefaults ? 'the provider\'s defaults' : 'claims as session tags'}; compared first.`,
+      `TAGS=$(awsr cognito-identity get-principal-tag-attribute-map --identity-pool-id "$POOL_ID" --identity-provider-name ${q(pt.provider)} --query ${q(query)} --output text 2>/dev/null || true)`,
+      `if [[ "$TAGS" != ${q(want)} ]]; then`,
+      `  awsr cognito-identity set-principal-tag-attribute-map --cli-input-json "$(fill ${json(input)})" >/dev/null`,
+      `  say ${q(`Set the principal tags of ${pt.provider}.`)}`,
+      'fi',
+      '',
+    );
+  }
+  out.push(
     'echo "Identity pool id: $POOL_ID"',
     'echo "Authenticated role ARN: $ROLE_ARN"',
     'echo "OIDC provider ARN: $PROVIDER_ARN"',

@@ -15,7 +15,10 @@ interface Fn {
 }
 const isFn = (v: unknown): v is Fn => v !== null && typeof v === 'object' && !Array.isArray(v) && typeof (v as Fn).fn === 'string' && Object.keys(v).length === 2;
 
-const LOGICAL = { provider: 'Auth0OidcProvider', pool: 'IdentityPool', role: 'AuthenticatedRole', attachment: 'IdentityPoolRoles' } as const;
+const LOGICAL = { provider: 'Auth0OidcProvider', pool: 'IdentityPool', role: 'AuthenticatedRole', attachment: 'IdentityPoolRoles', principalTags: 'Auth0PrincipalTags' } as const;
+
+/** The RoleMappings key of the Auth0 provider's mapping (its IdentityProvider is the Auth0Domain parameter). */
+export const CFN_AUTH0_MAPPING_KEY = 'Auth0';
 
 const ref = (arg: string): Fn => ({ fn: '!Ref', arg });
 const getAtt = (arg: string): Fn => ({ fn: '!GetAtt', arg });
@@ -121,6 +124,37 @@ export function renderCloudFormation(m: SetupModel): string {
 
   const roles: Record<string, Y> = {};
   for (const [k, v] of Object.entries(m.rolesAttachment.roles)) roles[k] = typeof v === 'string' ? v : refOf(v);
+  const attachment: Record<string, Y> = { IdentityPoolId: ref(LOGICAL.pool), Roles: roles };
+  // RoleMappings: a map whose keys are labels when IdentityProvider is given; the Auth0
+  // provider's name is the Auth0Domain parameter (the Logins key), the others are as they are.
+  const mappings: Record<string, Y> = {};
+  for (const rm of m.rolesAttachment.roleMappings) {
+    const k = rm.auth0 && !m.rolesAttachment.roleMappings.some((o) => o.provider === CFN_AUTH0_MAPPING_KEY) ? CFN_AUTH0_MAPPING_KEY : rm.provider;
+    const one: Record<string, Y> = {
+      IdentityProvider: rm.auth0 && rm.provider === m.auth0.domain ? ref('Auth0Domain') : rm.provider,
+      Type: rm.type,
+    };
+    if (rm.ambiguousRoleResolution) one.AmbiguousRoleResolution = rm.ambiguousRoleResolution;
+    if (rm.rules.length) one.RulesConfiguration = { Rules: rm.rules.map((r) => ({ Claim: r.claim, MatchType: r.matchType, Value: r.value, RoleARN: typeof r.roleArn === 'string' ? r.roleArn : refOf(r.roleArn) })) };
+    mappings[k] = one;
+  }
+  if (Object.keys(mappings).length) attachment.RoleMappings = mappings;
+  const resources: Record<string, Y> = {
+    [LOGICAL.provider]: { Type: 'AWS::IAM::OIDCProvider', Properties: providerProps },
+    [LOGICAL.pool]: { Type: 'AWS::Cognito::IdentityPool', Properties: poolProps },
+    [LOGICAL.role]: { Type: 'AWS::IAM::Role', Properties: roleProps },
+    [LOGICAL.attachment]: { Type: 'AWS::Cognito::IdentityPoolRoleAttachment', Properties: attachment },
+  };
+  const pt = m.principalTags;
+  if (pt) {
+    const props: Record<string, Y> = {
+      IdentityPoolId: ref(LOGICAL.pool),
+      IdentityProviderName: pt.provider === m.auth0.domain ? ref('Auth0Domain') : pt.provider,
+      UseDefaults: pt.useDefaults,
+    };
+    if (!pt.useDefaults) props.PrincipalTags = { ...pt.tags };
+    resources[LOGICAL.principalTags] = { Type: 'AWS::Cognito::IdentityPoolPrincipalTag', Properties: props };
+  }
 
   const template: Record<string, Y> = {
     AWSTemplateFormatVersion: '2010-09-09',
@@ -141,12 +175,7 @@ export function renderCloudFormation(m: SetupModel): string {
         MaxLength: 255,
       },
     },
-    Resources: {
-      [LOGICAL.provider]: { Type: 'AWS::IAM::OIDCProvider', Properties: providerProps },
-      [LOGICAL.pool]: { Type: 'AWS::Cognito::IdentityPool', Properties: poolProps },
-      [LOGICAL.role]: { Type: 'AWS::IAM::Role', Properties: roleProps },
-      [LOGICAL.attachment]: { Type: 'AWS::Cognito::IdentityPoolRoleAttachment', Properties: { IdentityPoolId: ref(LOGICAL.pool), Roles: roles } },
-    },
+    Resources: resources,
     Outputs: {
       IdentityPoolId: { Description: 'The identity pool id (GetId / fromCognitoIdentityPool).', Value: ref(LOGICAL.pool) },
       AuthenticatedRoleArn: { Description: 'The role signed-in users get.', Value: getAtt(`${LOGICAL.role}.Arn`) },

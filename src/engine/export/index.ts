@@ -10,17 +10,21 @@
  * -> setupModel(plan, config, existing) (pure) -> renderExport(model, format) (pure).
  */
 import { EngineError } from '../errors';
-import { planAll } from '../setup';
+import { planAll, type PlanAllResult } from '../setup';
+import { ROLE_MAPPINGS_STEP_ID, roleMappingsStep } from '../setup/roleMappings';
 import type { SetupContext } from '../setup/types';
 import { renderAwsCli } from './awscli';
 import { renderCloudFormation } from './cloudformation';
 import { EXPORT_STEPS, readExisting, setupModel, type SetupModel } from './model';
 import { renderTerraform, terraformImports } from './terraform';
 
-export { EXPORT_STEPS, readExisting, setupModel, parsePolicy, isRef, type SetupModel, type ExistingState, type Ref, type Doc } from './model';
+export {
+  EXPORT_STEPS, readExisting, setupModel, parsePolicy, isRef,
+  type SetupModel, type ExistingState, type Ref, type Doc, type RoleMappingModel, type MappingRuleModel, type PrincipalTagsModel,
+} from './model';
 export { renderCloudFormation, CFN_DOMAIN_PATTERN } from './cloudformation';
 export { renderTerraform, terraformImports, TF } from './terraform';
-export { renderAwsCli } from './awscli';
+export { renderAwsCli, jmespathJson } from './awscli';
 export { commentText, hclString, shellQuote, yamlString } from './text';
 
 export const EXPORT_FORMATS = ['cloudformation', 'terraform', 'cli'] as const;
@@ -57,6 +61,18 @@ export interface ExportResult {
 }
 
 /**
+ * The plan with the "Roles by user" step's review (issue 13) when the config sets roles and the
+ * pool exists (for a pool still to be made the step cannot plan: the model takes config.roles).
+ * The step is not in SETUP_STEPS yet; once it is (and in EXPORT_STEPS) planAll has it already.
+ */
+export async function withRolesByUser(ctx: SetupContext, plan: PlanAllResult): Promise<PlanAllResult> {
+  if (!ctx.config.roles || plan.reviews.some((r) => (r.inspection.step as string) === ROLE_MAPPINGS_STEP_ID)) return plan;
+  if (!plan.outputs.poolId) return plan;
+  const r = await roleMappingsStep.review({ ...ctx, outputs: { ...ctx.outputs, ...plan.outputs } });
+  return { ...plan, reviews: [...plan.reviews, r] };
+}
+
+/**
  * Plans the setup (reads only), reads what exists, and writes it in `format`. Throws an
  * EngineError (the step and its fix) when the setup cannot be planned.
  */
@@ -69,8 +85,9 @@ export async function exportSetup(ctx: SetupContext, format: ExportFormat): Prom
     const f = plan.failed;
     throw new EngineError(f?.code ?? 'INVALID_INPUT', `Step "${f?.title ?? '?'}" cannot be planned: ${f?.message ?? 'unknown error'}`, f?.hint ?? 'Run auth0-cognito setup --plan to see why.');
   }
-  const existing = await readExisting(ctx, plan);
-  const model = setupModel(plan, ctx.config, existing);
+  const full = await withRolesByUser(ctx, plan);
+  const existing = await readExisting(ctx, full);
+  const model = setupModel(full, ctx.config, existing);
   const info = EXPORT_FORMAT_INFO[format];
   return { format, text: renderExport(model, format), model, language: info.language, fileName: info.fileName, imports: terraformImports(model) };
 }

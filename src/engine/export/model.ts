@@ -14,11 +14,15 @@
  * ARNs) are `Ref`s in the model: each format writes its own reference (!Ref, a resource
  * attribute, a shell variable).
  */
-import { expectedLoginsKey, roleNameOf } from '../aws/names';
-import type { IdentityPoolConfig, IdentityPoolRolesConfig, OidcProviderDetails, RoleDetails } from '../aws/sdk';
-import { EngineError } from '../errors';
+import { expectedLoginsKey, providerNameFromArn, roleNameOf } from '../aws/names';
+import { tagsMapped, toAwsPrincipalTags, type PrincipalTagsConfig } from '../aws/principalTags';
+import { toAwsRoleMapping } from '../aws/roleMapping';
+import type { IdentityPoolConfig, IdentityPoolRolesConfig, OidcProviderDetails, PrincipalTagAttributeMap, RoleDetails } from '../aws/sdk';
+import { evaluateTagSession, trustPolicyWithTagSession } from '../aws/trustPolicy';
+import { describeError, EngineError, isCancelled } from '../errors';
 import type { PlanCall } from '../plan';
-import { makeEnv } from '../setup/core';
+import { makeEnv, providerKey } from '../setup/core';
+import { ROLE_MAPPINGS_STEP_ID, ROLE_MAPPINGS_TITLE } from '../setup/roleMappings';
 import { MINIMAL_POLICY_NAME } from '../setup/authenticatedRole';
 import { SETUP_TAG_KEY } from '../setup/tags';
 import type { PlanAllResult } from '../setup';
@@ -36,6 +40,38 @@ export interface Ref {
 export type Doc = string | number | boolean | null | Ref | Doc[] | { [key: string]: Doc };
 
 export const isRef = (v: unknown): v is Ref => v !== null && typeof v === 'object' && !Array.isArray(v) && typeof (v as Ref).ref === 'string' && Object.keys(v).length === 1;
+
+/** One rule of a Rules mapping (the setup's own role as a Ref). */
+export interface MappingRuleModel {
+  claim: string;
+  matchType: string;
+  value: string;
+  roleArn: string | Ref;
+}
+
+/** A provider's role mapping as the pool will have it (issue 13). */
+export interface RoleMappingModel {
+  /** The provider name: the mapping's key in GetIdentityPoolRoles, e.g. tenant.auth0.com (the Logins key). */
+  provider: string;
+  /** The setup's own Auth0 provider: written with the domain parameter / variable. */
+  auth0: boolean;
+  /** Rules or Token. */
+  type: string;
+  ambiguousRoleResolution: string | undefined;
+  /** In order (the first match wins); empty for Token. */
+  rules: MappingRuleModel[];
+}
+
+/** The Auth0 provider's claim -> principal tag map (attributes for access control, issue 13). */
+export interface PrincipalTagsModel {
+  /** The provider name, as the mapping's. */
+  provider: string;
+  useDefaults: boolean;
+  /** Tag key -> claim name (empty with the defaults). */
+  tags: Record<string, string>;
+  /** The pool has a tag map for the provider already (Terraform imports it). */
+  exists: boolean;
+}
 
 export interface SetupModel {
   /** The setup's name (the setup tag's value). */
@@ -81,6 +117,8 @@ export interface SetupModel {
     tags: Record<string, string>;
     /** The role exists already (its ARN). */
     existingArn: string | undefined;
+    /** The existing role's trust policy is replaced (pinned to the pool, or sts:TagSession added). */
+    replaceTrust: boolean;
   };
   /** The minimal inline policy, when the setup gives (or gave) the role one. */
   inlinePolicy: { name: string; document: Doc; exists: boolean } | undefined;
@@ -91,9 +129,17 @@ export interface SetupModel {
     roles: Record<string, string | Ref>;
     /** The pool has roles set already (SetIdentityPoolRoles replaces them). */
     exists: boolean;
-    /** Providers with role mappings on an existing pool (kept by the wizard; not exported). */
-    roleMappingProviders: string[];
+    /**
+     * Every provider's role mapping as the pool will have it: the Auth0 provider's from the plan
+     * (config.roles.mapping), the others as they exist (SetIdentityPoolRoles replaces them all,
+     * so an export that left them out would clear them).
+     */
+    roleMappings: RoleMappingModel[];
   };
+  /** The Auth0 provider's principal tag map: from the plan (config.roles.principalTags), else as it exists. */
+  principalTags: PrincipalTagsModel | undefined;
+  /** Roles the mappings' rules can choose other than the setup's role (not part of the export: their trust is the owner's). */
+  mappedRoleArns: string[];
   /** Things to know, written as comments at the top of each export. */
   notes: string[];
 }
@@ -107,6 +153,12 @@ export interface ExistingState {
   rolePermissions?: { inlinePolicyNames: string[]; attachedPolicyArns: string[] } | undefined;
   /** The document of the role's inline policy MINIMAL_POLICY_NAME, when it has one. */
   minimalPolicyDocument?: string | undefined;
+  /** The pool's provider name for the Auth0 domain (from its OIDC provider ARNs), when the pool lists it. */
+  auth0ProviderName?: string | undefined;
+  /** That provider's principal tag map (undefined: none). */
+  principalTags?: PrincipalTagAttributeMap | undefined;
+  /** Reading it failed (said in a note; the export then leaves the tags out). */
+  principalTagsError?: string | undefined;
 }
 
 const review = (plan: PlanAllResult, step: StepId): StepReview | undefined => plan.reviews.find((r) => r.inspection.step === step);
@@ -162,11 +214,99 @@ function requireStep(plan: PlanAllResult, step: StepId): StepReview {
   return r;
 }
 
+/** A trust policy (JSON text) with sts:TagSession added where Cognito may assume the role, when tags are mapped and it is missing. */
+function withTagSession(text: string, needed: boolean, poolId: string | undefined): { text: string; added: boolean } {
+  if (!needed || evaluateTagSession(text, poolId).allowed) return { text, added: false };
+  const next = trustPolicyWithTagSession(text);
+  return next ? { text: next, added: true } : { text, added: false };
+}
+
+/** A role mapping as GetIdentityPoolRoles / SetIdentityPoolRoles hold it, as the model's (undefined: not an object). */
+function mappingOf(provider: string, raw: unknown, auth0: boolean, setupRoleArn: string | undefined): RoleMappingModel | undefined {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
+  const r = raw as Record<string, unknown>;
+  const rc = r.RulesConfiguration as Record<string, unknown> | undefined;
+  const rules = rc && Array.isArray(rc.Rules) ? rc.Rules as Record<string, unknown>[] : [];
+  return {
+    provider,
+    auth0,
+    type: str(r.Type) ?? '',
+    ambiguousRoleResolution: str(r.AmbiguousRoleResolution),
+    rules: rules.slice(0, 100).map((x) => {
+      const arn = str(x?.RoleARN) ?? '';
+      return { claim: str(x?.Claim) ?? '', matchType: str(x?.MatchType) ?? '', value: str(x?.Value) ?? '', roleArn: setupRoleArn && arn === setupRoleArn ? { ref: 'roleArn' } : arn };
+    }),
+  };
+}
+
+/**
+ * The roles-by-user part (issue 13): the role mappings of every provider and the Auth0
+ * provider's principal tags as the pool will have them. From the "Roles by user" step's calls
+ * when it could plan (the pool exists), else from config.roles (a pool the export creates),
+ * else as they exist; SetIdentityPoolRoles replaces every provider's mapping, so the others are
+ * carried over as they are.
+ */
+function rolesByUser(plan: PlanAllResult, config: Pick<SetupConfig, 'roles'>, existing: ExistingState, url: string, setupRoleArn: string | undefined, notes: string[]) {
+  const rm = plan.reviews.find((r) => (r.inspection.step as string) === ROLE_MAPPINGS_STEP_ID);
+  const planned = rm?.plan && !rm.error ? rm : undefined;
+  if (rm && !planned && config.roles) {
+    notes.push(`The "${ROLE_MAPPINGS_TITLE}" step cannot be planned yet (${rm.error?.message ?? rm.inspection.summary}); the role mapping and principal tags below are the config's.`);
+  }
+  const key = (planned ? planned.inspection.values.providerName : undefined) ?? existing.auth0ProviderName ?? expectedLoginsKey(url);
+  const isAuth0 = (p: string): boolean => providerKey(p) === providerKey(key);
+
+  // Mappings: the step's SetIdentityPoolRoles carries them all; else the existing ones with the config's for the Auth0 provider.
+  const setCall = planned ? findCall(planned, 'SetIdentityPoolRoles') : undefined;
+  const existingMappings = (existing.poolRoles?.roleMappings ?? {}) as Record<string, unknown>;
+  const raw: Record<string, unknown> = setCall && setCall.params.RoleMappings !== null && typeof setCall.params.RoleMappings === 'object'
+    ? { ...(setCall.params.RoleMappings as Record<string, unknown>) }
+    : { ...existingMappings };
+  if (!setCall && config.roles?.mapping) {
+    for (const k of Object.keys(raw)) if (isAuth0(k)) delete raw[k];
+    raw[key] = toAwsRoleMapping(config.roles.mapping);
+  }
+  const roleMappings = Object.entries(raw).slice(0, 50).flatMap(([p, m]) => mappingOf(p, m, isAuth0(p), setupRoleArn) ?? []);
+  const kept = roleMappings.filter((m) => !m.auth0 || !config.roles?.mapping).map((m) => m.provider).filter((p) => Object.prototype.hasOwnProperty.call(existingMappings, p));
+  if (kept.length) notes.push(`The role mappings of ${kept.join(', ')} exist on the identity pool and are exported as they are: SetIdentityPoolRoles (and the roles attachment) replaces every provider's mapping, so leaving them out would clear them.`);
+
+  // Principal tags: the step's call, else the config's, else the existing map.
+  const tagCall = planned ? findCall(planned, 'SetPrincipalTagAttributeMap') : undefined;
+  let tagsCfg: PrincipalTagsConfig | undefined;
+  if (tagCall) tagsCfg = tagCall.params.UseDefaults === true ? { useDefaults: true } : { useDefaults: false, map: strMap(tagCall.params.PrincipalTags) };
+  else if (config.roles?.principalTags) tagsCfg = config.roles.principalTags;
+  else if (existing.principalTags) tagsCfg = existing.principalTags.useDefaults ? { useDefaults: true } : { useDefaults: false, map: { ...existing.principalTags.principalTags } };
+  const t = tagsCfg ? toAwsPrincipalTags(tagsCfg) : undefined;
+  const principalTags: PrincipalTagsModel | undefined = t && (t.UseDefaults || Object.keys(t.PrincipalTags).length)
+    ? { provider: key, useDefaults: t.UseDefaults, tags: t.PrincipalTags, exists: existing.principalTags !== undefined }
+    : undefined;
+
+  // The step's new trust policies (sts:TagSession, pinning), by role name.
+  const trust = new Map<string, string>();
+  for (const c of callsOf(planned)) {
+    if (c.action === 'UpdateAssumeRolePolicy') {
+      const n = str(c.params.RoleName);
+      const d = str(c.params.PolicyDocument);
+      if (n && d) trust.set(n, d);
+    }
+  }
+  const setupRoleName = setupRoleArn ? roleNameOf(setupRoleArn) : undefined;
+  const mappedRoleArns = [...new Set(roleMappings.flatMap((m) => m.rules.map((r) => r.roleArn)).filter((a): a is string => typeof a === 'string'))];
+  const otherTrust = [...trust.keys()].filter((n) => n !== setupRoleName);
+  if (otherTrust.length) notes.push(`The wizard's plan also replaces the trust policy of ${otherTrust.join(', ')} (chosen by role mapping rules): this export does not manage those roles; give each the trust policy the plan shows (auth0-cognito setup --plan).`);
+  return {
+    roleMappings,
+    principalTags,
+    mappedRoleArns,
+    mappingsExist: Object.keys(existingMappings).length > 0,
+    trustOf: (roleName: string): string | undefined => trust.get(roleName),
+  };
+}
+
 /**
  * The setup model from the plan and what exists (pure). The plan's calls are laid over the
  * existing resources exactly as applying them would change them.
  */
-export function setupModel(plan: PlanAllResult, config: Pick<SetupConfig, 'aws' | 'auth0'>, existing: ExistingState = {}): SetupModel {
+export function setupModel(plan: PlanAllResult, config: Pick<SetupConfig, 'aws' | 'auth0' | 'roles'>, existing: ExistingState = {}): SetupModel {
   const notes: string[] = [];
   const prov = requireStep(plan, 'oidcProvider');
   const poolR = requireStep(plan, 'identityPool');
@@ -241,33 +381,46 @@ export function setupModel(plan: PlanAllResult, config: Pick<SetupConfig, 'aws' 
     if (pool.allowUnauthenticated) notes.push(`The existing identity pool ${poolId} allows guest (unauthenticated) identities; the export keeps that setting as it is.`);
   }
 
-  // --- role
+  // --- roles by user (issue 13): the Auth0 provider's role mapping and principal tags
   const createRole = findCall(roleR, 'CreateRole');
   const roleArnOut = roleR.plan?.subject.outputs.roleArn;
+  const setupRoleArn = existing.role?.arn || roleArnOut;
+  const byUser = rolesByUser(plan, config, existing, url, setupRoleArn, notes);
+  const needTagSession = byUser.principalTags !== undefined && tagsMapped(byUser.principalTags.useDefaults ? { useDefaults: true } : { useDefaults: false, map: byUser.principalTags.tags });
+
+  // --- role
   let role: SetupModel['role'];
   if (createRole) {
     const p = createRole.params;
+    const name = str(p.RoleName) ?? '';
+    const trust = withTagSession(byUser.trustOf(name) ?? str(p.AssumeRolePolicyDocument) ?? '{}', needTagSession, undefined);
     role = {
-      name: str(p.RoleName) ?? '',
+      name,
       path: '/',
       description: str(p.Description),
-      trustPolicy: withPoolRef(parsePolicy(str(p.AssumeRolePolicyDocument) ?? '{}'), poolId),
+      trustPolicy: withPoolRef(parsePolicy(trust.text), poolId),
       tags: tagsOfIam(p.Tags),
       existingArn: undefined,
+      replaceTrust: false,
     };
   } else {
     const e = existing.role;
     if (!roleArnOut || !e) throw new EngineError('INVALID_INPUT', 'The existing role was not read.', 'Export again.');
+    const name = roleNameOf(roleArnOut);
     const fix = findCall(roleR, 'UpdateAssumeRolePolicy');
+    const planned = byUser.trustOf(name);
+    const trust = withTagSession(planned ?? str(fix?.params.PolicyDocument) ?? e.assumeRolePolicyDocument, needTagSession, poolId);
     role = {
-      name: roleNameOf(roleArnOut),
+      name,
       path: e.path,
       description: e.description,
-      trustPolicy: withPoolRef(parsePolicy(str(fix?.params.PolicyDocument) ?? e.assumeRolePolicyDocument), poolId ?? '\u0000'),
+      trustPolicy: withPoolRef(parsePolicy(trust.text), poolId ?? '\u0000'),
       tags: { ...e.tags },
       existingArn: e.arn || roleArnOut,
+      replaceTrust: Boolean(fix || planned || trust.added),
     };
     if (fix) notes.push(`The trust policy of the existing role ${role.name} is replaced by the one below (the wizard's plan does the same).`);
+    else if (planned || trust.added) notes.push(`The trust policy of the existing role ${role.name} gets sts:TagSession (principal tags are mapped; the wizard's plan does the same).`);
   }
 
   // --- inline policy
@@ -292,8 +445,11 @@ export function setupModel(plan: PlanAllResult, config: Pick<SetupConfig, 'aws' 
   const roles: Record<string, string | Ref> = {};
   for (const [k, v] of Object.entries(target)) roles[k] = k === 'authenticated' ? { ref: 'roleArn' } : v;
   if (!roles.authenticated) roles.authenticated = { ref: 'roleArn' };
-  const roleMappingProviders = Object.keys(existing.poolRoles?.roleMappings ?? {});
-  if (roleMappingProviders.length) notes.push(`The identity pool has role mappings for ${roleMappingProviders.join(', ')}; this export does not describe them.`);
+
+  if (existing.principalTagsError) notes.push(`The principal tag map of the identity pool could not be read (${existing.principalTagsError}); this export leaves principal tags out.`);
+  if (byUser.mappedRoleArns.length) {
+    notes.push(`Role mapping rules choose ${byUser.mappedRoleArns.join(', ')}: exported as given (they are not part of this setup). Each must trust only this pool's signed-in identities (aud = the pool id, amr = authenticated)${needTagSession ? ' and allow sts:TagSession, since principal tags are mapped' : ''}, or Cognito refuses the credentials.`);
+  }
 
   const auth0 = review(plan, 'auth0App');
   if (auth0?.plan && !auth0.plan.alreadyDone) notes.push(`The Auth0 application ${clientId} must sign ID tokens with RS256 (Application > Advanced Settings > OAuth): ${auth0.plan.summary}`);
@@ -309,7 +465,9 @@ export function setupModel(plan: PlanAllResult, config: Pick<SetupConfig, 'aws' 
     role,
     inlinePolicy,
     otherPermissions,
-    rolesAttachment: { roles, exists: Object.keys(currentRoles).length > 0, roleMappingProviders },
+    rolesAttachment: { roles, exists: Object.keys(currentRoles).length > 0 || byUser.mappingsExist, roleMappings: byUser.roleMappings },
+    principalTags: byUser.principalTags,
+    mappedRoleArns: byUser.mappedRoleArns,
     notes,
   };
 }
@@ -338,5 +496,19 @@ export async function readExisting(ctx: SetupContext, plan: PlanAllResult): Prom
       if (out.rolePermissions.inlinePolicyNames.includes(MINIMAL_POLICY_NAME)) out.minimalPolicyDocument = await aws.getRolePolicyDocument(clients, name, MINIMAL_POLICY_NAME, signal);
     })() : undefined,
   ]);
+  // Issue 13: the Auth0 provider's name in the pool, and its principal tag map.
+  const url = review(plan, 'oidcProvider')?.inspection.outputs.providerUrl ?? plan.outputs.providerUrl;
+  if (poolId && out.pool && url) {
+    const want = providerKey(expectedLoginsKey(url));
+    out.auth0ProviderName = out.pool.openIdConnectProviderArns.map((a) => providerNameFromArn(a) ?? '').find((n) => n && providerKey(n) === want);
+    if (out.auth0ProviderName) {
+      try {
+        out.principalTags = await aws.getPrincipalTagAttributeMap(clients, poolId, out.auth0ProviderName, signal);
+      } catch (e) {
+        if (isCancelled(e) || ctx.config.roles?.principalTags) throw e;
+        out.principalTagsError = describeError(e).message;
+      }
+    }
+  }
   return out;
 }

@@ -20,6 +20,7 @@ export const TF = {
   role: 'aws_iam_role.authenticated',
   policy: 'aws_iam_role_policy.minimal',
   attachment: 'aws_cognito_identity_pool_roles_attachment.this',
+  principalTags: 'aws_cognito_identity_pool_provider_principal_tag.auth0',
 } as const;
 
 /** An HCL expression written as is (references, function calls). */
@@ -91,6 +92,8 @@ export function terraformImports(m: SetupModel): Record<string, string> {
   if (m.role.existingArn) ids[TF.role] = m.role.name;
   if (m.inlinePolicy?.exists) ids[TF.policy] = `${m.role.name}:${m.inlinePolicy.name}`;
   if (m.pool.existingId && m.rolesAttachment.exists) ids[TF.attachment] = m.pool.existingId;
+  // "IDENTITY_POOL_ID:PROVIDER_NAME" (the AWS provider's import id for the principal tag map).
+  if (m.pool.existingId && m.principalTags?.exists) ids[TF.principalTags] = `${m.pool.existingId}:${m.principalTags.provider}`;
   return ids;
 }
 
@@ -176,10 +179,38 @@ export function renderTerraform(m: SetupModel): string {
 
   const roles: Record<string, H> = {};
   for (const [k, v] of Object.entries(m.rolesAttachment.roles)) roles[k] = typeof v === 'string' ? v : refOf(v);
-  parts.push(block(`resource "aws_cognito_identity_pool_roles_attachment" "${TF.attachment.split('.')[1] ?? ''}"`, [
+  const provider = (name: string): H => (name === m.auth0.domain ? raw('var.auth0_domain') : name);
+  const attachment: Item[] = [
     ['identity_pool_id', raw(`${TF.pool}.id`)],
     ['roles', roles],
-  ]));
+  ];
+  if (m.rolesAttachment.roleMappings.length) {
+    attachment.push({ comment: 'Role mappings (rules in order: the first match gives the role). The attachment replaces every provider\'s mapping, so the ones that exist are here too.' });
+    if (m.mappedRoleArns.length) {
+      attachment.push({ comment: `The roles the rules choose are used as given: each must trust only this pool's signed-in identities${m.principalTags ? ' and allow sts:TagSession (principal tags are mapped)' : ''}.` });
+    }
+  }
+  for (const rm of m.rolesAttachment.roleMappings) {
+    const b: Item[] = [['identity_provider', rm.auth0 ? provider(rm.provider) : rm.provider], ['type', rm.type]];
+    if (rm.ambiguousRoleResolution) b.push(['ambiguous_role_resolution', rm.ambiguousRoleResolution]);
+    for (const r of rm.rules) {
+      b.push({ block: 'mapping_rule', body: [['claim', r.claim], ['match_type', r.matchType], ['value', r.value], ['role_arn', typeof r.roleArn === 'string' ? r.roleArn : refOf(r.roleArn)]] });
+    }
+    attachment.push({ block: 'role_mapping', body: b });
+  }
+  parts.push(block(`resource "aws_cognito_identity_pool_roles_attachment" "${TF.attachment.split('.')[1] ?? ''}"`, attachment));
+
+  const pt = m.principalTags;
+  if (pt) {
+    const body: Item[] = [
+      { comment: pt.useDefaults ? 'The provider\'s default principal tags (aud and sub as session tags).' : 'Claims as session tags (tag key -> claim name), for IAM conditions on aws:PrincipalTag/<key>; every role the pool can give must allow sts:TagSession.' },
+      ['identity_pool_id', raw(`${TF.pool}.id`)],
+      ['identity_provider_name', provider(pt.provider)],
+      ['use_defaults', pt.useDefaults],
+    ];
+    if (!pt.useDefaults) body.push(['principal_tags', { ...pt.tags }]);
+    parts.push(block(`resource "aws_cognito_identity_pool_provider_principal_tag" "${TF.principalTags.split('.')[1] ?? ''}"`, body));
+  }
 
   parts.push(block('output "identity_pool_id"', [['description', 'The identity pool id (GetId / fromCognitoIdentityPool).'], ['value', raw(`${TF.pool}.id`)]]));
   parts.push(block('output "authenticated_role_arn"', [['description', 'The role signed-in users get.'], ['value', raw(`${TF.role}.arn`)]]));

@@ -30,7 +30,7 @@
  */
 import { loadAws, type AwsConfig, type AwsModule } from '../aws/config';
 import { accountOfArn, providerName, providerNameFromArn } from '../aws/names';
-import type { AwsClients, IdentityPoolConfig, IdentityPoolRolesConfig, ListedRole, OidcProviderDetails, RoleDetails } from '../aws/sdk';
+import type { AwsClients, IdentityPoolConfig, IdentityPoolRolesConfig, ListedRole, OidcProviderDetails, PrincipalTagAttributeMap, RoleDetails } from '../aws/sdk';
 import { describeError, isCancelled } from '../errors';
 import { computeThumbprint } from '../thumbprint';
 import { Lister, Limiter, type CallStats } from './paging';
@@ -221,6 +221,14 @@ export class ResourceSession {
       if (isCancelled(e)) throw e;
       return { pool, roles: undefined, rolesError: describeError(e).message };
     }
+  }
+
+  /**
+   * GetPrincipalTagAttributeMap (cached) of one of the pool's providers (issue 13: attributes for
+   * access control); undefined when the provider has no map.
+   */
+  principalTags(poolId: string, providerName: string, signal?: AbortSignal, fresh = false): Promise<PrincipalTagAttributeMap | undefined> {
+    return this.cached(`tags:${providerName}:${poolId}`, fresh, () => this.call('GetPrincipalTagAttributeMap', signal, (c) => this.aws.getPrincipalTagAttributeMap(c, poolId, providerName, signal)));
   }
 
   /** GetRole (cached): last use, permissions boundary, tags. */

@@ -16,6 +16,8 @@ import type { ManagementSession } from '../auth0/sdk';
 import { validateAwsConfig, type AwsConfig } from '../aws/config';
 import { awsEnv, type AwsEnv } from '../aws/env';
 import { providerName, providerNameFromArn, regionOfPoolId, roleNameOf } from '../aws/names';
+import { validatePrincipalTags } from '../aws/principalTags';
+import { validateRoleMapping } from '../aws/roleMapping';
 import type { IdentityPoolConfig, OidcProviderDescription } from '../aws/sdk';
 import { EngineError, cancelledError, describeError, isCancelled, isNotFound, type ErrorCode } from '../errors';
 import type { FixContext } from '../fixes';
@@ -70,14 +72,15 @@ const CONFIG_SHAPE = 'The config\'s shape: { "aws": { "region", "profile"?, "end
 
 /** The fields a setup config may have, per object. */
 const CONFIG_FIELDS: Record<string, readonly string[]> = {
-  '': ['aws', 'auth0', 'names'],
+  '': ['aws', 'auth0', 'names', 'roles'],
+  roles: ['mapping', 'principalTags'],
   aws: ['region', 'profile', 'endpoint'],
   auth0: ['domain', 'clientId'],
   names: ['poolName', 'poolId', 'roleName'],
 };
 
 /** Rejects a field the config does not have (a typo would otherwise be ignored silently), naming it. */
-function noUnknownFields(o: Record<string, unknown>, where: '' | 'aws' | 'auth0' | 'names'): void {
+function noUnknownFields(o: Record<string, unknown>, where: '' | 'aws' | 'auth0' | 'names' | 'roles'): void {
   const allowed = CONFIG_FIELDS[where] ?? [];
   for (const k of Object.keys(o)) {
     if (allowed.includes(k)) continue;
@@ -125,10 +128,20 @@ export function validateSetupConfig(input: unknown): SetupConfig {
   if (roleName && !ROLE_NAME.test(roleNameOf(roleName))) {
     throw bad(`names.roleName "${roleName}" is not an IAM role name or role ARN.`, 'Use up to 64 letters, digits and + = , . @ - _ characters, or a role ARN (arn:aws:iam::123456789012:role/NAME).');
   }
+  // Optional (issue 13): roles by user.
+  let roles: SetupConfig['roles'];
+  if (root.roles !== undefined) {
+    const r = obj(root.roles, 'roles');
+    noUnknownFields(r, 'roles');
+    const mapping = r.mapping === undefined ? undefined : validateRoleMapping(r.mapping, 'roles.mapping');
+    const principalTags = r.principalTags === undefined ? undefined : validatePrincipalTags(r.principalTags, 'roles.principalTags');
+    roles = { ...(mapping ? { mapping } : {}), ...(principalTags ? { principalTags } : {}) };
+  }
   return {
     aws: { region, ...(profile ? { profile } : {}), ...(endpoint ? { endpoint } : {}) },
     auth0: { domain, clientId },
     names: { poolName, ...(poolId ? { poolId } : {}), ...(roleName ? { roleName } : {}) },
+    ...(roles ? { roles } : {}),
   };
 }
 

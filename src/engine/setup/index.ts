@@ -16,6 +16,7 @@ import { connectionsStep } from './connections';
 import { createSetupCache, RunReads } from './cache';
 import { identityPoolStep } from './identityPool';
 import { oidcProviderStep } from './oidcProvider';
+import { roleMappingsStep } from './roleMappings';
 import { tryItStep } from './tryIt';
 import type { SetupContext, SetupOutputs, SetupStep, StepId, StepInspection, StepOutcome, StepReview } from './types';
 
@@ -27,9 +28,20 @@ export { MINIMAL_PERMISSIONS_POLICY, MINIMAL_POLICY_NAME } from './authenticated
 export { SETUP_TAG_KEY, setupName, setupTags, taggedSetup, isTaggedFor, iamTags, tagValue } from './tags';
 export { formatInspection, formatOutcome, maskJwts } from './format';
 export { formatPlan } from '../plan';
+// Issue 13: the optional "Roles by user" step (not in SETUP_STEPS yet) and its pure helpers.
+export { roleMappingsStep, ROLE_MAPPINGS_STEP_ID, ROLE_MAPPINGS_TITLE, type RoleMappingsStep } from './roleMappings';
+export {
+  predictRole, evaluateRule, roleMappingProblems, validateRoleMapping, describeRoleMapping, rolesOfMapping, ambiguousDenyError,
+  MATCH_TYPES, AMBIGUOUS_ROLE_RESOLUTIONS, ROLE_MAPPING_LIMITS,
+  type RoleMappingConfig, type MappingRule, type MatchType, type AmbiguousRoleResolution, type RolePrediction, type RuleEvaluation, type FieldProblem,
+} from '../aws/roleMapping';
+export {
+  predictSessionTags, principalTagProblems, validatePrincipalTags, effectiveTagMap, tagsMapped, DEFAULT_OIDC_PRINCIPAL_TAGS, PRINCIPAL_TAG_LIMITS,
+  type PrincipalTagsConfig, type SessionTagPrediction, type SessionTag,
+} from '../aws/principalTags';
 
 /** The steps in order. */
-export const SETUP_STEPS: readonly SetupStep[] = [connectionsStep, auth0AppStep, oidcProviderStep, identityPoolStep, authenticatedRoleStep, tryItStep];
+export const SETUP_STEPS: readonly SetupStep[] = [connectionsStep, auth0AppStep, oidcProviderStep, identityPoolStep, authenticatedRoleStep, roleMappingsStep, tryItStep];
 
 export function setupStep(id: StepId): SetupStep {
   const s = SETUP_STEPS.find((x) => x.id === id);

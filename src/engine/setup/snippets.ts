@@ -102,3 +102,25 @@ suspend fun awsCredentials(idToken: String): Credentials? =
 `;
   return { values, typescript, swift, kotlin, missing };
 }
+
+/**
+ * An Auth0 Action (Login / Post Login trigger) that adds the claims role-mapping rules test, for
+ * when the ID token lacks them (issue 13). Each claim gets the user's Auth0 roles as the example
+ * value (the usual case: a roles claim); the comment says where else a value can come from.
+ * Claim names are outside input: written as JSON strings, never as code.
+ */
+export function auth0ClaimsActionCode(claims: readonly string[]): string {
+  const names = [...new Set(claims)].slice(0, 25);
+  const lines = names.map((c) => `  api.idToken.setCustomClaim(${JSON.stringify(c)}, event.authorization?.roles ?? []);`);
+  return `/**
+ * Auth0 Action: Dashboard > Actions > Library > Create Action > "Login / Post Login", paste this,
+ * Deploy, then add it to the Login flow (Actions > Flows > Login).
+ * It adds the claim${names.length === 1 ? '' : 's'} the identity pool's role-mapping rules test to the ID token.
+ * The value here is the user's Auth0 roles (User Management > Roles); use another source if your
+ * rules expect one, e.g. event.user.app_metadata.plan or event.organization?.name.
+ */
+exports.onExecutePostLogin = async (event, api) => {
+${lines.join('\n') || '  // (no claim is missing)'}
+};
+`;
+}

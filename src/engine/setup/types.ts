@@ -5,13 +5,15 @@
 import type { ManagementCredentials } from '../auth0/connection';
 import type { AwsConfig } from '../aws/config';
 import type { AwsClients } from '../aws/sdk';
+import type { PrincipalTagsConfig } from '../aws/principalTags';
+import type { RoleMappingConfig } from '../aws/roleMapping';
 import type { ErrorCode } from '../errors';
 import type { Outcome, Plan } from '../plan';
 import type { TrustSettings } from '../trust';
 import type { RunReads, SetupCache } from './cache';
 
 /** The steps, in the guide's order ("snippets" is not a step: see snippets()). */
-export const STEP_IDS = ['connections', 'auth0App', 'oidcProvider', 'identityPool', 'authenticatedRole', 'tryIt'] as const;
+export const STEP_IDS = ['connections', 'auth0App', 'oidcProvider', 'identityPool', 'authenticatedRole', 'roleMappings', 'tryIt'] as const;
 export type StepId = (typeof STEP_IDS)[number];
 
 /** Plans of the sign-in helper (adding the loopback callback URL) use the same shapes. */
@@ -58,6 +60,14 @@ export interface SetupConfig {
      */
     roleName?: string | undefined;
   };
+  /**
+   * Optional (issue 13): roles by user. The role mapping of the Auth0 provider (the Logins key)
+   * and its claim -> principal tag map; see ./roleMappings.ts. Absent: left as they are.
+   */
+  roles?: {
+    mapping?: RoleMappingConfig | undefined;
+    principalTags?: PrincipalTagsConfig | undefined;
+  } | undefined;
 }
 
 /** Values the steps find or make; later steps and the snippets use them. */

@@ -17,7 +17,9 @@ import {
   type DecodeResult,
   type DecodedToken,
 } from './decode';
-import { evaluateTrustPolicy, recommendedTrustPolicy } from '../aws/trustPolicy';
+import { evaluateTagSession, evaluateTrustPolicy, recommendedTrustPolicy } from '../aws/trustPolicy';
+import { predictRole, type RoleMappingConfig, type RolePrediction } from '../aws/roleMapping';
+import { predictSessionTags, type PrincipalTagsConfig } from '../aws/principalTags';
 
 // ---------------------------------------------------------------------------------------------
 // Target description
@@ -63,6 +65,14 @@ export interface PoolTarget {
   rolesError?: string | undefined;
   /** The Logins key the app uses; default: derived from the provider URL. */
   loginsKey?: string | undefined;
+  /** Issue 13: role mappings by provider name (the Logins key); undefined = not read (taken as none). */
+  roleMappings?: Record<string, RoleMappingConfig> | undefined;
+  /** The roles the mappings' rules can choose, read from IAM (the authenticated role is authenticatedRole). */
+  mappedRoles?: RoleInfo[] | undefined;
+  /** Principal tag maps by provider name; a provider without one is absent. Undefined = not read. */
+  principalTags?: Record<string, PrincipalTagsConfig> | undefined;
+  /** The tag maps could not be read (permissions, emulator). */
+  principalTagsError?: string | undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -87,7 +97,9 @@ export type RuleId =
   | 'role.attached'
   | 'role.trust.principal'
   | 'role.trust.aud'
-  | 'role.trust.amr';
+  | 'role.trust.amr'
+  | 'role.choice'
+  | 'role.tags';
 
 export type FixAction =
   | { kind: 'addClientIdToProvider'; providerArn: string; clientId: string }
@@ -198,6 +210,8 @@ export const RULE_TITLES: Readonly<Record<RuleId, string>> = {
   'role.trust.principal': 'Role trust: cognito-identity.amazonaws.com may call sts:AssumeRoleWithWebIdentity',
   'role.trust.aud': 'Role trust: aud condition names this identity pool',
   'role.trust.amr': 'Role trust: amr condition is "authenticated"',
+  'role.choice': 'The role Cognito chooses for this token (role mapping)',
+  'role.tags': 'Session tags from the token (attributes for access control)',
 };
 
 /** Display order, which is also the order Cognito checks in (as far as it is known). */
@@ -216,9 +230,11 @@ export const RULE_ORDER: readonly RuleId[] = [
   'token.iat',
   'pool.unauthenticated',
   'role.attached',
+  'role.choice',
   'role.trust.principal',
   'role.trust.aud',
   'role.trust.amr',
+  'role.tags',
 ];
 
 function hostOf(name: string): string {
@@ -633,6 +649,9 @@ const RULES: Record<RuleId, (ctx: Ctx) => Outcome> = {
     return pass(`Authenticated role: ${r.arn}.`);
   },
 
+  'role.choice': (ctx) => roleChoiceRule(ctx),
+  'role.tags': (ctx) => roleTagsRule(ctx),
+
   'role.trust.principal': (ctx) => trustRule(ctx, 'principal'),
   'role.trust.aud': (ctx) => trustRule(ctx, 'aud'),
   'role.trust.amr': (ctx) => trustRule(ctx, 'amr'),
@@ -664,6 +683,122 @@ function trustRule(ctx: Ctx, which: 'principal' | 'aud' | 'amr'): Outcome {
     // Cognito refuses only when the role cannot be used; a loose policy is a security finding.
     ...(v.blocks ? awsErr('badRoleConfig') : {}),
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issue 13: role mappings and session tags (../aws/roleMapping, ../aws/principalTags)
+
+/** The provider's mapping key (the Logins key: provider name without trailing slash). */
+function mappingKey(p: ProviderInfo): string {
+  return expectedLoginsKey(p.url);
+}
+
+/** The role mapping, its key and the role Cognito will choose; an Outcome when that cannot be said. */
+function chooseRole(ctx: Ctx): { key: string; mapping: RoleMappingConfig | undefined; prediction: RolePrediction } | Outcome {
+  const t = ctx.target;
+  if (!t) return noTarget(ctx) as Outcome;
+  const d = ctx.decoded;
+  if (!d) return noToken(ctx) as Outcome;
+  // Not 'unverified' again: role.attached already says the roles could not be read.
+  if (t.rolesError) return skip(`Not checked: the pool's roles and role mappings could not be read (${t.rolesError}).`);
+  const p = ctx.provider;
+  if (!p) return skip('Not checked: no provider matches the token.');
+  const key = mappingKey(p);
+  const mapping = t.roleMappings?.[key] ?? t.roleMappings?.[providerName(p.url)];
+  return { key, mapping, prediction: predictRole(d.claims, mapping, t.authenticatedRole?.arn, { providerName: key }) };
+}
+
+const isOutcome = (x: object): x is Outcome => 'status' in x;
+
+function roleInfo(t: PoolTarget, arn: string): RoleInfo | undefined {
+  if (t.authenticatedRole?.arn === arn) return t.authenticatedRole;
+  return t.mappedRoles?.find((r) => r.arn === arn);
+}
+
+function roleChoiceRule(ctx: Ctx): Outcome {
+  const c = chooseRole(ctx);
+  if (isOutcome(c)) return c;
+  const t = ctx.target as PoolTarget;
+  const { prediction: pr, mapping, key } = c;
+  const notes = pr.notes.length ? ` Note: ${pr.notes.join(' ')}` : '';
+  if (pr.denied) {
+    if (!mapping && !t.authenticatedRole) return skip('Not checked: no role mapping and no authenticated role (see "The pool has an authenticated role").');
+    return {
+      status: 'fail',
+      message: `${pr.why}${notes}`,
+      hint: pr.via === 'fallback' && mapping?.ambiguousRoleResolution === 'Deny'
+        ? `Add a rule that matches this user, or set the mapping's AmbiguousRoleResolution to AuthenticatedRole (identity pool > User access > ${key} > Role settings).`
+        : 'Give the pool an authenticated role, or a mapping that names a role for this user.',
+      awsError: pr.error,
+      awsErrorVerbatim: pr.errorVerbatim,
+    };
+  }
+  const arn = pr.roleArn ?? '';
+  // The trust of every role the mapping's rules can choose (the authenticated role: role.trust.*).
+  const mapped = (mapping?.type === 'Rules' ? [...new Set(mapping.rules.map((r) => r.roleArn))] : []).filter((a) => a !== t.authenticatedRole?.arn);
+  const loose: string[] = [];
+  for (const a of mapped) {
+    const r = roleInfo(t, a);
+    if (!r) continue;
+    if (r.error || r.trustPolicy === undefined) {
+      if (a === arn) return { status: 'fail', message: `${pr.why} But the role ${a} cannot be read: ${r.error ?? r.trustPolicyError ?? 'no trust policy'}`, hint: 'Check that the role exists (the rule may name a deleted role) and that you may call iam:GetRole.', ...awsErr('badRoleConfig') };
+      loose.push(`${a} (cannot be read: ${r.error ?? r.trustPolicyError ?? 'no trust policy'})`);
+      continue;
+    }
+    const ev = evaluateTrustPolicy(r.trustPolicy, t.poolId);
+    const blocks = [ev.principal, ev.aud, ev.amr].find((v) => v.blocks);
+    if (a === arn && blocks) {
+      return { status: 'fail', message: `${pr.why} But Cognito cannot assume it: ${blocks.message}`, hint: `Replace the trust policy of ${a} with the one for this pool.`, fix: { kind: 'fixRoleTrust', roleArn: a, poolId: t.poolId, policy: recommendedTrustPolicy(t.poolId) }, ...awsErr('badRoleConfig') };
+    }
+    if (!ev.pinned) loose.push(`${a} (${[ev.principal, ev.aud, ev.amr].filter((v) => v.status === 'fail').map((v) => v.message).join(' ')})`);
+  }
+  if (loose.length) {
+    const first = mapped.find((a) => loose.some((l) => l.startsWith(a)));
+    return {
+      status: 'fail',
+      message: `${pr.why} But ${loose.length === 1 ? 'a role' : `${loose.length} roles`} the mapping can choose ${loose.length === 1 ? 'is' : 'are'} not pinned to this pool's signed-in identities: ${loose.join('; ')}.${notes}`,
+      hint: 'Every role a rule can choose needs the trust policy for this pool (aud = the pool id, amr = authenticated).',
+      ...(first ? { fix: { kind: 'fixRoleTrust' as const, roleArn: first, poolId: t.poolId, policy: recommendedTrustPolicy(t.poolId) } } : {}),
+    };
+  }
+  const trustNote = pr.via.startsWith('token') && arn !== t.authenticatedRole?.arn ? ' (a role named in the token: its trust policy was not read)' : '';
+  return pass(`${pr.why}${trustNote}${notes}`);
+}
+
+function roleTagsRule(ctx: Ctx): Outcome {
+  const c = chooseRole(ctx);
+  if (isOutcome(c)) return c;
+  const t = ctx.target as PoolTarget;
+  if (t.principalTagsError) return skip(`Not checked: the principal tag map could not be read (${t.principalTagsError}).`);
+  const tags = t.principalTags?.[c.key];
+  if (!tags) return pass(`No principal tags are mapped for ${c.key}: the credentials carry no session tags.`);
+  const pr = predictSessionTags((ctx.decoded as DecodedToken).claims, tags);
+  const tagText = pr.tags.length ? pr.tags.map((x) => `${x.key}=${JSON.stringify(x.value)} (from ${x.claim})`).join(', ') : 'none';
+  const missing = pr.missing.length ? ` Not set (the token has no such claim): ${pr.missing.map((m) => `${m.key} <- ${m.claim}`).join(', ')}.` : '';
+  const notes = pr.notes.length ? ` Note: ${pr.notes.join(' ')}` : '';
+  const arn = c.prediction.roleArn;
+  const r = arn ? roleInfo(t, arn) : undefined;
+  if (pr.tags.length && r?.trustPolicy !== undefined) {
+    const ts = evaluateTagSession(r.trustPolicy, t.poolId);
+    if (!ts.allowed) {
+      return {
+        status: 'fail',
+        message: `Cognito passes session tags (${tagText}), but the trust policy of ${r.arn}: ${ts.message}`,
+        hint: `Add "sts:TagSession" to the Action of the statement that lets cognito-identity.amazonaws.com assume ${r.arn} (same conditions).`,
+        awsError: AWS_ERRORS.badRoleConfig[0],
+        awsErrorVerbatim: false,
+      };
+    }
+  }
+  if (pr.problems.length) {
+    return {
+      status: 'warn',
+      message: `Session tags: ${tagText}. STS refuses some values: ${pr.problems.map((p) => p.message).join(' ')}${missing}${notes}`,
+      hint: pr.problems[0]?.hint ?? 'Map claims that hold one short text value.',
+    };
+  }
+  const trust = pr.tags.length && !r ? ' (the chosen role\'s trust policy was not read: sts:TagSession not checked)' : '';
+  return pass(`Session tags: ${tagText}.${missing}${trust}${notes}`);
 }
 
 function ruleError(id: RuleId, e: unknown): Outcome {

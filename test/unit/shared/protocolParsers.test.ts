@@ -48,7 +48,9 @@ describe('parseWizardViewMessage', () => {
     { type: 'copy', text: 'value:poolId' }, { type: 'copy', text: 'value:roleArn' },
     { type: 'export', format: 'cloudformation' }, { type: 'export', format: 'terraform' }, { type: 'export', format: 'cli' },
     { type: 'teardown' },
-    { type: 'openWalkthrough' },
+    { type: 'openWalkthrough' }, { type: 'addRule' }, { type: 'openActionCode' }, { type: 'removeRule', index: 0 }, { type: 'removeRule', index: 24 },
+    { type: 'setMappingType', value: 'none' }, { type: 'setMappingType', value: 'Rules' }, { type: 'setMappingType', value: 'Token' },
+    { type: 'setAmbiguous', value: 'AuthenticatedRole' }, { type: 'setAmbiguous', value: 'Deny' }, { type: 'setDefaultTags', value: true }, { type: 'setDefaultTags', value: false },
     { type: 'openSnippet', lang: 'typescript' }, { type: 'openSnippet', lang: 'swift' }, { type: 'openSnippet', lang: 'kotlin' },
   ];
 
@@ -58,7 +60,7 @@ describe('parseWizardViewMessage', () => {
       assert.deepEqual(parseWizardViewMessage(m), m, JSON.stringify(m).slice(0, 120));
       types.add((m as { type: string }).type);
     }
-    assert.deepEqual([...types].sort(), ['apply', 'cancel', 'check', 'clearManagement', 'clearPicked', 'copy', 'export', 'openSettings', 'openSnippet', 'openWalkthrough', 'pasteToken', 'plan', 'ready', 'setManagement', 'signIn', 'teardown']);
+    assert.deepEqual([...types].sort(), ['addRule', 'apply', 'cancel', 'check', 'clearManagement', 'clearPicked', 'copy', 'export', 'openActionCode', 'openSettings', 'openSnippet', 'openWalkthrough', 'pasteToken', 'plan', 'ready', 'removeRule', 'setAmbiguous', 'setDefaultTags', 'setManagement', 'setMappingType', 'signIn', 'teardown']);
   });
 
   it('returns a copy, not the untrusted object', () => {
@@ -75,6 +77,8 @@ describe('parseWizardViewMessage', () => {
       { type: 'export' }, { type: 'export', format: 'pulumi' }, { type: 'export', format: 'CLI' }, { type: 'export', format: ['cli'] },
       { type: 'export', format: 'cli', step: 'tryIt' }, { type: 'teardown', step: 'identityPool' }, { type: 'teardown', format: 'cli' },
       { type: 'openSnippet' }, { type: 'openSnippet', lang: 'java' }, { type: 'openSnippet', lang: 'typescript', text: 'x' },
+      { type: 'removeRule' }, { type: 'removeRule', index: -1 }, { type: 'removeRule', index: 25 }, { type: 'removeRule', index: 1.5 }, { type: 'removeRule', index: '0' },
+      { type: 'setMappingType', value: 'rules' }, { type: 'setAmbiguous', value: 'deny' }, { type: 'setDefaultTags', value: 'true' }, { type: 'addRule', value: 'x' },
     ]);
   });
 

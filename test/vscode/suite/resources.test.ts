@@ -14,7 +14,7 @@ import { awsClientConfig, startMoto, type Moto } from '../../standins/moto';
 import { buildWorld, cognitoTrustPolicy, type World } from '../../standins/world';
 import { listAwsProfiles } from '../../../src/engine/aws/profiles';
 import { applyAll, createSetupCache } from '../../../src/engine/setup';
-import { DescribeIdentityPoolCommand } from '@aws-sdk/client-cognito-identity';
+import { DescribeIdentityPoolCommand, SetIdentityPoolRolesCommand, SetPrincipalTagAttributeMapCommand } from '@aws-sdk/client-cognito-identity';
 import { GetRoleCommand } from '@aws-sdk/client-iam';
 
 interface SnapshotNode {
@@ -397,6 +397,35 @@ describe('Resources view (tree of providers, pools and roles)', function () {
       iam.destroy();
       ci.destroy();
     }
+  });
+
+  it('roles by user: a pool shows its role mapping rule by rule and its session tags; the role shows the rule that selects it', async () => {
+    const ci = new CognitoIdentityClient(awsClientConfig(moto));
+    const key = tenant.domain;
+    try {
+      await ci.send(new SetIdentityPoolRolesCommand({
+        IdentityPoolId: world.poolId,
+        Roles: { authenticated: world.roleArn },
+        RoleMappings: { [key]: { Type: 'Rules', AmbiguousRoleResolution: 'Deny', RulesConfiguration: { Rules: [{ Claim: 'https://example.com/roles', MatchType: 'Contains', Value: 'admin', RoleARN: world.roleArn }] } } },
+      }));
+      await ci.send(new SetPrincipalTagAttributeMapCommand({ IdentityPoolId: world.poolId, IdentityProviderName: key, UseDefaults: false, PrincipalTags: { team: 'https://example.com/team' } }));
+    } finally {
+      ci.destroy();
+    }
+    await vscode.commands.executeCommand('auth0Cognito.resources.refresh');
+    assert.equal(await vscode.commands.executeCommand('auth0Cognito.resources.reveal', 'pool', world.poolId, { expand: true }), true);
+    const roleName = world.roleArn.slice(world.roleArn.lastIndexOf('/') + 1);
+    const s = await snapshot([`pool:${world.poolId}`, `role:${roleName}`]);
+    const pool = group(s, 'Identity pools').children?.find((c) => c.id === `pool:${world.poolId}`);
+    const mapping = child(pool, `Role mapping: ${key}`);
+    assert.equal(mapping.description, '1 rule, else deny the sign-in');
+    const rule = child(mapping, '1. https://example.com/roles Contains "admin"');
+    assert.equal(rule.description, roleName);
+    const tags = child(pool, `Session tags: ${key}`);
+    assert.equal(child(tags, 'team').description, 'from the claim https://example.com/team');
+    const role = child(group(s, 'Roles trusting Cognito'), roleName);
+    const selected = child(role, 'Selected by rule 1');
+    assert.match(selected.description ?? '', /https:\/\/example\.com\/roles Contains "admin"/);
   });
 
   it('without any AWS credentials the tree is empty and the "not configured" welcome shows', async function () {

@@ -8,6 +8,8 @@ import { startTenant, type Tenant } from '../../standins/tenant';
 import { startMoto, type Moto } from '../../standins/moto';
 import type { WizardViewState } from '../../../src/shared/protocol';
 import { applyAll, createSetupCache } from '../../../src/engine/setup';
+import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { awsClientConfig } from '../../standins/moto';
 
 describe('Setup wizard (palette commands)', function () {
   this.timeout(120_000);
@@ -31,7 +33,7 @@ describe('Setup wizard (palette commands)', function () {
 
   it('contributes a command for every step', async () => {
     const all = await vscode.commands.getCommands(true);
-    for (const id of ['connections', 'auth0App', 'oidcProvider', 'identityPool', 'authenticatedRole', 'tryIt']) {
+    for (const id of ['connections', 'auth0App', 'oidcProvider', 'identityPool', 'authenticatedRole', 'roleMappings', 'tryIt']) {
       assert.ok(all.includes(`auth0Cognito.wizard.step.${id}`), id);
     }
   });
@@ -142,5 +144,64 @@ describe('Setup wizard (palette commands)', function () {
     } finally {
       w.showWarningMessage = warn;
     }
+  });
+
+  it('roles by user: a rule from the token\'s claims, the role predicted, planned and applied; Try it gets that role from Cognito', async () => {
+    const iam = new IAMClient(awsClientConfig(moto));
+    const config = { aws: { region: moto.region, endpoint: moto.endpoint }, auth0: { domain: tenant.domain, clientId: tenant.app.client_id }, names: { poolName: 'wizard-roles' } };
+    const made = await applyAll({ config, trust: { extraCaPems: [tenant.certs.rootPem] }, awsCredentials: moto.credentials, cache: createSetupCache() }, ['connections', 'oidcProvider', 'identityPool', 'authenticatedRole']);
+    assert.equal(made.ok, true, JSON.stringify(made.failed));
+    // The admins' role exists, with a trust policy not yet pinned to the pool: the plan pins it.
+    const admin = await iam.send(new CreateRoleCommand({ RoleName: 'WizardAdmins', AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Federated: 'cognito-identity.amazonaws.com' }, Action: 'sts:AssumeRoleWithWebIdentity' }] }) }));
+    const adminArn = admin.Role!.Arn!;
+    iam.destroy();
+    await vscode.commands.executeCommand<WizardViewState>('auth0Cognito.wizard.checkAll', { domain: tenant.domain, clientId: tenant.app.client_id, poolName: 'wizard-roles', roleName: '' });
+    const call = <T>(method: string, ...args: unknown[]) => vscode.commands.executeCommand<T>('auth0Cognito.wizard.debugCall', method, ...args);
+    const state = () => vscode.commands.executeCommand<WizardViewState>('auth0Cognito.wizard.debugState');
+
+    const token = tenant.mintIdToken({ clientId: tenant.app.client_id, alg: 'RS256', claims: { 'https://example.com/roles': ['admin', 'dev'] } });
+    await call('useToken', token);
+    assert.ok((await state()).roles.claims.some((c) => c.name === 'https://example.com/roles'), 'the token\'s claims are offered');
+
+    // "Add rule…": claim, operator, value, role, answered like the quick picks would be.
+    const w = vscode.window as { -readonly [K in keyof typeof vscode.window]: (typeof vscode.window)[K] };
+    const [qp, ib] = [w.showQuickPick, w.showInputBox];
+    const picks = ['https://example.com/roles', 'Contains'];
+    const inputs = ['admin', adminArn];
+    w.showQuickPick = (async (items: readonly vscode.QuickPickItem[] | Thenable<readonly vscode.QuickPickItem[]>) => {
+      const want = picks.shift();
+      return (await items).find((i) => i.label === want);
+    }) as unknown as typeof qp;
+    w.showInputBox = (async () => inputs.shift()) as typeof ib;
+    try {
+      await call('addRule');
+    } finally {
+      w.showQuickPick = qp;
+      w.showInputBox = ib;
+    }
+    let s = await state();
+    assert.deepEqual(s.roles.mapping, { type: 'Rules', rules: [{ claim: 'https://example.com/roles', matchType: 'Contains', value: 'admin', roleArn: adminArn }], ambiguousRoleResolution: 'AuthenticatedRole' });
+    assert.equal(s.roles.prediction?.roleArn, adminArn, JSON.stringify(s.roles.prediction));
+    assert.match(s.roles.prediction?.why ?? '', /rule 1|Rule 1/);
+
+    // Plan (the trust of WizardAdmins pinned, then the mapping), apply.
+    s = await call<WizardViewState>('plan', 'roleMappings');
+    const plan = s.steps.find((x) => x.id === 'roleMappings')?.plan;
+    assert.ok(plan, JSON.stringify(s.steps.find((x) => x.id === 'roleMappings')?.error));
+    assert.deepEqual(plan.calls.map((c) => c.action), ['UpdateAssumeRolePolicy', 'SetIdentityPoolRoles']);
+    s = await call<WizardViewState>('apply', 'roleMappings');
+    assert.equal(s.steps.find((x) => x.id === 'roleMappings')?.inspection?.status, 'done', JSON.stringify(s.steps.find((x) => x.id === 'roleMappings')?.outcome?.message));
+
+    // Try it: Cognito (the stand-in, choosing on its own) gives this token the admins' role.
+    await call('plan', 'tryIt');
+    s = await call<WizardViewState>('apply', 'tryIt');
+    const tried = s.steps.find((x) => x.id === 'tryIt');
+    assert.ok(tried?.outcome?.ok, JSON.stringify(tried?.outcome?.message));
+    assert.match(tried.outcome.result?.callerArn ?? '', /assumed-role\/WizardAdmins\//);
+
+    // A claim the token lacks: the Auth0 Action that adds it.
+    const doc = await call<{ languageId: string; text: string }>('openActionCode');
+    assert.match(doc.text, /api\.idToken\.setCustomClaim\("https:\/\/example\.com\/roles"/);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 });

@@ -20,8 +20,13 @@ import {
   GetRolePolicyCommand,
   ListOpenIDConnectProvidersCommand,
   ListRolesCommand,
+  CreateRoleCommand,
 } from '@aws-sdk/client-iam';
-import { CreateIdentityPoolCommand, DescribeIdentityPoolCommand, GetIdentityPoolRolesCommand, ListIdentityPoolsCommand } from '@aws-sdk/client-cognito-identity';
+import {
+  CreateIdentityPoolCommand, DescribeIdentityPoolCommand, GetIdentityPoolRolesCommand, GetPrincipalTagAttributeMapCommand, ListIdentityPoolsCommand, SetIdentityPoolRolesCommand,
+} from '@aws-sdk/client-cognito-identity';
+import type { PrincipalTagsConfig } from '../../../../src/engine/aws/principalTags';
+import { toAwsRoleMapping, type RoleMappingConfig } from '../../../../src/engine/aws/roleMapping';
 import { recommendedTrustPolicy } from '../../../../src/engine/aws/trustPolicy';
 import { EXPORT_STEPS, exportSetup, readExisting, renderAwsCli, renderCloudFormation, renderTerraform, setupModel, TF, type SetupModel } from '../../../../src/engine/export';
 import type { PlanCall } from '../../../../src/engine/plan';
@@ -125,6 +130,8 @@ describe('export as code: CloudFormation, Terraform, AWS CLI from the wizard\'s 
   }
 
   const resources = (hcl: Json, type: string): Json => Object.assign({}, ...(hcl.resource as Json[]).filter((r) => r[type]).map((r) => r[type]));
+  /** A block without python-hcl2's __comments__ (the comments inside it), for field-by-field comparison. */
+  const noComments = (b: Json): Json => Object.fromEntries(Object.entries(b).filter(([k]) => k !== '__comments__'));
   const variable = (hcl: Json, name: string): Json => (hcl.variable as Json[]).find((v) => v[name])?.[name];
 
   async function counts(): Promise<{ providers: number; pools: number; roles: number }> {
@@ -422,5 +429,180 @@ describe('export as code: CloudFormation, Terraform, AWS CLI from the wizard\'s 
     const roleInput = JSON.parse(createRole?.[createRole.indexOf('--cli-input-json') + 1] ?? '{}') as Json;
     assert.equal(roleInput.Description, `${nasty}\nsecond line`);
     assert.equal(JSON.parse(roleInput.AssumeRolePolicyDocument).Statement[0].Condition.StringEquals[AUD], 'us-east-1:00000000-0000-0000-0000-000000000000');
+  });
+  // ---------------------------------------------------------------------------------------------
+  // Issue 13: role mappings and principal tags in the exports.
+
+  const ADMIN_ROLE = 'Admins';
+  async function adminRole(): Promise<string> {
+    const r = await standins.iam.send(new CreateRoleCommand({ RoleName: ADMIN_ROLE, AssumeRolePolicyDocument: recommendedTrustPolicy('us-east-1:00000000-0000-0000-0000-000000000000') }));
+    return r.Role!.Arn!;
+  }
+  /** A Rules mapping with two rules (the second chooses the setup's own role) and a custom tag map. */
+  const rulesRoles = (adminArn: string, setupRoleArn: string): NonNullable<SetupConfig['roles']> => ({
+    mapping: {
+      type: 'Rules',
+      ambiguousRoleResolution: 'Deny',
+      rules: [
+        { claim: 'https://example.com/roles', matchType: 'Contains', value: 'admin', roleArn: adminArn },
+        { claim: 'tenant', matchType: 'Equals', value: 'acme', roleArn: setupRoleArn },
+      ],
+    },
+    principalTags: { useDefaults: false, map: { tenant: 'https://example.com/tenant', tier: 'tier' } },
+  });
+  const rctx = (roles: SetupConfig['roles']): SetupContext => ctx({ config: { ...config(), roles } });
+  const predictedRoleArn = (plan: PlanAllResult): string => plan.outputs.roleArn!;
+
+  it('roles by user on an existing pool: the exports carry the "Roles by user" step\'s calls field by field and pass cfn-lint and checkov', async () => {
+    const adminArn = await adminRole();
+    const base = await applyAll(ctx());
+    assert.equal(base.ok, true, JSON.stringify(base.failed));
+    const { poolId, roleArn } = base.outputs;
+    const roles = rulesRoles(adminArn, roleArn!);
+    const plan = await planAll(rctx(roles), [...EXPORT_STEPS, 'roleMappings']);
+    assert.equal(plan.ok, true, JSON.stringify(plan.failed));
+    const set = call(plan, 'SetIdentityPoolRoles');
+    const tags = call(plan, 'SetPrincipalTagAttributeMap');
+    const key = tenant.domain;
+    assert.deepEqual(Object.keys(set.RoleMappings), [key], 'the mapping\'s key is the Logins key');
+    const want = set.RoleMappings[key];
+    sent.length = 0;
+    const cfnExport = await exportSetup(rctx(roles), 'cloudformation');
+    const tfExport = await exportSetup(rctx(roles), 'terraform');
+    assert.deepEqual(sent.filter(isWrite).map((x) => x.action), [], 'exporting writes nothing');
+
+    const cfn = await cfnLint(cfnExport.text);
+    const att = cfn.Resources.IdentityPoolRoles.Properties;
+    assert.deepEqual(att.Roles, { authenticated: { 'Fn::GetAtt': ['AuthenticatedRole', 'Arn'] } });
+    const asCfnArn = (arn: string) => (arn === roleArn ? { 'Fn::GetAtt': ['AuthenticatedRole', 'Arn'] } : arn);
+    assert.deepEqual(att.RoleMappings, {
+      Auth0: {
+        IdentityProvider: { Ref: 'Auth0Domain' },
+        Type: want.Type,
+        AmbiguousRoleResolution: want.AmbiguousRoleResolution,
+        RulesConfiguration: { Rules: want.RulesConfiguration.Rules.map((r: Json) => ({ ...r, RoleARN: asCfnArn(r.RoleARN) })) },
+      },
+    });
+    assert.equal(cfn.Parameters.Auth0Domain.Default, key);
+    assert.deepEqual(cfn.Resources.Auth0PrincipalTags, {
+      Type: 'AWS::Cognito::IdentityPoolPrincipalTag',
+      Properties: { IdentityPoolId: { Ref: 'IdentityPool' }, IdentityProviderName: { Ref: 'Auth0Domain' }, UseDefaults: tags.UseDefaults, PrincipalTags: tags.PrincipalTags },
+    });
+    assert.equal(tags.IdentityProviderName, key);
+    // The role the setup makes: sts:TagSession, as the step's UpdateAssumeRolePolicy for it.
+    const trustFix = plan.reviews.flatMap((r) => r.plan?.calls ?? []).find((c) => c.action === 'UpdateAssumeRolePolicy' && c.params.RoleName === roleArn!.split('/').pop());
+    assert.ok(trustFix, 'the step adds sts:TagSession to the setup\'s role');
+    assert.deepEqual(cfn.Resources.AuthenticatedRole.Properties.AssumeRolePolicyDocument, trustWith(trustFix.params.PolicyDocument as string, { Ref: 'IdentityPool' }));
+    assert.match(cfnExport.text, new RegExp(`# Role mapping rules choose ${adminArn.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: exported as given`));
+
+    const hcl = await checkTerraform(tfExport.text);
+    const asTfArn = (arn: string) => (arn === roleArn ? '${aws_iam_role.authenticated.arn}' : arn);
+    assert.deepEqual(resources(hcl, 'aws_cognito_identity_pool_roles_attachment').this.role_mapping, [{
+      identity_provider: '${var.auth0_domain}',
+      type: want.Type,
+      ambiguous_role_resolution: want.AmbiguousRoleResolution,
+      mapping_rule: want.RulesConfiguration.Rules.map((r: Json) => ({ claim: r.Claim, match_type: r.MatchType, value: r.Value, role_arn: asTfArn(r.RoleARN) })),
+    }]);
+    assert.deepEqual(noComments(resources(hcl, 'aws_cognito_identity_pool_provider_principal_tag').auth0), {
+      identity_pool_id: '${aws_cognito_identity_pool.this.id}',
+      identity_provider_name: '${var.auth0_domain}',
+      use_defaults: tags.UseDefaults,
+      principal_tags: tags.PrincipalTags,
+    });
+    assert.deepEqual(resources(hcl, 'aws_iam_role').authenticated.assume_role_policy, { jsonencode: trustWith(trustFix.params.PolicyDocument as string, '${aws_cognito_identity_pool.this.id}') });
+    assert.equal(tfExport.imports[TF.attachment], poolId);
+    assert.equal(tfExport.imports[TF.principalTags], undefined, 'no tag map yet: nothing to import');
+
+    // Applied: the next export imports the tag map ("POOL_ID:PROVIDER") and describes the same mapping (read back).
+    const applied = await applyAll(rctx(roles));
+    assert.equal(applied.ok, true, JSON.stringify(applied.failed));
+    const after = await exportSetup(ctx(), 'terraform'); // no config.roles: what exists is kept
+    assert.equal(after.imports[TF.principalTags], `${poolId}:${key}`);
+    const hcl2 = await checkTerraform(after.text);
+    assert.deepEqual(resources(hcl2, 'aws_cognito_identity_pool_roles_attachment').this.role_mapping, resources(hcl, 'aws_cognito_identity_pool_roles_attachment').this.role_mapping,
+      'an export without config.roles keeps the pool\'s mapping (a terraform apply would not clear it)');
+    assert.deepEqual(resources(hcl2, 'aws_cognito_identity_pool_provider_principal_tag').auth0, resources(hcl, 'aws_cognito_identity_pool_provider_principal_tag').auth0);
+    assert.ok((hcl2.import as Json[]).some((i) => i.to === '${aws_cognito_identity_pool_provider_principal_tag.auth0}' && i.id === `${poolId}:${key}`));
+  });
+
+  it('roles by user in a fresh account: a Token mapping with the default tags, and a Rules mapping, pass cfn-lint and checkov', async () => {
+    const cases: Array<{ mapping: RoleMappingConfig; principalTags: PrincipalTagsConfig }> = [
+      { mapping: { type: 'Token', ambiguousRoleResolution: 'AuthenticatedRole' }, principalTags: { useDefaults: true } },
+      rulesRoles('arn:aws:iam::123456789012:role/Admins', predictedRoleArn(await planAll(ctx(), EXPORT_STEPS))) as { mapping: RoleMappingConfig; principalTags: PrincipalTagsConfig },
+    ];
+    for (const roles of cases) {
+      const c = await exportSetup(rctx(roles), 'cloudformation');
+      const cfn = await cfnLint(c.text);
+      const rm = cfn.Resources.IdentityPoolRoles.Properties.RoleMappings.Auth0;
+      assert.equal(rm.Type, roles.mapping.type);
+      assert.equal(rm.AmbiguousRoleResolution, roles.mapping.ambiguousRoleResolution);
+      assert.equal(cfn.Resources.Auth0PrincipalTags.Properties.UseDefaults, roles.principalTags.useDefaults);
+      const trust = cfn.Resources.AuthenticatedRole.Properties.AssumeRolePolicyDocument;
+      assert.deepEqual(trust.Statement[0].Action, ['sts:AssumeRoleWithWebIdentity', 'sts:TagSession'], 'tags are mapped: the new role allows sts:TagSession');
+      const t = await exportSetup(rctx(roles), 'terraform');
+      const hcl = await checkTerraform(t.text);
+      const m = resources(hcl, 'aws_cognito_identity_pool_roles_attachment').this.role_mapping[0];
+      assert.equal(m.type, roles.mapping.type);
+      assert.equal(m.identity_provider, '${var.auth0_domain}');
+      if (roles.mapping.type === 'Token') {
+        assert.equal(m.mapping_rule, undefined);
+        assert.equal(cfn.Resources.Auth0PrincipalTags.Properties.PrincipalTags, undefined);
+      } else {
+        assert.equal(m.mapping_rule[1].role_arn, '${aws_iam_role.authenticated.arn}', 'the rule choosing the setup\'s role references it');
+        assert.deepEqual(cfn.Resources.IdentityPoolRoles.Properties.RoleMappings.Auth0.RulesConfiguration.Rules[1].RoleARN, { 'Fn::GetAtt': ['AuthenticatedRole', 'Arn'] });
+      }
+    }
+  });
+
+  it('the AWS CLI script with role mappings and principal tags: it sets them as the config says, and a second run writes nothing', async () => {
+    const adminArn = await adminRole();
+    const plan = await planAll(ctx(), EXPORT_STEPS);
+    const roles = rulesRoles(adminArn, predictedRoleArn(plan));
+    const script = (await exportSetup(rctx(roles), 'cli')).text;
+    const file = await write('setup.sh', script);
+    const proxy = await startCountingProxy(moto);
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PATH: `${path.dirname(aws)}:${process.env.PATH ?? ''}`,
+      AWS_ENDPOINT_URL: proxy.endpoint,
+      AWS_ACCESS_KEY_ID: moto.credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: moto.credentials.secretAccessKey,
+      AWS_CONFIG_FILE: path.join(dir, 'no-aws-config'),
+      AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'no-aws-credentials'),
+      AWS_EC2_METADATA_DISABLED: 'true',
+    };
+    for (const k of ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_REGION', 'AWS_DEFAULT_REGION']) delete env[k];
+    try {
+      const first = await run('bash', [file], { env });
+      assert.equal(first.code, 0, `${first.stdout}\n${first.stderr}`);
+      assert.deepEqual(proxy.requests.filter(isWriteRequest).map((q) => q.action),
+        ['CreateOpenIDConnectProvider', 'CreateIdentityPool', 'CreateRole', 'PutRolePolicy', 'SetIdentityPoolRoles', 'SetPrincipalTagAttributeMap']);
+      const poolId = /^Identity pool id: (.+)$/m.exec(first.stdout)?.[1];
+      assert.ok(poolId, first.stdout);
+      const gir = await standins.ci.send(new GetIdentityPoolRolesCommand({ IdentityPoolId: poolId }));
+      assert.deepEqual(gir.RoleMappings, { [tenant.domain]: toAwsRoleMapping(roles.mapping!) }, 'the mapping as the config says, the setup\'s role by its real ARN');
+      const tagMap = await standins.ci.send(new GetPrincipalTagAttributeMapCommand({ IdentityPoolId: poolId, IdentityProviderName: tenant.domain }));
+      assert.equal(tagMap.UseDefaults, false);
+      assert.deepEqual(tagMap.PrincipalTags, roles.principalTags!.map);
+      const gr = await standins.iam.send(new GetRoleCommand({ RoleName: plan.outputs.roleArn!.split('/').pop() }));
+      assert.deepEqual(JSON.parse(decodeURIComponent(gr.Role!.AssumeRolePolicyDocument!)).Statement[0].Action, ['sts:AssumeRoleWithWebIdentity', 'sts:TagSession']);
+
+      proxy.requests.length = 0;
+      const second = await run('bash', [file], { env });
+      assert.equal(second.code, 0, `${second.stdout}\n${second.stderr}`);
+      assert.deepEqual(proxy.requests.filter(isWriteRequest).map((q) => q.action), [], 'the second run compares and writes nothing');
+
+      // A mapping changed outside the script (a rule's value): the script puts it back.
+      await standins.ci.send(new SetIdentityPoolRolesCommand({
+        IdentityPoolId: poolId, Roles: gir.Roles, RoleMappings: { [tenant.domain]: { ...gir.RoleMappings![tenant.domain]!, AmbiguousRoleResolution: 'AuthenticatedRole' } },
+      }));
+      proxy.requests.length = 0;
+      const third = await run('bash', [file], { env });
+      assert.equal(third.code, 0, third.stderr);
+      assert.deepEqual(proxy.requests.filter(isWriteRequest).map((q) => q.action), ['SetIdentityPoolRoles']);
+      assert.deepEqual((await standins.ci.send(new GetIdentityPoolRolesCommand({ IdentityPoolId: poolId }))).RoleMappings, gir.RoleMappings);
+    } finally {
+      await proxy.close();
+    }
   });
 });

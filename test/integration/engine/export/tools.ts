@@ -58,6 +58,8 @@ export function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv
     child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
     child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
     child.on('error', reject);
+    // A command that exits without reading its stdin (bash -n) closes the pipe first: not an error.
+    child.stdin.on('error', () => undefined);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
     child.stdin.end(opts.input ?? '');
   });

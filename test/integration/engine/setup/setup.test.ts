@@ -140,10 +140,11 @@ describe('setup wizard engine: plan, apply, apply again (moto + local tenant)', 
       oidcProvider: ['CreateOpenIDConnectProvider'],
       identityPool: ['CreateIdentityPool'],
       authenticatedRole: ['CreateRole', 'PutRolePolicy', 'SetIdentityPoolRoles'],
+      roleMappings: [],
       tryIt: [],
     });
     const status = Object.fromEntries(planned.reviews.map((r) => [r.inspection.step, r.inspection.status]));
-    assert.deepEqual(status, { connections: 'done', auth0App: 'needs-action', oidcProvider: 'not-started', identityPool: 'not-started', authenticatedRole: 'not-started', tryIt: 'not-started' });
+    assert.deepEqual(status, { connections: 'done', auth0App: 'needs-action', oidcProvider: 'not-started', identityPool: 'not-started', authenticatedRole: 'not-started', roleMappings: 'done', tryIt: 'not-started' });
     const provider = planned.reviews[2]?.plan?.calls[0]?.params;
     assert.equal(provider?.Url, tenant.baseUrl, 'no trailing slash');
     assert.deepEqual(provider?.ClientIDList, [tenant.app.client_id]);
@@ -217,22 +218,22 @@ describe('setup wizard engine: plan, apply, apply again (moto + local tenant)', 
     const tried = again.outcomes.find((o) => o.step === 'tryIt');
     assert.ok(tried?.result, tried?.message);
     assert.match(tried.result.identityId, /^us-east-1:[0-9a-f-]+$/);
-    assert.match(tried.result.accessKeyIdMasked, /^TEST…2345$/);
+    assert.match(tried.result.accessKeyIdMasked, /^ASIA…[A-Z0-9]{4}$/, 'temporary STS credentials of the role (moto_plus)');
     assert.ok(tried.result.expiration && Date.parse(tried.result.expiration) > Date.now());
-    assert.equal(tried.result.callerArn, `arn:aws:sts::${MOTO_ACCOUNT_ID}:user/moto`, 'STS with the temporary credentials (moto does not show an assumed role)');
+    assert.equal(tried.result.callerArn, `arn:aws:sts::${MOTO_ACCOUNT_ID}:assumed-role/Cognito_auth0_pool_Auth_Role/CognitoIdentityCredentials`, 'STS with the temporary credentials: the authenticated role');
     assert.doesNotMatch(JSON.stringify(again), new RegExp(idToken.split('.')[2] ?? 'x'), 'the token is never in a result');
 
     // As an app would: the AWS SDK's own provider, against the pool that was built.
     const provide = fromCognitoIdentityPool({ clientConfig: { endpoint: moto.endpoint, region: moto.region }, identityPoolId: poolId, logins: { [loginsKey]: idToken } });
     const creds = await provide();
-    assert.equal(creds.accessKeyId, 'TESTACCESSKEY12345');
+    assert.match(creds.accessKeyId, /^ASIA[A-Z0-9]{16}$/);
     assert.ok(creds.secretAccessKey && creds.sessionToken);
     assert.ok(creds.expiration && creds.expiration.getTime() > Date.now());
 
     // Inspect: every step done.
     const ins = await inspectAll(ctx({ idToken }));
     assert.deepEqual(ins.inspections.map((i) => [i.step, i.status]), [
-      ['connections', 'done'], ['auth0App', 'done'], ['oidcProvider', 'done'], ['identityPool', 'done'], ['authenticatedRole', 'done'], ['tryIt', 'needs-action'],
+      ['connections', 'done'], ['auth0App', 'done'], ['oidcProvider', 'done'], ['identityPool', 'done'], ['authenticatedRole', 'done'], ['roleMappings', 'done'], ['tryIt', 'needs-action'],
     ], ins.inspections.map((i) => formatInspection(i)).join('\n'));
 
     // Snippets with the real values.

@@ -7,6 +7,7 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import {
   hclString,
+  jmespathJson,
   renderAwsCli,
   renderCloudFormation,
   renderTerraform,
@@ -104,7 +105,8 @@ describe('export: the setup model from the plan', () => {
     const trust = m.role.trustPolicy as any;
     assert.deepEqual(trust.Statement[0].Condition.StringEquals['cognito-identity.amazonaws.com:aud'], { ref: 'poolId' });
     assert.deepEqual(m.inlinePolicy, { name: MINIMAL_POLICY_NAME, document: JSON.parse(MINIMAL_PERMISSIONS_POLICY), exists: false });
-    assert.deepEqual(m.rolesAttachment, { roles: { authenticated: { ref: 'roleArn' } }, exists: false, roleMappingProviders: [] });
+    assert.deepEqual(m.rolesAttachment, { roles: { authenticated: { ref: 'roleArn' } }, exists: false, roleMappings: [] });
+    assert.equal(m.principalTags, undefined);
     assert.deepEqual(terraformImports(m), {});
   });
 
@@ -131,6 +133,93 @@ describe('export: the setup model from the plan', () => {
   it('fails with the failed step\'s message when the plan stopped', () => {
     const plan: PlanAllResult = { ok: false, outputs: {}, reviews: [], failed: { step: 'oidcProvider', title: 'IAM OIDC provider', code: 'AWS', message: 'denied', hint: 'grant it' } };
     assert.throws(() => setupModel(plan, CONFIG), /Step "IAM OIDC provider" cannot be planned: denied/);
+  });
+});
+
+describe('export: role mappings and principal tags (issue 13)', () => {
+  const ADMIN = 'arn:aws:iam::123456789012:role/Admins';
+  const ROLES = {
+    mapping: {
+      type: 'Rules' as const,
+      ambiguousRoleResolution: 'Deny' as const,
+      rules: [
+        { claim: 'https://example.com/roles', matchType: 'Contains' as const, value: 'admin', roleArn: ADMIN },
+        { claim: 'tenant', matchType: 'Equals' as const, value: 'acme', roleArn: ROLE_ARN },
+      ],
+    },
+    principalTags: { useDefaults: false, map: { tenant: 'https://example.com/tenant' } },
+  };
+
+  it('a fresh account: the config\'s mapping (the setup\'s role as a reference), the tags, and sts:TagSession in the new role\'s trust', () => {
+    const m = setupModel(freshPlan(), { ...CONFIG, roles: ROLES });
+    assert.deepEqual(m.rolesAttachment.roleMappings, [{
+      provider: 'tenant.eu.auth0.com', auth0: true, type: 'Rules', ambiguousRoleResolution: 'Deny',
+      rules: [
+        { claim: 'https://example.com/roles', matchType: 'Contains', value: 'admin', roleArn: ADMIN },
+        { claim: 'tenant', matchType: 'Equals', value: 'acme', roleArn: { ref: 'roleArn' } },
+      ],
+    }]);
+    assert.deepEqual(m.principalTags, { provider: 'tenant.eu.auth0.com', useDefaults: false, tags: { tenant: 'https://example.com/tenant' }, exists: false });
+    assert.deepEqual(m.mappedRoleArns, [ADMIN]);
+    const st = (m.role.trustPolicy as any).Statement[0];
+    assert.deepEqual(st.Action, ['sts:AssumeRoleWithWebIdentity', 'sts:TagSession']);
+    assert.deepEqual(st.Condition.StringEquals['cognito-identity.amazonaws.com:aud'], { ref: 'poolId' });
+    assert.ok(m.notes.some((n) => n.includes(ADMIN) && /sts:TagSession/.test(n)), m.notes.join('\n'));
+    // Without tags: no sts:TagSession.
+    const noTags = setupModel(freshPlan(), { ...CONFIG, roles: { mapping: ROLES.mapping } });
+    assert.equal((noTags.role.trustPolicy as any).Statement[0].Action, 'sts:AssumeRoleWithWebIdentity');
+
+    const tf = renderTerraform(m);
+    assert.match(tf, /role_mapping \{\n\s+identity_provider\s+= var\.auth0_domain\n\s+type\s+= "Rules"\n\s+ambiguous_role_resolution = "Deny"/);
+    assert.match(tf, /role_arn\s+= aws_iam_role\.authenticated\.arn/);
+    assert.match(tf, /resource "aws_cognito_identity_pool_provider_principal_tag" "auth0"/);
+    const cfn = renderCloudFormation(m);
+    assert.match(cfn, /RoleMappings:\n\s+Auth0:\n\s+IdentityProvider: !Ref "Auth0Domain"/);
+    assert.match(cfn, /Type: "AWS::Cognito::IdentityPoolPrincipalTag"/);
+    const sh = renderAwsCli(m);
+    assert.match(sh, /set-identity-pool-roles .*"RoleMappings":\{"tenant\.eu\.auth0\.com":\{"Type":"Rules","AmbiguousRoleResolution":"Deny"/);
+    assert.match(sh, /set-principal-tag-attribute-map/);
+  });
+
+  it('an existing pool: the step\'s calls win for the Auth0 provider, other providers\' mappings are kept, the tag map is imported', () => {
+    const { plan, existing } = adoptingPlan();
+    const google = { Type: 'Token', AmbiguousRoleResolution: 'AuthenticatedRole' };
+    existing.poolRoles = { roles: existing.poolRoles!.roles, roleMappings: { 'accounts.google.com': google } as any };
+    existing.principalTags = { useDefaults: true, principalTags: {} };
+    existing.auth0ProviderName = 'tenant.eu.auth0.com';
+    const wanted = { Type: 'Rules', AmbiguousRoleResolution: 'AuthenticatedRole', RulesConfiguration: { Rules: [{ Claim: 'tier', MatchType: 'StartsWith', Value: 'gold', RoleARN: ADMIN }] } };
+    const withTags = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Federated: 'cognito-identity.amazonaws.com' }, Action: ['sts:AssumeRoleWithWebIdentity', 'sts:TagSession'], Condition: { StringEquals: { 'cognito-identity.amazonaws.com:aud': POOL_ID } } }] });
+    const rm: StepReview = {
+      ...review('roleMappings' as StepId, [
+        planCall('iam', 'UpdateAssumeRolePolicy', { RoleName: 'Admins', PolicyDocument: withTags }),
+        planCall('cognito-identity', 'SetIdentityPoolRoles', { IdentityPoolId: POOL_ID, Roles: existing.poolRoles.roles, RoleMappings: { 'accounts.google.com': google, 'tenant.eu.auth0.com': wanted } }),
+        planCall('cognito-identity', 'SetPrincipalTagAttributeMap', { IdentityPoolId: POOL_ID, IdentityProviderName: 'tenant.eu.auth0.com', UseDefaults: false, PrincipalTags: { tier: 'tier' } }),
+      ]),
+    };
+    rm.inspection.values = { providerName: 'tenant.eu.auth0.com' };
+    const m = setupModel({ ...plan, reviews: [...plan.reviews, rm] }, CONFIG, existing);
+    assert.deepEqual(m.rolesAttachment.roleMappings.map((x) => [x.provider, x.auth0, x.type]), [['accounts.google.com', false, 'Token'], ['tenant.eu.auth0.com', true, 'Rules']]);
+    assert.deepEqual(m.rolesAttachment.roleMappings[1]?.rules, [{ claim: 'tier', matchType: 'StartsWith', value: 'gold', roleArn: ADMIN }]);
+    assert.deepEqual(m.principalTags, { provider: 'tenant.eu.auth0.com', useDefaults: false, tags: { tier: 'tier' }, exists: true });
+    assert.ok(m.notes.some((n) => /role mappings of accounts\.google\.com exist/.test(n)), m.notes.join('\n'));
+    assert.ok(m.notes.some((n) => /also replaces the trust policy of Admins/.test(n)), m.notes.join('\n'));
+    assert.deepEqual(terraformImports(m)[TF.principalTags], `${POOL_ID}:tenant.eu.auth0.com`);
+    assert.equal(terraformImports(m)[TF.attachment], POOL_ID, 'a pool with mappings has an attachment to import');
+    // The role is created here with sts:TagSession (tags mapped).
+    assert.deepEqual((m.role.trustPolicy as any).Statement[0].Action, ['sts:AssumeRoleWithWebIdentity', 'sts:TagSession']);
+  });
+
+  it('without config.roles the existing mappings are exported as they are (so an apply does not clear them)', () => {
+    const { plan, existing } = adoptingPlan();
+    existing.poolRoles = { roles: existing.poolRoles!.roles, roleMappings: { 'tenant.eu.auth0.com': { Type: 'Token', AmbiguousRoleResolution: 'Deny' } } as any };
+    const m = setupModel(plan, CONFIG, existing);
+    assert.deepEqual(m.rolesAttachment.roleMappings, [{ provider: 'tenant.eu.auth0.com', auth0: true, type: 'Token', ambiguousRoleResolution: 'Deny', rules: [] }]);
+    assert.match(renderTerraform(m), /role_mapping \{\n\s+identity_provider\s+= var\.auth0_domain\n\s+type\s+= "Token"/);
+    assert.doesNotMatch(renderTerraform(m), /mapping_rule/);
+  });
+
+  it('the AWS CLI script compares as JMESPath\'s to_string() writes: non-ASCII as \\u escapes', () => {
+    assert.equal(jmespathJson(['é"x', null, true, ['a']]), '["\\u00e9\\"x",null,true,["a"]]');
   });
 });
 

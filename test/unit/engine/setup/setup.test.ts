@@ -183,7 +183,7 @@ describe('setup engine (pure parts)', () => {
 
   it('has the guide\'s steps in order', () => {
     assert.deepEqual(SETUP_STEPS.map((s) => s.id), [...STEP_IDS]);
-    assert.deepEqual(STEP_IDS, ['connections', 'auth0App', 'oidcProvider', 'identityPool', 'authenticatedRole', 'tryIt']);
+    assert.deepEqual(STEP_IDS, ['connections', 'auth0App', 'oidcProvider', 'identityPool', 'authenticatedRole', 'roleMappings', 'tryIt']);
   });
 
   it('importing the engine, the sign-in and the CLI module loads no SDK', () => {

@@ -32,6 +32,7 @@ const PROVIDER_ARN = `arn:aws:iam::${ACCOUNT}:oidc-provider/tenant.auth0.com`;
 const POOL = 'us-east-1:11111111-2222-3333-4444-555555555555';
 const OTHER_POOL = 'us-east-1:99999999-8888-7777-6666-555555555555';
 const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/auth0-cognito-authenticated`;
+const ACME_ROLE = `arn:aws:iam::${ACCOUNT}:role/AcmeUsers`;
 const THUMB = '9e99a48a9960b14926bb7f3b02e22da2b0ab7280';
 
 function trust(condition: Record<string, unknown> | undefined, over: Record<string, unknown> = {}): unknown {
@@ -224,6 +225,17 @@ const CASES: Case[] = [
   { rule: 'role.trust.amr', name: 'amr under ForAllValues:StringLike (true for an empty set)', expect: 'fail', securityOnly: true, target: baseTarget({ authenticatedRole: { arn: ROLE_ARN, trustPolicy: trust({ StringEquals: { 'cognito-identity.amazonaws.com:aud': POOL }, 'ForAllValues:StringLike': { 'cognito-identity.amazonaws.com:amr': 'authenticated' } }) } }), message: /Statement 1 \(no Sid\) allows .*ForAllValues:StringLike holds for an empty set/, fix: { kind: 'fixRoleTrust', poolId: POOL } },
   { rule: 'role.trust.amr', name: 'an amr pattern that also matches "unauthenticated"', expect: 'fail', securityOnly: true, target: baseTarget({ authenticatedRole: { arn: ROLE_ARN, trustPolicy: trust({ StringEquals: { 'cognito-identity.amazonaws.com:aud': POOL }, 'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': '*authenticated' } }) } }), message: /guest \(unauthenticated\) identities too/ },
   { rule: 'role.trust.amr', name: 'amr unauthenticated only', expect: 'fail', target: baseTarget({ authenticatedRole: { arn: ROLE_ARN, trustPolicy: trust({ StringEquals: { 'cognito-identity.amazonaws.com:aud': POOL }, 'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'unauthenticated' } }) } }), message: /signed-in users cannot assume it/ },
+  // role.choice (issue 13): the role mapping of the token's provider (key tenant.auth0.com)
+  { rule: 'role.choice', name: 'no mapping: the authenticated role', expect: 'pass', message: /No role mapping for tenant\.auth0\.com: the pool's authenticated role/ },
+  { rule: 'role.choice', name: 'a rule matches: its role, pinned', expect: 'pass', token: { claims: { tenant: 'acme' } }, target: baseTarget({ roleMappings: { 'tenant.auth0.com': { type: 'Rules', ambiguousRoleResolution: 'Deny', rules: [{ claim: 'tenant', matchType: 'Equals', value: 'acme', roleArn: ACME_ROLE }] } }, mappedRoles: [{ arn: ACME_ROLE, trustPolicy: JSON.parse(recommendedTrustPolicy(POOL)) }] }), message: /Rule 1 matches .*AcmeUsers/ },
+  { rule: 'role.choice', name: 'no rule matches with Deny: the exact error', expect: 'fail', token: { claims: { tenant: 'globex' } }, target: baseTarget({ roleMappings: { 'tenant.auth0.com': { type: 'Rules', ambiguousRoleResolution: 'Deny', rules: [{ claim: 'tenant', matchType: 'Equals', value: 'acme', roleArn: ACME_ROLE }] } } }), awsError: 'The ambiguous role mapping rules for: tenant.auth0.com denied this request.', message: /None of the 1 rule matches\. AmbiguousRoleResolution is Deny/ },
+  { rule: 'role.choice', name: 'a role a rule can choose trusts any pool (security)', expect: 'fail', securityOnly: true, token: { claims: { tenant: 'globex' } }, target: baseTarget({ roleMappings: { 'tenant.auth0.com': { type: 'Rules', ambiguousRoleResolution: 'AuthenticatedRole', rules: [{ claim: 'tenant', matchType: 'Equals', value: 'acme', roleArn: ACME_ROLE }] } }, mappedRoles: [{ arn: ACME_ROLE, trustPolicy: trust({ 'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'authenticated' } }) }] }), message: /not pinned to this pool's signed-in identities: .*AcmeUsers/, fix: { kind: 'fixRoleTrust', roleArn: ACME_ROLE, poolId: POOL } },
+  { rule: 'role.choice', name: 'the chosen role trusts another pool: Cognito cannot assume it', expect: 'fail', token: { claims: { tenant: 'acme' } }, target: baseTarget({ roleMappings: { 'tenant.auth0.com': { type: 'Rules', ambiguousRoleResolution: 'Deny', rules: [{ claim: 'tenant', matchType: 'Equals', value: 'acme', roleArn: ACME_ROLE }] } }, mappedRoles: [{ arn: ACME_ROLE, trustPolicy: trust({ StringEquals: { 'cognito-identity.amazonaws.com:aud': OTHER_POOL } }) }] }), awsError: AWS_ERRORS.badRoleConfig[0], message: /Cognito cannot assume it/ },
+  // role.tags (issue 13)
+  { rule: 'role.tags', name: 'no tag map: no session tags', expect: 'pass', message: /no session tags/ },
+  { rule: 'role.tags', name: 'default tags, trust allows sts:TagSession', expect: 'pass', target: baseTarget({ principalTags: { 'tenant.auth0.com': { useDefaults: true } }, authenticatedRole: { arn: ROLE_ARN, trustPolicy: trust(GOOD_CONDITION, { Action: ['sts:AssumeRoleWithWebIdentity', 'sts:TagSession'] }) } }), message: new RegExp(`Session tags: client="${CLIENT}" \\(from aud\\), username="auth0\\|`) },
+  { rule: 'role.tags', name: 'tags mapped but the trust lacks sts:TagSession', expect: 'fail', target: baseTarget({ principalTags: { 'tenant.auth0.com': { useDefaults: false, map: { tenant: 'tenant' } } } }), token: { claims: { tenant: 'acme' } }, awsError: AWS_ERRORS.badRoleConfig[0], message: /No statement allows sts:TagSession/ },
+  { rule: 'role.tags', name: 'a list claim mapped to a tag', expect: 'warn', target: baseTarget({ principalTags: { 'tenant.auth0.com': { useDefaults: false, map: { groups: 'groups' } } }, authenticatedRole: { arn: ROLE_ARN, trustPolicy: trust(GOOD_CONDITION, { Action: ['sts:AssumeRoleWithWebIdentity', 'sts:TagSession'] }) } }), token: { claims: { groups: ['a', 'b'] } }, message: /multivalued session tags are not supported/ },
 ];
 
 describe('preflight rules (table-driven, tokens minted with jose)', function () {
@@ -296,7 +308,7 @@ describe('preflight rules (table-driven, tokens minted with jose)', function () 
     assert.equal(report.predictedError, undefined);
     assert.equal(report.expectedLoginsKey, 'tenant.auth0.com');
     assert.equal(report.provider?.arn, PROVIDER_ARN);
-    assert.match(report.summary, /^Preflight passed: 17 checks passed\.$/);
+    assert.match(report.summary, /^Preflight passed: 19 checks passed\.$/);
   });
 
   it('without a pool, checks the token only and says so', async () => {
