@@ -61,12 +61,15 @@
  *    no check that the key names a provider attached to the pool. Any string (even
  *    "not-a-jwt") or no Logins at all gets a fresh IdentityId. Each call makes a NEW
  *    identity (no stable id per user). AccountId is ignored.
- *  - GetCredentialsForIdentity ignores `Logins` and the identity id (any id works,
- *    even one GetId never returned), never reads the pool's roles (not even the ones
- *    SetIdentityPoolRoles stored: no role -> still credentials, where AWS says "Invalid
- *    identity pool configuration"), never evaluates the role trust policy (aud/amr
- *    conditions), and always returns the same fixed credentials: AccessKeyId
- *    "TESTACCESSKEY12345", SecretKey "ABCSECRETKEY", SessionToken "ABC12345", valid 90 s.
+ *  - GetCredentialsForIdentity (moto_plus): chooses the role from the pool's roles and
+ *    RoleMappings as documented (see choose_role() in moto_plus.py) and returns real moto
+ *    STS credentials of it (ASIA..., 1 h; GetCallerIdentity -> assumed-role/ROLE/
+ *    CognitoIdentityCredentials). Still lenient: tokens are not verified (only decoded when
+ *    a mapping or principal-tag map needs claims); trust policies are not evaluated (except:
+ *    tags mapped and no Allow sts:TagSession -> InvalidIdentityPoolConfigurationException);
+ *    an unknown role ARN is assumed anyway; no role applicable (none set, or an identity
+ *    GetId never issued) -> the old fixed keys "TESTACCESSKEY12345"/"ABCSECRETKEY"/
+ *    "ABC12345", valid 90 s, where AWS says InvalidIdentityPoolConfigurationException.
  *  - SetIdentityPoolRoles does not check that the role exists in IAM, or that its trust
  *    policy names the pool (AWS does not check the trust policy either; whether it checks
  *    existence is not documented).
@@ -108,10 +111,10 @@
  *  - No request is authenticated or authorised: any access key works.
  *
  * STS (moto/sts/models.py)
- *  - GetCallerIdentity with credentials moto does not know (e.g. the fixed Cognito
- *    ones above, or 'testing') returns Account 123456789012,
- *    Arn arn:aws:sts::123456789012:user/moto, UserId AKIAIOSFODNN7EXAMPLE: it does not
- *    show an assumed role for Cognito credentials.
+ *  - GetCallerIdentity with credentials moto does not know (e.g. 'testing', or the fixed
+ *    Cognito keys) returns Arn arn:aws:sts::123456789012:user/moto. Session tags are not
+ *    modelled by moto; moto_plus keeps the Cognito-mapped ones on the AssumedRole
+ *    (GET /moto-api/data.json -> sts.AssumedRole[].session_tags).
  *
  * General
  *  - Other unimplemented actions and Python exceptions come back as HTTP 500 with an
