@@ -51,8 +51,10 @@ function planBlock(s: WizardViewState, stepId: WizardPlanHolder['id'], plan: Non
     h('p', {}, h('strong', {}, 'Plan: '), plan.summary));
   if (plan.changes.length) box.append(h('ul', { class: 'changes' }, ...plan.changes.map((c) => h('li', {}, `${c.what}: `, h('code', {}, c.from), ' → ', h('code', {}, c.to)))));
   if (plan.calls.length) {
-    box.append(h('p', { class: 'muted' }, `${plan.calls.length} call${plan.calls.length === 1 ? '' : 's'}, in this order:`),
-      h('ol', { class: 'calls' }, ...plan.calls.map((c) => h('li', {}, h('code', {}, `${c.service}:${c.action}`), h('pre', {}, JSON.stringify(c.params, null, 2))))));
+    // The exact calls, with their JSON, open on demand (a sidebar is narrow; nothing scrolls sideways).
+    box.append(h('details', { class: 'calls' },
+      h('summary', {}, `${plan.calls.length} call${plan.calls.length === 1 ? '' : 's'}: ${plan.calls.map((c) => c.action).join(', ')}`),
+      h('ol', {}, ...plan.calls.map((c) => h('li', {}, h('code', {}, `${c.service}:${c.action}`), h('pre', {}, JSON.stringify(c.params, null, 2)))))));
   }
   for (const w of plan.warnings) box.append(h('p', { class: 'warn-text' }, w));
   if (plan.manual) box.append(h('div', { class: 'manual' }, h('strong', {}, 'To do by hand: '), plan.manual));
@@ -93,9 +95,9 @@ function planParts(s: WizardViewState, p: WizardPlanHolder): HTMLElement[] {
   if (p.plan) parts.push(planBlock(s, p.id, p.plan));
   const o = p.outcome;
   if (o) {
-    const res = h('div', { class: `outcome ${o.ok ? 'ok' : 'not-ok'}`, id: `outcome-${p.id}` }, h('strong', {}, o.ok ? 'Done. ' : 'Failed. '), o.message);
+    const res = h('div', { class: `outcome ${o.ok ? 'ok' : 'not-ok'}`, id: `outcome-${p.id}`, role: 'status' }, h('strong', {}, o.ok ? 'Done. ' : 'Failed. '), o.message);
     const done = list(o.done);
-    if (done) res.append(done);
+    if (done && o.done.length > 1) res.append(h('details', {}, h('summary', {}, `What was done (${o.done.length} calls)`), done));
     if (o.notDone.length) res.append(h('p', {}, 'Not done:'), list(o.notDone)!);
     if (o.result) {
       const r = o.result;
@@ -162,30 +164,57 @@ function rolesParts(s: WizardViewState): Node[] {
   return out;
 }
 
+/** Steps the user opened or closed by hand (kept across renders). */
+const toggled = new Map<string, boolean>();
+
+/** The step to work on now: the first that is not done (Try it once the others are). */
+function currentStep(s: WizardViewState): string | undefined {
+  return s.steps.find((st) => st.inspection?.status !== 'done')?.id;
+}
+
+/**
+ * One step of the compact stepper: a line with its number, title, status badge and one sentence;
+ * open when it is the current step or shows a plan, an outcome or an error (or the user opened it).
+ * The facts found and the values are under "Details", once.
+ */
 function stepSection(s: WizardViewState, st: WizardStepView, index: number): HTMLElement {
   const ins = st.inspection;
   const status = ins?.status ?? 'not-started';
   const busy = Boolean(s.busy);
-  const sec = h('section', { class: `step ${status}`, id: `step-${st.id}`, 'aria-label': st.title },
-    h('h3', {}, `${index + 1}. ${st.title} `, h('span', { class: `badge ${BADGE[status]}`, 'data-status': status }, STATUS[status] ?? status)),
-    h('p', { class: 'muted' }, ins?.summary ?? st.description));
-  if (st.id === 'connections') sec.append(...connectionTargets(s));
-  if (st.id === 'roleMappings') sec.append(...rolesParts(s));
-  if (ins) {
-    const found = list(ins.found, 'found');
-    if (found) sec.append(found);
-    const vals = Object.entries(ins.values);
-    if (vals.length) sec.append(h('dl', {}, ...vals.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, h('code', {}, v))])));
-    for (const p of ins.problems) sec.append(h('div', { class: p.severity === 'error' ? 'error' : 'warn-text' }, h('strong', {}, p.message), ' ', p.hint));
+  const active = st.id === currentStep(s) || Boolean(st.plan || st.outcome || st.error);
+  const open = toggled.get(st.id) ?? active;
+  const summary = h('summary', {},
+    h('span', { class: 'step-title' }, `${index + 1}. ${st.title}`), ' ',
+    h('span', { class: `badge ${BADGE[status]}`, 'data-status': status }, STATUS[status] ?? status),
+    h('span', { class: 'step-line muted' }, ins?.summary ?? st.description));
+  const body = h('div', { class: 'step-body' });
+  const det = h('details', { class: 'step-details' }, summary, body) as HTMLDetailsElement;
+  det.open = open;
+  det.addEventListener('toggle', () => toggled.set(st.id, det.open));
+  const sec = h('section', { class: `step ${status}${active ? ' current' : ''}`, id: `step-${st.id}`, 'aria-label': st.title }, det);
+  if (st.id === 'connections') {
+    // Where the calls go: always visible, not behind a toggle.
+    sec.append(...connectionTargets(s));
   }
-  if (st.error) sec.append(h('div', { class: 'error' }, h('strong', {}, st.error.message), ' ', st.error.hint));
+  // A problem that is the step's one sentence already: only its hint (each fact shown once).
+  if (ins) for (const p of ins.problems) body.append(h('div', { class: p.severity === 'error' ? 'error' : 'warn-text' }, ...(p.message === ins.summary ? [] : [h('strong', {}, p.message), ' ']), p.hint));
+  if (st.error) body.append(h('div', { class: 'error' }, h('strong', {}, st.error.message), ' ', st.error.hint));
+  if (st.id === 'roleMappings') body.append(...rolesParts(s));
   if (st.id === 'tryIt') {
-    sec.append(h('p', { id: 'token-summary' }, s.token ? `Token (${s.token.source}): ${s.token.summary}` : 'No token yet: sign in with Auth0, or paste an ID token.'),
+    body.append(h('p', { id: 'token-summary' }, s.token ? `Token (${s.token.source}): ${s.token.summary}` : 'No token yet: sign in with Auth0, or paste an ID token.'),
       h('p', {}, btn('Sign in with Auth0', { type: 'signIn' }, { id: 'sign-in', disabled: busy }), ' ', btn('Paste token…', { type: 'pasteToken' }, { secondary: true, id: 'paste-token', disabled: busy })));
   } else if (status !== 'done') {
-    sec.append(h('p', {}, btn(st.plan ? 'Plan again' : 'Plan', { type: 'plan', step: st.id }, { id: `plan-${st.id}`, disabled: busy, secondary: Boolean(st.plan), title: 'Show exactly what would change; nothing is changed yet' })));
+    body.append(h('p', {}, btn(st.plan ? 'Plan again' : 'Plan', { type: 'plan', step: st.id }, { id: `plan-${st.id}`, disabled: busy, secondary: Boolean(st.plan), title: 'Show exactly what would change; nothing is changed yet' })));
   }
-  sec.append(...planParts(s, st));
+  body.append(...planParts(s, st));
+  if (ins && (ins.found.length || Object.keys(ins.values).length)) {
+    const more = h('details', { class: 'more' }, h('summary', {}, 'Details'));
+    const found = list(ins.found, 'found');
+    if (found) more.append(found);
+    const vals = Object.entries(ins.values);
+    if (vals.length) more.append(h('dl', {}, ...vals.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, h('code', {}, v))])));
+    body.append(more);
+  }
   return sec;
 }
 

@@ -3,12 +3,24 @@
  * empty AWS account (moto) to credentials from the pool, with a screenshot of each step
  * (.test-artifacts/ui/wizard-*.png).
  */
-import type { Frame } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import type { UiContext, UiTest } from './run';
 import { waitDone } from './walkthrough.ui';
 
 async function status(frame: Frame, step: string): Promise<string> {
   return (await frame.locator(`#step-${step} .badge`).first().getAttribute('data-status')) ?? '';
+}
+
+/** The wizard never scrolls sideways (issue 12): its body is no wider than the sidebar. */
+async function noSidewaysScroll(frame: Frame, where: string): Promise<void> {
+  const [scroll, client] = await frame.evaluate(() => [document.body.scrollWidth, document.body.clientWidth]);
+  if (scroll > client) throw new Error(`the wizard scrolls sideways ${where}: scrollWidth ${scroll} > clientWidth ${client}`);
+}
+
+/** A screenshot of the whole window and one of the sidebar alone (for docs/images). */
+async function shots(page: Page, screenshot: (name: string) => Promise<string>, name: string): Promise<void> {
+  const full = await screenshot(name);
+  await page.locator('.part.sidebar').first().screenshot({ path: full.replace(/\.png$/, '-sidebar.png') });
 }
 
 async function waitIdle(frame: Frame): Promise<void> {
@@ -46,6 +58,9 @@ export const tests: UiTest[] = [
       const { tenant } = standins;
       // A fresh HS256 application, as Auth0 used to create them, and a machine-to-machine client.
       const app = tenant.addClient({ name: 'Wizard UI app', app_type: 'native', jwt_configuration: { alg: 'HS256' } });
+      // The walkthrough open first, as after an install: VS Code registers it before the wizard's checks complete its steps.
+      await runCommand('Welcome: Open Walkthrough...');
+      await pickItem('Get started with Auth0 Cognito Bridge', { filter: 'Auth0 Cognito' });
       const frame = await openWizard({ runCommand, frames });
       await frame.locator('#f-domain').fill(tenant.domain);
       await frame.locator('#f-clientId').fill(app.client_id);
@@ -54,7 +69,8 @@ export const tests: UiTest[] = [
 
       await frame.locator('#check-all').click();
       if ((await waitChecked(frame, 'connections')) !== 'done') throw new Error(`connections: ${await frame.locator('#step-connections').innerText()}`);
-      await screenshot('wizard-1-connections');
+      await shots(page, screenshot, 'wizard-1-connections');
+      await noSidewaysScroll(frame, 'after the first check');
       // The AWS calls go to moto, not AWS, and the tenant's CA is trusted: the Connections step says so.
       const endpointLine = await frame.locator('#step-connections #aws-endpoint').innerText();
       if (endpointLine !== `AWS endpoint: ${standins.moto.endpoint} (not AWS)`) throw new Error(`endpoint line: ${endpointLine}`);
@@ -73,7 +89,8 @@ export const tests: UiTest[] = [
         await frame.locator(`#plan-${step}`).click();
         await frame.locator(`#step-${step} .plan`).waitFor({ timeout: 60_000 });
         await waitIdle(frame);
-        await screenshot(`wizard-${n}-${step}-plan`);
+        await (step === 'identityPool' ? shots(page, screenshot, `wizard-${n}-${step}-plan`) : screenshot(`wizard-${n}-${step}-plan`));
+        await noSidewaysScroll(frame, `with the plan of ${step}`);
         const plan = await frame.locator(`#step-${step} .plan`).innerText();
         if (!/Plan:/.test(plan)) throw new Error(`no plan for ${step}: ${plan}`);
         await frame.locator(`#apply-${step}`).click();
@@ -99,7 +116,8 @@ export const tests: UiTest[] = [
       await waitIdle(frame);
       for (let i = 0; i < 50 && (await status(frame, 'tryIt')) !== 'done'; i++) await new Promise((r) => setTimeout(r, 200));
       if ((await status(frame, 'tryIt')) !== 'done') throw new Error(`Try it is "${await status(frame, 'tryIt')}" after a successful exchange`);
-      await screenshot('wizard-6-tryit');
+      await shots(page, screenshot, 'wizard-6-tryit');
+      await noSidewaysScroll(frame, 'after Try it');
 
       await frame.locator('#snippets').waitFor({ timeout: 30_000 });
       await frame.locator('#snippets').scrollIntoViewIfNeeded();
