@@ -1,9 +1,11 @@
 /**
- * Playwright UI tests against a real VS Code workbench (code-server 4.100.3 + headless
- * Chromium, see test/vscode/codeServer.ts), with this extension loaded as the extension
- * under development.
+ * Playwright UI tests against a real VS Code workbench (code-server + headless Chromium, see
+ * test/vscode/codeServer.ts), with this extension loaded as the extension under development.
+ * Two VS Code versions (legs): code-server 4.100.3 = VS Code 1.100.3 (the default) and the
+ * newest (A0C_CODE_SERVER_VERSION=newest: 4.139.1 = VS Code 1.139.1 on Node 24).
  *
  *   node esbuild.mjs && node dist/test/ui/run.js [name-filter]
+ *   A0C_CODE_SERVER_VERSION=newest node dist/test/ui/run.js
  *
  * A UI test file is `test/ui/<something>.ui.ts` exporting `tests: UiTest[]`; add it to
  * SUITES below (static imports, so the bundle contains it). Each test gets a UiContext with
@@ -12,14 +14,17 @@
  * Escape between tests).
  *
  * Environment: A0C_UI_GREP (substring of test names, also the first CLI argument),
- * A0C_TEST_SETTINGS (JSON user settings merged into the profile), A0C_KEEP_TMP.
- * Screenshots: .test-artifacts/ui/<name>.png; failures also get fail-<test>.png.
- * Last line of output: `ui: N passed, M failed`; exit code non-zero on any failure.
+ * A0C_TEST_SETTINGS (JSON user settings merged into the profile), A0C_KEEP_TMP,
+ * A0C_CODE_SERVER_VERSION (min, newest or a version; A0C_CODE_SERVER_DIR/_NODE: an existing install).
+ * Screenshots: .test-artifacts/ui/<name>.png (ui-<leg>/ for a leg other than min); failures
+ * also get fail-<test>.png.
+ * Last lines of output: `ui leg <leg>: VS Code <version> (...)`, then `ui: N passed, M failed`;
+ * exit code non-zero on any failure.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
-import { findRepoRoot, launchCodeServer, type WorkbenchSession } from '../vscode/codeServer';
+import { codeServerLeg, describeCodeServer, ensureCodeServerInstall, findRepoRoot, launchCodeServer, type WorkbenchSession } from '../vscode/codeServer';
 import { startTenant, type Tenant } from '../standins/tenant';
 import { startMoto, type Moto } from '../standins/moto';
 import { tests as smokeTests } from './smoke.ui';
@@ -110,6 +115,21 @@ async function dismissQuickInput(page: Page): Promise<void> {
   }
 }
 
+/**
+ * Newer VS Code (1.139) opens some editors (Running Extensions, extension details, with
+ * `workbench.editor.useModal` = "some", its default) in a modal overlay that keeps the keyboard
+ * focus and swallows F1 / Ctrl+Shift+P. Close it as a user would (Escape; a click on its header
+ * first if the focus is elsewhere). No-op on VS Code 1.100, which has no modal editors.
+ */
+async function closeModalEditor(page: Page): Promise<void> {
+  const modal = page.locator('.modal-editor-part').first();
+  for (let i = 0; i < 3 && (await modal.isVisible().catch(() => false)); i++) {
+    if (i > 0) await page.locator('.modal-editor-header').first().click({ timeout: 2_000 }).catch(() => undefined);
+    await page.keyboard.press('Escape');
+    await sleep(150);
+  }
+}
+
 async function visibleRowLabels(page: Page): Promise<string[]> {
   return quickInput(page).locator('.quick-input-list .monaco-list-row .label-name').allInnerTexts();
 }
@@ -125,6 +145,7 @@ async function runCommand(page: Page, title: string, opts: { timeoutMs?: number;
   // now and then (a terminal or view that finishes opening): retry when the palette vanished.
   for (let attempt = 1; ; attempt++) {
     await dismissQuickInput(page);
+    await closeModalEditor(page);
     await page.keyboard.press(opts.via ?? 'F1');
     try {
       await input.waitFor({ state: 'visible', timeout: 5_000 });
@@ -252,7 +273,8 @@ async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<
 async function main(): Promise<number> {
   const t0 = Date.now();
   const repoRoot = findRepoRoot();
-  const artifactsDir = path.join(repoRoot, '.test-artifacts', 'ui');
+  const leg = codeServerLeg();
+  const artifactsDir = path.join(repoRoot, '.test-artifacts', leg === 'min' ? 'ui' : `ui-${leg.replace(/[^\w.-]+/g, '_')}`);
   fs.rmSync(artifactsDir, { recursive: true, force: true }); // no stale fail-*.png from earlier runs
   fs.mkdirSync(artifactsDir, { recursive: true });
   if (!fs.existsSync(path.join(repoRoot, 'dist/extension.js'))) {
@@ -275,10 +297,16 @@ async function main(): Promise<number> {
     return 1;
   }
   let session: WorkbenchSession;
+  let running = `VS Code of leg ${leg}`;
+  let legLabel = leg;
   try {
+    const install = ensureCodeServerInstall(repoRoot, leg);
+    legLabel = install.leg;
+    running = describeCodeServer(install);
+    console.error(`[ui] ${running}`);
     // AWS credentials for the stand-in (moto accepts any); the extension host inherits them.
     session = await launchCodeServer({
-      repoRoot, workspaceFiles: WORKSPACE_FILES,
+      repoRoot, workspaceFiles: WORKSPACE_FILES, codeServer: leg,
       env: { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_EC2_METADATA_DISABLED: 'true' },
       settings: {
         'auth0Cognito.aws.endpoint': standins.moto.endpoint,
@@ -288,6 +316,7 @@ async function main(): Promise<number> {
     });
   } catch (e) {
     console.error(`could not start VS Code: ${(e as Error).message}`);
+    console.log(`ui leg ${legLabel}: ${running}`);
     console.log('ui: 0 passed, 1 failed');
     await Promise.allSettled([standins.tenant.stop(), standins.moto.stop()]);
     return 1;
@@ -314,6 +343,7 @@ async function main(): Promise<number> {
       try { console.log(`    screenshot: ${await ctx.screenshot(`fail-${t.name}`)}`); } catch { /* page gone */ }
     }
     await dismissQuickInput(session.page).catch(() => undefined);
+    await closeModalEditor(session.page).catch(() => undefined);
   }
 
   if (failed > 0) {
@@ -327,6 +357,7 @@ async function main(): Promise<number> {
   await Promise.allSettled([standins.tenant.stop(), standins.moto.stop()]);
   if (selected.length === 0) console.error(`[ui] no UI test matches ${JSON.stringify(grep)}`);
   console.error(`[ui] total ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(`ui leg ${legLabel}: ${running}`);
   console.log(`ui: ${passed} passed, ${failed} failed`);
   return failed === 0 && passed > 0 ? 0 : 1;
 }

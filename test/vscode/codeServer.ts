@@ -1,9 +1,16 @@
 /**
- * A real VS Code (code-server 4.100.3 = VS Code 1.100.3) plus headless Chromium, for tests.
+ * A real VS Code (code-server, VS Code for the browser) plus headless Chromium, for tests.
  *
  * Used by the in-host test launcher (test/vscode/launch.ts) and the Playwright UI tests
  * (test/ui/run.ts). See shared/reference/real-vscode-offline.md for why code-server: it is
  * installable from the npm registry alone (scripts/install-code-server.sh).
+ *
+ * Two VS Code versions are tested, the legs of scripts/install-code-server.sh, chosen with
+ * `A0C_CODE_SERVER_VERSION` (or CodeServerOptions.codeServer):
+ *   min     code-server 4.100.3 = VS Code 1.100.3 (engines.vscode minimum), on this Node (20); the default
+ *   newest  code-server 4.139.1 = VS Code 1.139.1, on Node 24 from the npm registry (scripts/install-node.sh)
+ *   x.y.z   any code-server version the registry has
+ * `A0C_CODE_SERVER_DIR` (+ `A0C_CODE_SERVER_NODE`) run an existing install instead.
  *
  * Everything runs from fresh temp dirs (user data, extensions, workspace folder, code-server
  * config) and `stop()` kills the whole process tree, so nothing is left behind.
@@ -15,6 +22,7 @@ import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { freePort, waitForPort } from '../standins/ports';
 
+/** The min leg: the oldest VS Code in package.json engines.vscode (scripts/install-code-server.sh MIN_VERSION). */
 export const CODE_SERVER_VERSION = '4.100.3';
 export const EXTENSION_ID = 'auth0-cognito-bridge.auth0-cognito-bridge';
 export const CHROMIUM = process.env.A0C_CHROMIUM ?? '/usr/bin/chromium';
@@ -64,32 +72,126 @@ export function findRepoRoot(from: string = __dirname): string {
   }
 }
 
-/** Same formula as scripts/install-code-server.sh. */
-export function codeServerCacheDir(): string {
-  const root = process.env.AUTH0_COGNITO_CACHE
+/** The cache root of scripts/install-*.sh (same formula). */
+export function cacheRoot(): string {
+  return process.env.AUTH0_COGNITO_CACHE
     ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'auth0-cognito-bridge');
-  return path.join(root, `code-server-${CODE_SERVER_VERSION}`);
 }
 
-function isInstalled(dir: string): boolean {
-  return fs.existsSync(path.join(dir, '.auth0-cognito-install-complete'))
-    && fs.existsSync(path.join(dir, 'out/node/entry.js'))
-    && fs.existsSync(path.join(dir, 'lib/vscode/node_modules/node-pty/build/Release/pty.node'));
+/** The min leg's install dir (same formula as scripts/install-code-server.sh). */
+export function codeServerCacheDir(): string {
+  return path.join(cacheRoot(), `code-server-${CODE_SERVER_VERSION}`);
 }
 
-/** The code-server install dir, running scripts/install-code-server.sh first if needed. */
-export function ensureCodeServer(repoRoot: string = findRepoRoot()): string {
-  const dir = codeServerCacheDir();
-  if (isInstalled(dir)) return dir;
+/** The leg (min, newest) or code-server version to run: `A0C_CODE_SERVER_VERSION`, default 'min'. */
+export function codeServerLeg(): string {
+  return process.env.A0C_CODE_SERVER_VERSION?.trim() || 'min';
+}
+
+/** A code-server install and the Node it was built for. */
+export interface CodeServerInstall {
+  /** The leg or version asked for ('min', 'newest', '4.139.1', or 'A0C_CODE_SERVER_DIR'). */
+  leg: string;
+  dir: string;
+  /** The Node binary to run it with (its native modules are built for that Node's ABI). */
+  node: string;
+  /** code-server's version (its package.json). */
+  codeServerVersion: string;
+  /** The VS Code it packages (lib/vscode/package.json). */
+  vscodeVersion: string;
+  /** Extra code-server arguments this version needs for the tests (see describeInstall). */
+  extraArgs: string[];
+}
+
+function readVersion(file: string): string {
+  try {
+    const v = (JSON.parse(fs.readFileSync(file, 'utf8')) as { version?: unknown }).version;
+    return typeof v === 'string' ? v : '?';
+  } catch {
+    return '?';
+  }
+}
+
+function describeInstall(leg: string, dir: string, node: string): CodeServerInstall {
+  // Newer VS Code (1.139 at least) honours the workbench URL's `payload` (extensionDevelopmentPath,
+  // extensionTestsPath) in a built web workbench only with the server's --enable-smoke-test-driver
+  // (`if (payload && (!isBuilt || enableSmokeTestDriver))`); without it the extension under
+  // development and the test runner are silently not loaded. code-server has no such option of
+  // its own but passes VS Code server options through with --vscode-option (4.139+; 4.100 has
+  // neither the gate nor the pass-through). The flag only exposes the smoke-test driver object.
+  let extraArgs: string[] = [];
+  try {
+    if (fs.readFileSync(path.join(dir, 'out/node/cli.js'), 'utf8').includes('"vscode-option"')) {
+      extraArgs = ['--vscode-option', 'enable-smoke-test-driver'];
+    }
+  } catch { /* not readable: no extra args */ }
+  return {
+    leg, dir, node,
+    codeServerVersion: readVersion(path.join(dir, 'package.json')),
+    vscodeVersion: readVersion(path.join(dir, 'lib/vscode/package.json')),
+    extraArgs,
+  };
+}
+
+/** The Node recorded by scripts/install-code-server.sh (older installs: the one running us). */
+function recordedNode(dir: string): string {
+  try {
+    const p = fs.readFileSync(path.join(dir, '.auth0-cognito-node'), 'utf8').trim();
+    if (p && fs.existsSync(p)) return p;
+  } catch { /* older install, built with the machine's Node */ }
+  return process.execPath;
+}
+
+const installs = new Map<string, CodeServerInstall>();
+
+/**
+ * The code-server install for a leg (default: codeServerLeg()), running
+ * scripts/install-code-server.sh (a few minutes the first time, instant when cached).
+ */
+export function ensureCodeServerInstall(repoRoot: string = findRepoRoot(), leg: string = codeServerLeg()): CodeServerInstall {
+  const ownDir = process.env.A0C_CODE_SERVER_DIR?.trim();
+  if (ownDir) {
+    if (!fs.existsSync(path.join(ownDir, 'out/node/entry.js'))) {
+      throw new Error(`A0C_CODE_SERVER_DIR=${ownDir} is not a code-server install (no out/node/entry.js)`);
+    }
+    return describeInstall('A0C_CODE_SERVER_DIR', ownDir, process.env.A0C_CODE_SERVER_NODE?.trim() || recordedNode(ownDir));
+  }
+  const known = installs.get(leg);
+  if (known) return known;
   const script = path.join(repoRoot, 'scripts/install-code-server.sh');
-  log(`code-server ${CODE_SERVER_VERSION} is not installed in ${dir}; running ${script} (a few minutes)`);
   const started = Date.now();
-  const r = spawnSync('bash', [script], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`${script} failed (exit ${r.status ?? r.signal})`);
-  const installed = r.stdout.trim().split('\n').pop() ?? '';
-  if (!isInstalled(installed)) throw new Error(`${script} printed ${JSON.stringify(installed)}, which is not a complete install`);
-  log(`installed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-  return installed;
+  const env: NodeJS.ProcessEnv = { ...process.env, CODE_SERVER_VERSION: leg };
+  const node = process.env.A0C_CODE_SERVER_NODE?.trim();
+  if (node) env.NODE = node;
+  else delete env.NODE;
+  // The script says "already installed" in one line when cached; when not, its progress shows.
+  const r = spawnSync('bash', [script], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', env });
+  if (r.status !== 0) throw new Error(`${script} (CODE_SERVER_VERSION=${leg}) failed (exit ${r.status ?? r.signal})`);
+  const dir = r.stdout.trim().split('\n').pop() ?? '';
+  if (!fs.existsSync(path.join(dir, '.auth0-cognito-install-complete')) || !fs.existsSync(path.join(dir, 'out/node/entry.js'))) {
+    throw new Error(`${script} printed ${JSON.stringify(dir)}, which is not a complete install`);
+  }
+  const elapsed = Date.now() - started;
+  if (elapsed > 5000) log(`installed in ${(elapsed / 1000).toFixed(0)} s`);
+  const install = describeInstall(leg, dir, node || recordedNode(dir));
+  installs.set(leg, install);
+  return install;
+}
+
+/** The code-server install dir (see ensureCodeServerInstall; run it with that install's `node`). */
+export function ensureCodeServer(repoRoot: string = findRepoRoot(), leg: string = codeServerLeg()): string {
+  return ensureCodeServerInstall(repoRoot, leg).dir;
+}
+
+/** One line naming what runs, e.g. "VS Code 1.139.1 (code-server 4.139.1, leg newest, Node v24.22.3)". */
+export function describeCodeServer(install: CodeServerInstall): string {
+  let nodeVersion = '?';
+  if (install.node === process.execPath) nodeVersion = process.version;
+  else {
+    const r = spawnSync(install.node, ['--version'], { encoding: 'utf8' });
+    if (r.status === 0) nodeVersion = r.stdout.trim();
+  }
+  return `VS Code ${install.vscodeVersion} (code-server ${install.codeServerVersion}, leg ${install.leg}, Node ${nodeVersion})`;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -209,9 +311,13 @@ export interface CodeServerOptions {
   workbenchTimeoutMs?: number;
   /** Keep the temp dir after stop() (default: only if A0C_KEEP_TMP is set). */
   keepTmp?: boolean;
+  /** The leg ('min', 'newest') or code-server version to run (default: `A0C_CODE_SERVER_VERSION`, else 'min'). */
+  codeServer?: string;
 }
 
 export interface CodeServer {
+  /** Which code-server (and VS Code, and Node) runs. */
+  install: CodeServerInstall;
   port: number;
   /** http://127.0.0.1:PORT */
   origin: string;
@@ -293,7 +399,8 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
     throw new Error(`${misplaced.join(', ')}: these settings are read from the user settings only; pass them in \`settings\` (the profile's User/settings.json)`);
   }
   const repoRoot = opts.repoRoot ?? findRepoRoot();
-  const installDir = ensureCodeServer(repoRoot);
+  const install = ensureCodeServerInstall(repoRoot, opts.codeServer ?? codeServerLeg());
+  const installDir = install.dir;
   const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'a0c-code-server-'));
   const userDataDir = path.join(tmpDir, 'user-data');
   const extensionsDir = path.join(tmpDir, 'extensions');
@@ -307,7 +414,16 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
     fs.mkdirSync(path.dirname(p), { recursive: true });
     fs.writeFileSync(p, content);
   }
-  fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(testUserSettings(opts.settings), null, 2));
+  const userSettings = testUserSettings(opts.settings);
+  fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(userSettings, null, 2));
+  // Machine-scoped settings (USER_ONLY_SETTINGS) also go in the server's machine settings
+  // (Remote settings in the Settings editor): VS Code 1.139 in code-server reads machine-scoped
+  // settings of this remote window from there only; 1.100 took them from User/settings.json.
+  const machine = Object.fromEntries(Object.entries(userSettings).filter(([k]) => USER_ONLY_SETTINGS.includes(k)));
+  if (Object.keys(machine).length) {
+    fs.mkdirSync(path.join(userDataDir, 'Machine'), { recursive: true });
+    fs.writeFileSync(path.join(userDataDir, 'Machine', 'settings.json'), JSON.stringify(machine, null, 2));
+  }
   // Our own config file, so code-server neither reads nor creates ~/.config/code-server/config.yaml.
   const configFile = path.join(tmpDir, 'config.yaml');
   fs.writeFileSync(configFile, 'auth: none\ncert: false\n');
@@ -327,10 +443,12 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
     '--disable-workspace-trust',
     '--disable-getting-started-override',
     '--ignore-last-opened',
+    ...install.extraArgs,
     workspaceFolder,
   ];
   // detached: own process group, so stop() can kill code-server and all its children at once.
-  const proc = spawn(process.execPath, args, {
+  // The Node its native modules were built for (the newest leg: Node 24; the extension host is forked from it).
+  const proc = spawn(install.node, args, {
     cwd: tmpDir,
     detached: true,
     stdio: ['ignore', logFd, logFd],
@@ -366,7 +484,7 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
   };
 
   const server: CodeServer = {
-    port, origin, url: origin, proc, tmpDir, userDataDir, extensionsDir, workspaceFolder, logFile, exited,
+    install, port, origin, url: origin, proc, tmpDir, userDataDir, extensionsDir, workspaceFolder, logFile, exited,
     remoteUri: (absPath) => `vscode-remote://127.0.0.1:${port}${absPath.split(path.sep).map(encodeURIComponent).join('/')}`,
     diagnostics,
     stop,

@@ -1,8 +1,11 @@
 /**
  * Runs the in-host Mocha suites (test/vscode/suite/*.test.ts) in a real VS Code:
- * code-server 4.100.3 (VS Code 1.100.3) driven by headless Chromium, no internet needed.
+ * code-server driven by headless Chromium, no internet needed. Two VS Code versions (legs):
+ * code-server 4.100.3 = VS Code 1.100.3 (the engines.vscode minimum, the default) and the
+ * newest (4.139.1 = VS Code 1.139.1, on Node 24), see scripts/install-code-server.sh.
  *
  *   node esbuild.mjs && node dist/test/vscode/launch.js
+ *   A0C_CODE_SERVER_VERSION=newest node dist/test/vscode/launch.js
  *
  * Environment:
  *   A0C_TEST_GREP        only tests whose full title contains this (or matches /regex/flags)
@@ -10,16 +13,20 @@
  *   A0C_TEST_TIMEOUT_MS  overall timeout for the suites (default 600000)
  *   A0C_TEST_VERBOSE     stream the workbench console (incl. the extension host's console.log) to stderr
  *   A0C_KEEP_TMP         keep the temp profile/workspace/logs dir
+ *   A0C_CODE_SERVER_VERSION  min (default), newest, or a code-server version
+ *   A0C_CODE_SERVER_DIR, A0C_CODE_SERVER_NODE  an existing code-server install and its Node
  *   AUTH0_COGNITO_CACHE  where scripts/install-code-server.sh installs code-server
  *
- * Last line of output: `vscode: N passed, M failed`. Exit 0 only if M == 0 and N > 0.
- * Artifacts: .test-artifacts/vscode-final.png, vscode-code-server.log, vscode-results.json.
+ * Last lines of output: `vscode leg <leg>: VS Code <version> (...)`, then
+ * `vscode: N passed, M failed`. Exit 0 only if M == 0 and N > 0.
+ * Artifacts: .test-artifacts/vscode-final.png, vscode-code-server.log, vscode-results.json
+ * (vscode-<leg>-… for a leg other than min).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { format } from 'node:util';
-import { findRepoRoot, launchCodeServer, type WorkbenchSession } from './codeServer';
+import { codeServerLeg, describeCodeServer, ensureCodeServerInstall, findRepoRoot, launchCodeServer, type WorkbenchSession } from './codeServer';
 import type { TestResults } from './runner';
 
 const STARTED_TIMEOUT_MS = 120_000;
@@ -35,7 +42,10 @@ async function main(): Promise<number> {
   const repoRoot = findRepoRoot();
   const artifacts = path.join(repoRoot, '.test-artifacts');
   fs.mkdirSync(artifacts, { recursive: true });
-  for (const f of ['vscode-final.png', 'vscode-code-server.log', 'vscode-results.json']) fs.rmSync(path.join(artifacts, f), { force: true });
+  const leg = codeServerLeg();
+  const prefix = leg === 'min' ? 'vscode' : `vscode-${leg.replace(/[^\w.-]+/g, '_')}`;
+  const artifact = (name: string): string => path.join(artifacts, `${prefix}-${name}`);
+  for (const f of ['final.png', 'code-server.log', 'results.json']) fs.rmSync(artifact(f), { force: true });
   const runnerJs = path.join(repoRoot, 'dist/test/vscode/runner.js');
   for (const f of [path.join(repoRoot, 'dist/extension.js'), runnerJs]) {
     if (!fs.existsSync(f)) {
@@ -53,8 +63,15 @@ async function main(): Promise<number> {
   let session: WorkbenchSession | undefined;
   let results: TestResults | undefined;
   let problem: string | undefined;
+  let running = `VS Code of leg ${leg}`;
+  let legLabel = leg;
   try {
+    const install = ensureCodeServerInstall(repoRoot, leg);
+    legLabel = install.leg;
+    running = describeCodeServer(install);
+    console.error(`[launch] ${running}`);
     session = await launchCodeServer({
+      codeServer: leg,
       repoRoot,
       extensionTestsPath: runnerJs,
       env: { A0C_TEST_RESULTS: resultsFile, A0C_TEST_GREP: process.env.A0C_TEST_GREP },
@@ -80,6 +97,7 @@ async function main(): Promise<number> {
       if (!announced && fs.existsSync(startedFile)) {
         const info = readJson<{ vscode: string; node: string }>(startedFile);
         console.error(`[launch] runner started in the extension host (VS Code ${info?.vscode}, Node ${info?.node})`);
+        if (info?.vscode) running = `VS Code ${info.vscode} in the extension host (code-server ${session.install.codeServerVersion}, leg ${legLabel}, Node ${info.node})`;
         announced = true;
       }
       if (fs.existsSync(resultsFile)) { results = readJson<TestResults>(resultsFile); if (results) break; }
@@ -103,7 +121,7 @@ async function main(): Promise<number> {
   }
   if (session) {
     try {
-      await session.page.screenshot({ path: path.join(artifacts, 'vscode-final.png'), timeout: 10_000 });
+      await session.page.screenshot({ path: artifact('final.png'), timeout: 10_000 });
     } catch (e) {
       console.error(`[launch] screenshot failed: ${(e as Error).message.split('\n')[0]}`);
     }
@@ -112,10 +130,10 @@ async function main(): Promise<number> {
       const consoleTail = session.consoleLines.slice(-30).join('\n');
       if (consoleTail) console.error(`--- workbench console, last 30 messages ---\n${consoleTail}`);
     }
-    try { fs.copyFileSync(session.logFile, path.join(artifacts, 'vscode-code-server.log')); } catch { /* no log */ }
+    try { fs.copyFileSync(session.logFile, artifact('code-server.log')); } catch { /* no log */ }
     await session.stop();
   }
-  if (results) fs.writeFileSync(path.join(artifacts, 'vscode-results.json'), JSON.stringify(results, null, 2));
+  if (results) fs.writeFileSync(artifact('results.json'), JSON.stringify(results, null, 2));
 
   const passed = results?.passed ?? 0;
   const failed = results ? results.failed : 1;
@@ -123,6 +141,7 @@ async function main(): Promise<number> {
   else if (passed === 0 && failed === 0) console.error('\n[launch] ERROR: no tests ran (A0C_TEST_GREP too narrow? no suites built?)');
   for (const f of results?.failures ?? []) console.error(`\n[launch] FAILED: ${f.title}\n${f.error}`);
   console.error(`[launch] total ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(`vscode leg ${legLabel}: ${running}`);
   console.log(`vscode: ${passed} passed, ${failed} failed`);
   return !problem && failed === 0 && passed > 0 ? 0 : 1;
 }
