@@ -23,7 +23,6 @@
 import { execFile, spawn } from 'node:child_process';
 import * as fs from 'node:fs/promises';
 import * as fsSync from 'node:fs';
-import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CognitoIdentityClient, DescribeIdentityPoolCommand, GetIdentityPoolRolesCommand, ListIdentityPoolsCommand } from '@aws-sdk/client-cognito-identity';
@@ -33,6 +32,7 @@ import { authenticatedRoleName } from '../src/engine/fixes';
 import { MINIMAL_PERMISSIONS_POLICY, MINIMAL_POLICY_NAME } from '../src/engine/setup/authenticatedRole';
 import { awsClientConfig, findOrInstallMoto, startMoto, type Moto } from '../test/standins/moto';
 import { startTenant, type Tenant } from '../test/standins/tenant';
+import { startAwsProxy, type ProxiedRequest } from '../test/helpers/awsProxy';
 
 const REPO = path.resolve(__dirname, '..');
 const CLI = path.join(REPO, 'dist', 'cli.js');
@@ -41,59 +41,18 @@ const POOL_NAME = 'auth0_pool';
 // ---------------------------------------------------------------------------------------------
 // Counting proxy: forwards everything to moto, records service and action of each request.
 
-interface Call {
-  service: string;
-  action: string;
-}
+type Call = Pick<ProxiedRequest, 'service' | 'action'>;
 
+/** The shared recording proxy (test/helpers/awsProxy.ts), its requests as `calls`. */
 interface CountingProxy {
   endpoint: string;
   calls: Call[];
   close(): Promise<void>;
 }
 
-function actionOf(req: http.IncomingMessage, body: Buffer): Call {
-  const auth = String(req.headers.authorization ?? '');
-  const service = /Credential=[^/]+\/[^/]+\/[^/]+\/([^/]+)\//.exec(auth)?.[1] ?? '?';
-  const target = String(req.headers['x-amz-target'] ?? '');
-  if (target) return { service, action: target.split('.').pop() ?? target };
-  const fromBody = new URLSearchParams(body.toString('utf8')).get('Action');
-  const fromQuery = new URL(req.url ?? '/', 'http://x').searchParams.get('Action');
-  return { service, action: fromBody ?? fromQuery ?? `${req.method} ${req.url}` };
-}
-
 async function startProxy(moto: Moto): Promise<CountingProxy> {
-  const calls: Call[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      calls.push(actionOf(req, body));
-      const up = http.request(
-        { host: '127.0.0.1', port: moto.port, method: req.method, path: req.url, headers: { ...req.headers, host: `127.0.0.1:${moto.port}` } },
-        (r) => {
-          res.writeHead(r.statusCode ?? 502, r.headers);
-          r.pipe(res);
-        },
-      );
-      up.on('error', (e) => {
-        res.writeHead(502);
-        res.end(String(e));
-      });
-      up.end(body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    calls,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
-  };
+  const p = await startAwsProxy(moto.endpoint);
+  return { endpoint: p.url, calls: p.requests, close: () => p.close() };
 }
 
 function byAction(calls: readonly Call[]): string {

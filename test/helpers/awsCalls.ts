@@ -8,7 +8,7 @@ export interface SentRequest {
 }
 
 /** A write: anything but STS and Get/List/Describe calls. */
-export const isWrite = (s: Pick<SentRequest, 'service' | 'action'>): boolean => s.service !== 'sts' && !/^(Get|List|Describe)/.test(s.action);
+export const isWrite = (s: { service: string; action: string }): boolean => s.service !== 'sts' && !/^(Get|List|Describe)/.test(s.action);
 
 /**
  * Records every request the engine's clients send into `sent`, with an SDK middleware (no mock:

@@ -9,17 +9,35 @@
  *   ... use proxy.url as the AWS endpoint (config, clients, AWS_ENDPOINT_URL) ...
  *   proxy.actions / proxy.writes()                // what went through
  *
- * Used where the engine's own clients cannot be instrumented (the CLI in-process builds its own)
- * or where a failure must come from the wire.
+ * Used where the engine's own clients cannot be instrumented (the CLI in-process builds its own,
+ * the AWS CLI of the exported script, the bench's side-by-side run) or where a failure must come
+ * from the wire.
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isWrite } from './awsCalls';
 
 export interface ProxiedRequest {
-  service: 'iam' | 'cognito-identity' | 'sts';
+  /** From the SigV4 credential scope: 'iam', 'cognito-identity', 'sts' (anything else as signed). */
+  service: string;
   action: string;
   denied: boolean;
+}
+
+/**
+ * The service and action of a request: the service from the SigV4 credential scope (the SDK and
+ * the AWS CLI sign every call), the action from X-Amz-Target (JSON protocol: Cognito) or the
+ * query protocol's Action (form body or query string: IAM, STS).
+ */
+export function actionOf(req: http.IncomingMessage, body: Buffer): { service: string; action: string } {
+  const auth = String(req.headers.authorization ?? '');
+  const target = String(req.headers['x-amz-target'] ?? '');
+  const text = body.toString('utf8');
+  const scoped = /Credential=[^/]+\/[^/]+\/[^/]+\/([^/]+)\//.exec(auth)?.[1];
+  const service = scoped ?? (target ? 'cognito-identity' : /Action=GetCallerIdentity|Action=AssumeRole/.test(text) ? 'sts' : 'iam');
+  if (target) return { service, action: target.split('.').pop() ?? target };
+  const action = new URLSearchParams(text).get('Action') ?? new URL(req.url ?? '/', 'http://x').searchParams.get('Action') ?? `${req.method} ${req.url}`;
+  return { service, action };
 }
 
 export interface AwsProxy {
@@ -53,10 +71,7 @@ export async function startAwsProxy(target: string): Promise<AwsProxy> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      const target = String(req.headers['x-amz-target'] ?? '');
-      const text = body.toString('utf8');
-      const action = target ? (target.split('.').pop() ?? '') : (new URLSearchParams(text).get('Action') ?? '');
-      const service: ProxiedRequest['service'] = target ? 'cognito-identity' : /Action=GetCallerIdentity|Action=AssumeRole/.test(text) ? 'sts' : 'iam';
+      const { service, action } = actionOf(req, body);
       const left = deny.get(action) ?? 0;
       if (left > 0 && service === 'iam') {
         deny.set(action, left - 1);

@@ -7,9 +7,10 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as http from 'node:http';
 import * as path from 'node:path';
 import { findOrInstallMoto, type Moto } from '../../../standins/moto';
+import { isWrite } from '../../../helpers/awsCalls';
+import { startAwsProxy, type AwsProxy, type ProxiedRequest } from '../../../helpers/awsProxy';
 
 const REPO = path.resolve(__dirname, '..', '..', '..', '..');
 const INSTALL = path.join(REPO, 'scripts', 'install-lint-tools.sh');
@@ -104,57 +105,16 @@ export async function parseHcl(bin: string, file: string): Promise<Record<string
   return JSON.parse(r.stdout) as Record<string, any>;
 }
 
-export interface Request {
-  service: string;
-  action: string;
-}
+export type Request = Pick<ProxiedRequest, 'service' | 'action'>;
 
-export interface CountingProxy {
-  endpoint: string;
-  requests: Request[];
-  close(): Promise<void>;
-}
+/** The shared recording proxy (test/helpers/awsProxy.ts) in front of moto, with its URL as `endpoint`. */
+export type CountingProxy = AwsProxy & { endpoint: string };
 
 /** A write: anything but STS and Get/List/Describe calls. */
-export const isWriteRequest = (r: Request): boolean => r.service !== 'sts' && !/^(Get|List|Describe)/.test(r.action);
-
-function actionOf(req: http.IncomingMessage, body: Buffer): Request {
-  const auth = String(req.headers.authorization ?? '');
-  const service = /Credential=[^/]+\/[^/]+\/[^/]+\/([^/]+)\//.exec(auth)?.[1] ?? '?';
-  const target = String(req.headers['x-amz-target'] ?? '');
-  if (target) return { service, action: target.split('.').pop() ?? target };
-  const fromBody = new URLSearchParams(body.toString('utf8')).get('Action');
-  return { service, action: fromBody ?? `${req.method} ${req.url}` };
-}
+export const isWriteRequest = (r: Request): boolean => isWrite(r);
 
 /** Forwards everything to moto and records each request's service and action. */
 export async function startCountingProxy(moto: Pick<Moto, 'port'>): Promise<CountingProxy> {
-  const requests: Request[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      requests.push(actionOf(req, body));
-      const up = http.request({ host: '127.0.0.1', port: moto.port, method: req.method, path: req.url, headers: { ...req.headers, host: `127.0.0.1:${moto.port}` } }, (r) => {
-        res.writeHead(r.statusCode ?? 502, r.headers);
-        r.pipe(res);
-      });
-      up.on('error', (e) => {
-        res.writeHead(502);
-        res.end(String(e));
-      });
-      up.end(body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    requests,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
-  };
+  const p = await startAwsProxy(`http://127.0.0.1:${moto.port}`);
+  return Object.assign(p, { endpoint: p.url });
 }
