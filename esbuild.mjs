@@ -41,6 +41,8 @@ const CHUNKS = {
   'src/engine/chunks/resources.ts': 'resources',
   'src/engine/chunks/thumbprint.ts': 'thumbprint',
   'src/engine/chunks/trust.ts': 'trust',
+  // VS Code layer code used only once a feature is opened (its loader is in src/vscode/load/).
+  'src/vscode/wizardRoles.ts': 'wizard-roles',
 };
 
 /** The chunk a relative import names (e.g. './sdk' from src/engine/aws/), or undefined. */

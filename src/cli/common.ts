@@ -2,6 +2,7 @@
  * What the CLI's commands share (exit codes, stdin), in a file of its own so that each command
  * module (main.ts, setup.ts, inspectToken.ts) can be loaded without the others.
  */
+import { jsonDepth, MAX_JSON_DEPTH, readFileAtMost } from '../engine/bounds';
 import { cancelledError, EngineError } from '../engine/errors';
 import type { PreflightVerdict } from '../engine/token/preflight';
 
@@ -58,4 +59,38 @@ export function readStdin(signal: AbortSignal): Promise<string> {
     stdin.on('end', onEnd);
     stdin.on('error', onError);
   });
+}
+
+/** The largest config file read (a real one is a few hundred bytes). */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
+/** The config file parsed: at most MAX_CONFIG_BYTES, nested at most MAX_JSON_DEPTH levels. INVALID_INPUT errors. */
+export async function readConfig(file: string): Promise<unknown> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFileAtMost(file, MAX_CONFIG_BYTES);
+  } catch (e) {
+    throw new EngineError('INVALID_INPUT', `Cannot read the config file ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'}).`, 'Check the path given with --config.');
+  }
+  if (bytes.length > MAX_CONFIG_BYTES) {
+    throw new EngineError('INVALID_INPUT', `The config file ${file} is larger than ${MAX_CONFIG_BYTES / (1024 * 1024)} MB.`,
+      'Give a setup config with --config (a few hundred bytes of JSON: see auth0-cognito setup --help).');
+  }
+  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
+  if (jsonDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+    throw new EngineError('INVALID_INPUT', `The config file ${file} nests deeper than ${MAX_JSON_DEPTH} levels.`,
+      'A setup config is two levels deep: see auth0-cognito setup --help for its shape.');
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new EngineError('INVALID_INPUT', `The config file ${file} is not JSON: ${(e as Error).message}`, 'Fix the JSON (see auth0-cognito setup --help for its shape).');
+  }
+}
+
+/** `--timeout SECONDS` as milliseconds; throws `usageError(message)` outside 0..600 (every command takes it the same way). */
+export function timeoutOption(value: string, usageError: (message: string) => Error): number {
+  const s = Number(value);
+  if (!Number.isFinite(s) || s <= 0 || s > 600) throw usageError('--timeout takes a number of seconds between 0 and 600.');
+  return s * 1000;
 }

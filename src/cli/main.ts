@@ -7,7 +7,7 @@
 import { computeThumbprint } from '../engine/thumbprint';
 import { formatThumbprintText } from '../engine/format';
 import { describeError, isEngineError, type ErrorCode } from '../engine/errors';
-import { EXIT } from './common';
+import { EXIT, timeoutOption } from './common';
 import { COMMAND_USAGE, SETUP_USAGE, USAGE, seeHelp } from './usage';
 import { filterSdkNodeWarning } from './warnings';
 import type * as SetupCli from './setup';
@@ -83,11 +83,8 @@ export function parseArgs(argv: string[]): Parsed {
     else if (a === '--pool') p.pool = value();
     else if (a === '--profile') p.profile = value();
     else if (a === '--endpoint') p.endpoint = value();
-    else if (a === '--timeout') {
-      const s = Number(value());
-      if (!Number.isFinite(s) || s <= 0 || s > 600) throw new UsageError('--timeout takes a number of seconds between 0 and 600.');
-      p.timeoutMs = s * 1000;
-    } else if (a.startsWith('-') && a !== '-') throw new UsageError(`Unknown option ${a}.`);
+    else if (a === '--timeout') p.timeoutMs = timeoutOption(value(), (m) => new UsageError(m));
+    else if (a.startsWith('-') && a !== '-') throw new UsageError(`Unknown option ${a}.`);
     else if (p.command === undefined) p.command = a;
     else p.args.push(a);
   }

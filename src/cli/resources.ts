@@ -14,7 +14,7 @@ import { describeError, isCancelled } from '../engine/errors';
 import { auditJson, auditResources, formatAuditText } from '../engine/resources/audit';
 import { ResourceSession } from '../engine/resources/session';
 import { loadCaFiles } from '../engine/trust';
-import { EXIT } from './common';
+import { EXIT, timeoutOption } from './common';
 import { RESOURCES_USAGE, seeHelp } from './usage';
 
 class UsageError extends Error {}
@@ -44,11 +44,8 @@ function parse(args: string[]): ResourcesArgs {
     else if (arg === '--region') a.region = value();
     else if (arg === '--endpoint') a.endpoint = value();
     else if (arg === '--ca') a.ca.push(value());
-    else if (arg === '--timeout') {
-      const s = Number(value());
-      if (!Number.isFinite(s) || s <= 0 || s > 600) throw new UsageError('--timeout takes a number of seconds between 0 and 600.');
-      a.timeoutMs = s * 1000;
-    } else if (arg.startsWith('-')) throw new UsageError(`Unknown option ${arg}.`);
+    else if (arg === '--timeout') a.timeoutMs = timeoutOption(value(), (m) => new UsageError(m));
+    else if (arg.startsWith('-')) throw new UsageError(`Unknown option ${arg}.`);
     else throw new UsageError(`resources takes no argument (got "${arg.slice(0, 80)}").`);
   }
   return a;

@@ -9,7 +9,7 @@
  * (the step and the fix on stderr), 2 usage or config error, 130 interrupted (Ctrl+C).
  */
 import * as fs from 'node:fs/promises';
-import { jsonDepth, MAX_JSON_DEPTH, readFileAtMost } from '../engine/bounds';
+import { readConfig, timeoutOption } from './common';
 import type { ManagementCredentials } from '../engine/auth0/connection';
 import { describeError, EngineError, isCancelled } from '../engine/errors';
 import { maskJwts } from '../engine/setup/format';
@@ -33,8 +33,7 @@ export { SETUP_USAGE };
 /** What a usage error of setup prints after its one line. */
 export const SETUP_SEE_HELP = seeHelp('setup');
 
-/** The largest config file read (a real one is a few hundred bytes). */
-export const MAX_CONFIG_BYTES = 1024 * 1024;
+export { MAX_CONFIG_BYTES, readConfig } from './common';
 
 class UsageError extends Error {}
 
@@ -81,11 +80,8 @@ function parse(args: string[]): SetupArgs {
     else if (a === '--json') json = true;
     else if (a === '--ca') ca.push(value());
     else if (a === '--id-token') idToken = value();
-    else if (a === '--timeout') {
-      const s = Number(value());
-      if (!Number.isFinite(s) || s <= 0 || s > 600) throw new UsageError('--timeout takes a number of seconds between 0 and 600.');
-      timeoutMs = s * 1000;
-    } else throw new UsageError(`Unknown option ${a}.`);
+    else if (a === '--timeout') timeoutMs = timeoutOption(value(), (m) => new UsageError(m));
+    else throw new UsageError(`Unknown option ${a}.`);
   }
   if (!mode) throw new UsageError('Give --plan (show what would be done), --apply (do it) or --export FORMAT (write it as code).');
   if (!config) throw new UsageError('Give the setup config with --config FILE.');
@@ -105,30 +101,6 @@ export function managementFromEnv(env: NodeJS.ProcessEnv = process.env): Managem
       'Set both AUTH0_MGMT_CLIENT_ID and AUTH0_MGMT_CLIENT_SECRET (a machine-to-machine application), or AUTH0_MGMT_TOKEN.');
   }
   return undefined;
-}
-
-/** The config file parsed: at most MAX_CONFIG_BYTES, nested at most MAX_JSON_DEPTH levels. INVALID_INPUT errors. */
-export async function readConfig(file: string): Promise<unknown> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFileAtMost(file, MAX_CONFIG_BYTES);
-  } catch (e) {
-    throw new EngineError('INVALID_INPUT', `Cannot read the config file ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'}).`, 'Check the path given with --config.');
-  }
-  if (bytes.length > MAX_CONFIG_BYTES) {
-    throw new EngineError('INVALID_INPUT', `The config file ${file} is larger than ${MAX_CONFIG_BYTES / (1024 * 1024)} MB.`,
-      'Give a setup config with --config (a few hundred bytes of JSON: see auth0-cognito setup --help).');
-  }
-  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
-  if (jsonDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
-    throw new EngineError('INVALID_INPUT', `The config file ${file} nests deeper than ${MAX_JSON_DEPTH} levels.`,
-      'A setup config is two levels deep: see auth0-cognito setup --help for its shape.');
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (e) {
-    throw new EngineError('INVALID_INPUT', `The config file ${file} is not JSON: ${(e as Error).message}`, 'Fix the JSON (see auth0-cognito setup --help for its shape).');
-  }
 }
 
 const titleOf = (id: string): string => SETUP_STEPS.find((s) => s.id === id)?.title ?? id;

@@ -24,8 +24,7 @@ import {
   type TeardownPlan,
 } from '../engine/teardown';
 import { loadCaFiles } from '../engine/trust';
-import { EXIT } from './common';
-import { readConfig } from './setup';
+import { EXIT, readConfig, timeoutOption } from './common';
 import { seeHelp, TEARDOWN_USAGE } from './usage';
 
 export { TEARDOWN_USAGE };
@@ -66,11 +65,8 @@ function parse(args: string[]): TeardownArgs {
     else if (a === '--include') include.push(value());
     else if (a === '--json') json = true;
     else if (a === '--ca') ca.push(value());
-    else if (a === '--timeout') {
-      const s = Number(value());
-      if (!Number.isFinite(s) || s <= 0 || s > 600) throw new UsageError('--timeout takes a number of seconds between 0 and 600.');
-      timeoutMs = s * 1000;
-    } else throw new UsageError(`Unknown option ${a.slice(0, 80)}.`);
+    else if (a === '--timeout') timeoutMs = timeoutOption(value(), (m) => new UsageError(m));
+    else throw new UsageError(`Unknown option ${a.slice(0, 80)}.`);
   }
   if (!mode) throw new UsageError('Give --plan (show what would be removed) or --apply (remove it).');
   if (!config) throw new UsageError('Give the setup config with --config FILE (the same file as for setup).');

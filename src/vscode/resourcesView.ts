@@ -81,13 +81,9 @@ function severityIcon(sev: FindingSeverity): vscode.ThemeIcon {
   return sev === 'error' ? new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'))
     : sev === 'warning' ? warningIcon() : new vscode.ThemeIcon('info');
 }
-const SEVERITY_RANK: Record<FindingSeverity, number> = { error: 3, warning: 2, info: 1 };
-function worst(findings: readonly Finding[]): FindingSeverity | undefined {
-  return findings.reduce<FindingSeverity | undefined>((w, f) => (!w || SEVERITY_RANK[f.severity] > SEVERITY_RANK[w] ? f.severity : w), undefined);
-}
-/** Markdown-escapes outside text (finding messages carry resource names). */
-function mdEscape(s: string): string {
-  return s.replace(/[\\`*_{}[\]()#+\-.!|<>~$]/g, (c) => `\\${c}`);
+/** Outside text (resource names, finding messages) as inert Markdown: the hover's escaping (src/shared/tokenHover.ts). */
+function mdEscape(text: string): string {
+  return resourcesEngine().escapeMarkdownText(text, 2000);
 }
 
 export class ResourcesView implements vscode.TreeDataProvider<Node>, vscode.FileDecorationProvider, vscode.Disposable {
@@ -697,7 +693,7 @@ export class ResourcesView implements vscode.TreeDataProvider<Node>, vscode.File
   /** A resource's item with its audit findings: the worst severity's icon, a count, the messages in the tooltip. */
   private withFindings(item: vscode.TreeItem, id: string): vscode.TreeItem {
     const fs = this.findings.get(id);
-    const sev = fs && worst(fs);
+    const sev = fs && resourcesEngine().worstSeverity(fs);
     if (!fs || !sev) return item;
     item.iconPath = severityIcon(sev);
     item.description = `${sev === 'info' ? 'ⓘ' : '⚠'} ${fs.length} finding${fs.length === 1 ? '' : 's'} · ${typeof item.description === 'string' ? item.description : ''}`;

@@ -6,7 +6,19 @@ import type { SetupFieldsInput } from '../engine/setup/fields';
 import { parseWizardForm, parseWizardViewMessage, type ExportFormatId, type WizardFieldErrors, type WizardForm, type WizardPicked, type WizardPlanHolder, type WizardViewMessage, type WizardViewState } from '../shared/protocol';
 import { setupEngine } from './load/setup';
 import { openUntitled } from './untitled';
-import { askRule, loadRoles, rolesView, saveRoles, type RolesConfig } from './wizardRoles';
+import type * as WizardRoles from './wizardRoles';
+import type { RolesConfig } from './wizardRoles';
+
+let rolesChunk: typeof WizardRoles | undefined;
+/**
+ * The "Roles by user" host code (dist/chunks/wizard-roles.js, see CHUNKS in esbuild.mjs): loaded
+ * when the wizard's state is first built, not at activation.
+ */
+function wizardRoles(): typeof WizardRoles {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  rolesChunk ??= require('./wizardRoles') as typeof WizardRoles;
+  return rolesChunk;
+}
 import type { RoleMappingConfig } from '../engine/aws/roleMapping';
 import { tokenEngine } from './load/token';
 import { Logger } from './logger';
@@ -92,7 +104,7 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
   }
 
   private initialState(): WizardViewState {
-    this.roles = loadRoles(this.context);
+    this.roles = wizardRoles().loadRoles(this.context);
     const saved = this.context.workspaceState.get<WizardViewState>(STATE_KEY);
     const form = { ...EMPTY_FORM, ...this.context.workspaceState.get<WizardForm>(FORM_KEY) };
     return {
@@ -109,7 +121,7 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
       snippets: saved?.snippets,
       fieldErrors: {},
       picked: this.pickedView(),
-      roles: rolesView(this.roles, undefined, saved?.outputs?.roleArn, saved?.outputs?.loginsKey),
+      roles: wizardRoles().rolesView(this.roles, undefined, saved?.outputs?.roleArn, saved?.outputs?.loginsKey),
       busy: undefined,
       error: undefined,
     };
@@ -270,13 +282,13 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
 
   /** "Roles by user": the config, the current token's claims and the role it gets. */
   private updateRolesView(): void {
-    this.state.roles = rolesView(this.roles, this.idToken, this.state.outputs.roleArn, this.state.outputs.loginsKey);
+    this.state.roles = wizardRoles().rolesView(this.roles, this.idToken, this.state.outputs.roleArn, this.state.outputs.loginsKey);
   }
 
   /** A change of the roles by user: saved, shown, and the step's plan (made for the old rules) dropped. */
   private async setRoles(next: RolesConfig | undefined): Promise<void> {
     this.roles = next && (next.mapping || next.principalTags) ? next : undefined;
-    await saveRoles(this.context, this.roles);
+    await wizardRoles().saveRoles(this.context, this.roles);
     const view = this.state.steps.find((x) => x.id === 'roleMappings');
     if (view) Object.assign(view, { plan: undefined, outcome: undefined, error: undefined });
     this.updateRolesView();
@@ -286,7 +298,7 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
 
   /** "Add rule…": from the claims of the current token (quick picks); a Rules mapping is started when there is none. */
   async addRule(): Promise<WizardViewState> {
-    const rule = await askRule(this.idToken, this.state.outputs.roleArn);
+    const rule = await wizardRoles().askRule(this.idToken, this.state.outputs.roleArn);
     if (!rule) return this.state;
     const m = this.roles?.mapping;
     if (m?.type === 'Rules' && m.rules.length >= 25) {

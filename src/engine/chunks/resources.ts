@@ -2,5 +2,6 @@
 export { ResourceSession, analyzeCognitoTrust, applyResourceAction, planResourceAction } from '../resources';
 export { parseTrustPolicy } from '../aws/trustPolicy';
 export { formatPlan } from '../plan';
-export { auditResources, findingsByResource } from '../resources/audit';
+export { auditResources, findingsByResource, worstSeverity } from '../resources/audit';
+export { escapeMarkdownText } from '../../shared/tokenHover';
 export { fromAwsRoleMapping } from '../aws/roleMapping';
