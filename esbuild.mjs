@@ -9,7 +9,7 @@
 //  - dist/webview/*.js     webview scripts (browser, IIFE)
 //  - dist/test/vscode/**   the in-host test runner and suites (not packaged)
 import * as esbuild from 'esbuild';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 
 const production = process.argv.includes('--production');
@@ -42,7 +42,9 @@ const CHUNKS = {
   'src/engine/chunks/thumbprint.ts': 'thumbprint',
   'src/engine/chunks/trust.ts': 'trust',
   // VS Code layer code used only once a feature is opened (its loader is in src/vscode/load/).
+  'src/vscode/wizardController.ts': 'wizard',
   'src/vscode/wizardRoles.ts': 'wizard-roles',
+  'src/vscode/resourcesCommands.ts': 'resources-commands',
 };
 
 /** The chunk a relative import names (e.g. './sdk' from src/engine/aws/), or undefined. */
@@ -126,5 +128,11 @@ const filtered = configs.filter((c) => (c.entryPoints ?? []).length > 0);
 if (watch) {
   for (const c of filtered) await (await esbuild.context(c)).watch();
 } else {
-  await Promise.all(filtered.map((c) => esbuild.build(c)));
+  // A0C_METAFILE=1: also write <out>/meta.json, the inputs of every output (test/unit/package/bundle.test.ts reads it).
+  const meta = process.env.A0C_METAFILE === '1';
+  const results = await Promise.all(filtered.map((c) => esbuild.build(meta ? { ...c, metafile: true } : c)));
+  if (meta) {
+    const outputs = Object.assign({}, ...results.map((r) => r.metafile.outputs));
+    writeFileSync(`${out}/meta.json`, JSON.stringify({ outputs }));
+  }
 }

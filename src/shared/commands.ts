@@ -1,3 +1,11 @@
+/** The extension's views (package.json contributes.views must match). */
+export const Views = {
+  /** The setup wizard (a webview view in the sidebar). */
+  wizard: 'auth0Cognito.wizard',
+  /** The Resources tree. */
+  resources: 'auth0Cognito.resources',
+} as const;
+
 /** Every command id the extension contributes, in one place (package.json must match; a test checks it). */
 export const Commands = {
   computeThumbprint: 'auth0Cognito.computeThumbprint',

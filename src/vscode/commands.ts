@@ -3,7 +3,10 @@ import { Commands, type CommandId } from '../shared/commands';
 import { EXPORT_FORMATS, type ExportFormatId } from '../shared/protocol';
 import { checkAwsConnection } from './awsConnection';
 import type { Logger } from './logger';
-import { resourcesCommands } from './resourcesCommands';
+import type * as ResourcesCommands from './resourcesCommands';
+import { DETAILS_SCHEME, DetailsDocuments } from './resourcesDetails';
+import * as settings from './settings';
+import * as selection from './wizardSelection';
 import type { ResourcesView } from './resourcesView';
 import type { ThumbprintFeature } from './thumbprint';
 import type { TokenInspector } from './tokenInspector';
@@ -28,7 +31,15 @@ type Handler = (...args: unknown[]) => unknown;
  */
 export function registerCommands(t: CommandTargets): vscode.Disposable {
   const { log, thumbprints, inspector, wizard } = t;
-  const resources = resourcesCommands(t.resources, t.context, log);
+  const details = new DetailsDocuments();
+  // The Resources view's command handlers (dist/chunks/resources-commands.js): loaded when one first runs.
+  let resourceHandlers: Record<ResourcesCommands.ResourcesCommandId, Handler> | undefined;
+  const resources = (): Record<ResourcesCommands.ResourcesCommandId, Handler> => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    resourceHandlers ??= (require('./resourcesCommands') as typeof ResourcesCommands).resourcesCommands(t.resources, t.context, log, { settings, selection }, details);
+    return resourceHandlers;
+  };
+  const resourceIds = Object.values(Commands).filter((id): id is ResourcesCommands.ResourcesCommandId => id.startsWith('auth0Cognito.resources.'));
   const handlers: Record<CommandId, Handler> = {
     [Commands.computeThumbprint]: (host?: unknown) => thumbprints.run(host),
     [Commands.inspectToken]: (token?: unknown, options?: unknown) => inspector.run(token, options),
@@ -54,7 +65,7 @@ export function registerCommands(t: CommandTargets): vscode.Disposable {
     },
     [Commands.teardownSetup]: () => wizard.teardown(),
 
-    ...resources.handlers,
+    ...(Object.fromEntries(resourceIds.map((id) => [id, (...args: unknown[]) => resources()[id](...args)])) as Record<ResourcesCommands.ResourcesCommandId, Handler>),
   };
   const registered: vscode.Disposable[] = Object.entries(handlers).map(([id, fn]) => vscode.commands.registerCommand(id, fn));
   // Commands that return the views' state, for the in-host tests: development builds only
@@ -64,7 +75,7 @@ export function registerCommands(t: CommandTargets): vscode.Disposable {
     const hooks = (require('./testHooks') as typeof import('./testHooks')).testHookCommands({ wizard, resources: t.resources });
     for (const [id, fn] of Object.entries(hooks)) registered.push(vscode.commands.registerCommand(id, fn));
   }
-  return vscode.Disposable.from(...resources.disposables, ...registered);
+  return vscode.Disposable.from(details, vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, details), ...registered);
 }
 
 /** The palette's "Export Setup as Code": which format. */

@@ -8,42 +8,17 @@ import { describeError, isCancelled } from '../engine/errors';
 import type { ResourceAction, ResourceSession, ResourceSubject } from '../engine/resources';
 import type { Outcome, Plan } from '../engine/plan';
 import { SETUP_TAG_KEY } from '../engine/setup/tags';
-import { Commands, type CommandId } from '../shared/commands';
+import { Commands, Views, type CommandId } from '../shared/commands';
 import { Settings } from '../shared/settings';
 import type { Logger } from './logger';
 import { resourcesEngine } from './load/resources';
 import { setupEngine } from './load/setup';
 import { applyWithChangedPlanPrompt } from './planUi';
 import { withCancellableProgress } from './progress';
-import { awsSettings, MACHINE_SETTINGS } from './settings';
-import { WIZARD_FORM_KEY, getWizardSelection, setWizardSelection, type WizardSelection } from './wizardSelection';
-import { VIEW_ID, type GroupKind, type Node, type ResourceKind, type ResourceNode, type ResourcesView } from './resourcesView';
-
-// The tag key the setup puts on what it creates (src/engine/setup/tags.ts); its presence marks a resource as ours.
-export { SETUP_TAG_KEY };
-/** Scheme of the read-only JSON documents of "Show Details". */
-export const DETAILS_SCHEME = 'auth0-cognito-resource';
-
-/** Read-only JSON documents for "Show Details" (auth0-cognito-resource:/pool/NAME.json). */
-class DetailsDocuments implements vscode.TextDocumentContentProvider {
-  private readonly docs = new Map<string, string>();
-  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
-  readonly onDidChange = this.changed.event;
-
-  set(uri: vscode.Uri, content: string): void {
-    const had = this.docs.has(uri.toString());
-    this.docs.set(uri.toString(), content);
-    if (had) this.changed.fire(uri);
-  }
-
-  provideTextDocumentContent(uri: vscode.Uri): string {
-    return this.docs.get(uri.toString()) ?? JSON.stringify({ note: 'Run "Show Details" on the resource again: this document is gone since the window reloaded.' }, null, 2);
-  }
-
-  dispose(): void {
-    this.changed.dispose();
-  }
-}
+import type { WizardSelection } from './wizardSelection';
+import type { WizardServices } from './wizard';
+import { DETAILS_SCHEME, type DetailsDocuments } from './resourcesDetails';
+import type { GroupKind, Node, ResourceKind, ResourceNode, ResourcesView } from './resourcesView';
 
 const KIND_LABEL: Record<ResourceKind, string> = { provider: 'IAM OIDC provider', pool: 'identity pool', role: 'IAM role' };
 const GROUP_OF: Record<ResourceKind, GroupKind> = { provider: 'providers', pool: 'pools', role: 'roles' };
@@ -60,11 +35,9 @@ export type ResourcesCommandId = Extract<CommandId, `auth0Cognito.resources.${st
  * need registered with them (the "Show Details" documents). Item commands take the node, a
  * node id, the tree's selection, or ask with a quick pick (palette).
  */
-export function resourcesCommands(view: ResourcesView, context: vscode.ExtensionContext, log: Logger): {
-  handlers: Record<ResourcesCommandId, (...args: unknown[]) => unknown>;
-  disposables: vscode.Disposable[];
-} {
-  const details = new DetailsDocuments();
+export function resourcesCommands(view: ResourcesView, context: vscode.ExtensionContext, log: Logger, svc: WizardServices, details: DetailsDocuments): Record<ResourcesCommandId, (...args: unknown[]) => unknown> {
+  const { awsSettings } = svc.settings;
+  const { getWizardSelection, setWizardSelection, WIZARD_FORM_KEY } = svc.selection;
 
   /** The resource a command is for. */
   async function target(arg: unknown, kinds: readonly ResourceKind[], title: string): Promise<ResourceNode | undefined> {
@@ -76,7 +49,7 @@ export function resourcesCommands(view: ResourcesView, context: vscode.Extension
     }
     const sel = view.view.selection[0];
     if (ok(sel)) return sel;
-    await vscode.window.withProgress({ location: { viewId: VIEW_ID } }, () => view.loadFirstPages(kinds.map((k) => GROUP_OF[k])));
+    await vscode.window.withProgress({ location: { viewId: Views.resources } }, () => view.loadFirstPages(kinds.map((k) => GROUP_OF[k])));
     const items = view.loadedResources(kinds).map((n) => ({ label: view.labelOf(n), description: n.kind === 'pool' ? n.summary.id : n.kind === 'provider' ? n.summary.arn : n.summary.arn, detail: KIND_LABEL[n.kind], node: n }));
     if (!items.length) {
       void vscode.window.showInformationMessage(vscode.l10n.t('No {0} is listed in the Resources view for {1}.', kinds.map((k) => KIND_LABEL[k]).join(' or '), view.describeTarget()));
@@ -114,7 +87,7 @@ export function resourcesCommands(view: ResourcesView, context: vscode.Extension
 
   /** A network action with the view's progress bar (the session's timeout bounds it). */
   function inView<T>(fn: () => Promise<T>): Thenable<T> {
-    return vscode.window.withProgress({ location: { viewId: VIEW_ID } }, fn);
+    return vscode.window.withProgress({ location: { viewId: Views.resources } }, fn);
   }
 
   async function showDetails(arg: unknown): Promise<{ uri: string; content: unknown } | undefined> {
@@ -374,7 +347,7 @@ export function resourcesCommands(view: ResourcesView, context: vscode.Extension
         if (!typed) return undefined;
         region = typed.trim();
       }
-      await writeSetting(Settings.awsRegion, region);
+      await writeSetting(svc.settings.MACHINE_SETTINGS, Settings.awsRegion, region);
       log.info('resources', `region set to ${region}`);
       return region;
     },
@@ -398,7 +371,7 @@ export function resourcesCommands(view: ResourcesView, context: vscode.Extension
       });
       if (!pick) return undefined;
       await view.useDefaultChain(pick.name === '');
-      await writeSetting(Settings.awsProfile, pick.name);
+      await writeSetting(svc.settings.MACHINE_SETTINGS, Settings.awsProfile, pick.name);
       if (pick.name === (current ?? '')) view.refresh();
       log.info('resources', `profile set to ${pick.name || 'the default credential chain'}`);
       return pick.name;
@@ -604,14 +577,14 @@ export function resourcesCommands(view: ResourcesView, context: vscode.Extension
     },
   };
 
-  return { handlers, disposables: [details, vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, details)] };
+  return handlers;
 }
 
 /** Writes a setting where it is set now: the workspace when it overrides the user setting, else the user settings. */
-async function writeSetting(key: string, value: string): Promise<void> {
+async function writeSetting(machineSettings: readonly string[], key: string, value: string): Promise<void> {
   const cfg = vscode.workspace.getConfiguration(Settings.section);
   // The profile (like the endpoint and the extra CAs) lives in the user settings only.
-  if (MACHINE_SETTINGS.includes(key)) return cfg.update(key, value, vscode.ConfigurationTarget.Global);
+  if (machineSettings.includes(key)) return cfg.update(key, value, vscode.ConfigurationTarget.Global);
   const i = cfg.inspect(key);
   const target = i?.workspaceFolderValue !== undefined ? vscode.ConfigurationTarget.WorkspaceFolder
     : i?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;

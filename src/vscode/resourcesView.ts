@@ -14,7 +14,7 @@ import type {
 } from '../engine/resources';
 import type { Finding, FindingSeverity } from '../engine/resources/audit';
 import { resourcesEngine } from './load/resources';
-import { Commands } from '../shared/commands';
+import { Commands, Views } from '../shared/commands';
 import { Settings } from '../shared/settings';
 import { awsConfigFromSettings } from './awsConnection';
 import { Logger } from './logger';
@@ -31,7 +31,7 @@ import { awsSettings } from './settings';
  * the view's welcome content (context key auth0Cognito.resources.state == notConfigured).
  */
 
-export const VIEW_ID = 'auth0Cognito.resources';
+export const VIEW_ID = Views.resources;
 /** Context key: 'ready' | 'notConfigured'. */
 export const STATE_KEY = 'auth0Cognito.resources.state';
 /** Set when the user chose the default credential chain although no credentials were found. */

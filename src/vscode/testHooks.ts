@@ -8,7 +8,6 @@
  */
 import * as vscode from 'vscode';
 import type { ResourceSession } from '../engine/resources';
-import type { WizardViewState } from '../shared/protocol';
 import type { Node, ResourcesView } from './resourcesView';
 import type { WizardView } from './wizard';
 
@@ -46,7 +45,6 @@ export interface ResourcesSnapshot {
 }
 
 /** What the hooks read of the views' private state (TypeScript's `private` is compile-time only). */
-interface WizardInternals { state: WizardViewState }
 interface ResourcesInternals {
   state: string | undefined;
   current: { session: ResourceSession } | { error: unknown } | undefined;
@@ -99,12 +97,13 @@ export function testHookCommands(views: { wizard: WizardView; resources: Resourc
   };
 
   return {
-    [TestCommands.wizardState]: () => (wizard as unknown as WizardInternals).state,
+    [TestCommands.wizardState]: () => wizard.controller().state,
     [TestCommands.wizardCall]: async (method: unknown, ...args: unknown[]) => {
       const allowed = ['useToken', 'addRule', 'removeRule', 'setMappingType', 'setAmbiguous', 'setDefaultTags', 'plan', 'apply', 'openActionCode', 'checkAll'] as const;
       if (typeof method !== 'string' || !(allowed as readonly string[]).includes(method)) throw new Error(`not a wizard action: ${String(method)}`);
-      const fn = (wizard as unknown as Record<string, (...a: unknown[]) => unknown>)[method]!;
-      const r = await fn.apply(wizard, args);
+      const ctl = wizard.controller();
+      const fn = (ctl as unknown as Record<string, (...a: unknown[]) => unknown>)[method]!;
+      const r = await fn.apply(ctl, args);
       // Documents (the Action code) as their text: a TextDocument does not cross the command boundary.
       return r && typeof r === 'object' && 'getText' in r ? { languageId: (r as vscode.TextDocument).languageId, text: (r as vscode.TextDocument).getText() } : r;
     },

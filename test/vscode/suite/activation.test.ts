@@ -40,10 +40,14 @@ describe('activation', function () {
     const main = Object.keys(require.cache).find((k) => k === path.join(ext.extensionPath, 'dist', 'extension.js'));
     assert.ok(main, 'the extension bundle is in this process');
     assert.deepEqual(loadedChunks(), []);
-    // The engines are chunks of their own, required on first use (not inlined in extension.js).
+    // The wizard's code and the Resources view's command handlers are chunks that extension.js
+    // requires on first use; the engines are chunks required by extension.js or by those.
     const code = fs.readFileSync(main, 'utf8');
-    for (const name of ['setup', 'token', 'inspect', 'fixes', 'plan', 'resources', 'thumbprint', 'trust']) {
-      assert.ok(code.includes(`chunks/${name}.js`), `extension.js requires chunks/${name}.js lazily`);
+    const chunkCode = (name: string) => fs.readFileSync(path.join(ext.extensionPath, 'dist', 'chunks', `${name}.js`), 'utf8');
+    const layer = [code, chunkCode('wizard'), chunkCode('resources-commands')].join('\n');
+    for (const name of ['wizard', 'resources-commands']) assert.ok(code.includes(`chunks/${name}.js`), `extension.js requires chunks/${name}.js lazily`);
+    for (const name of ['setup', 'token', 'inspect', 'fixes', 'plan', 'resources', 'thumbprint', 'trust', 'wizard-roles']) {
+      assert.ok(layer.includes(`chunks/${name}.js`), `the VS Code layer requires chunks/${name}.js lazily`);
     }
   });
 
@@ -96,5 +100,13 @@ describe('activation', function () {
       assert.equal(o.account, '123456789012');
     });
     assert.deepEqual(loaded, ['aws.js']);
+  });
+  it('the wizard\'s first use loads its own code (wizard.js) and the setup engine, not the Resources view\'s commands', async () => {
+    const loaded = await chunksLoadedBy(async () => {
+      const state = await vscode.commands.executeCommand<{ steps: { id: string }[] }>('auth0Cognito.wizard.debugState');
+      assert.ok(state.steps.some((st) => st.id === 'oidcProvider'), JSON.stringify(state.steps.map((st) => st.id)));
+    });
+    for (const c of ['wizard.js', 'setup.js', 'wizard-roles.js']) assert.ok(loaded.includes(c), `${c} not loaded: ${loaded.join(', ')}`);
+    for (const c of ['resources-commands.js', 'resources.js', 'auth0.js']) assert.ok(!loaded.includes(c), `${c} loaded by the wizard: ${loaded.join(', ')}`);
   });
 });
