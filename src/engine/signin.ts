@@ -148,6 +148,13 @@ export interface SignInOptions {
   probe?: boolean | undefined;
   /** Timeout of each HTTPS request (discovery, probe, token); default 15 s. */
   requestTimeoutMs?: number | undefined;
+  /**
+   * Where the browser reaches the loopback server: given http://127.0.0.1:PORT/, the URL of that
+   * root as the browser sees it (VS Code's `env.asExternalUri`: unchanged on the desktop, a
+   * forwarded port over Remote-SSH, `https://HOST/proxy/PORT/` in code-server). The callback
+   * URL is that root + "callback"; default: the loopback root itself.
+   */
+  externalRoot?: ((localRoot: string) => Promise<string>) | undefined;
 }
 
 export interface SignInResult {
@@ -159,9 +166,16 @@ export interface SignInResult {
 }
 
 export interface SignInSession {
-  /** Open this in the browser. */
+  /** Auth0's authorization URL of this sign-in (state, nonce, PKCE challenge, the callback URL). */
   authorizeUrl: string;
-  /** http://127.0.0.1:<port>/callback: must be an Allowed Callback URL of the application. */
+  /**
+   * Open this in the browser: the loopback server's start page as the browser reaches it
+   * (`externalRoot`), which redirects to `authorizeUrl`. The authorize URL itself never goes
+   * through a host's URL rewriting (code-server maps every loopback URL to its port proxy,
+   * dropping the path and query), and works the same in every host.
+   */
+  startUrl: string;
+  /** The external root + "callback" (http://127.0.0.1:<port>/callback on the desktop): must be an Allowed Callback URL of the application. */
   redirectUri: string;
   /** The probe's verdict (see checkCallbackUrl); undefined when not probed or not known. */
   callbackAllowed: boolean | undefined;
@@ -230,7 +244,26 @@ export async function startSignIn(opts: SignInOptions): Promise<SignInSession> {
   // After the start, a server error ends the sign-in instead of going unhandled.
   server.on('error', (e) => finish(new EngineError('INTERNAL', `The sign-in's loopback server failed: ${e.message}`, 'Start the sign-in again.')));
   const port = (server.address() as AddressInfo).port;
-  const redirectUri = `http://127.0.0.1:${port}/callback`;
+  const localRoot = `http://127.0.0.1:${port}/`;
+  let root = localRoot;
+  try {
+    root = opts.externalRoot ? await opts.externalRoot(localRoot) : localRoot;
+    const r = new URL(root);
+    if (!/^https?:$/.test(r.protocol) || r.search || r.hash || r.username) throw new Error(`not a plain http(s) URL: ${root}`);
+    root = r.toString();
+    if (!root.endsWith('/')) root += '/';
+  } catch (e) {
+    close();
+    throw new EngineError('INTERNAL', `The editor could not say where the browser reaches the sign-in's callback (${describeError(e).message}).`, 'Start the sign-in again; if it repeats, paste an ID token instead.');
+  }
+  const redirectUri = `${root}callback`;
+  // The start page's path carries a random part: only the browser this sign-in opened knows it.
+  const startPath = `start-${randomToken()}`;
+  const startUrl = `${root}${startPath}`;
+  // The paths the requests arrive with: a proxy may strip its prefix (code-server's /proxy/PORT/) or keep it (/absproxy/PORT/).
+  const paths = (suffix: string) => new Set([`/${suffix}`, new URL(`${root}${suffix}`).pathname]);
+  const callbackPaths = paths('callback');
+  const startPaths = paths(startPath);
 
   const u = new URL(authorizationEndpoint);
   u.searchParams.set('response_type', 'code');
@@ -287,7 +320,13 @@ export async function startSignIn(opts: SignInOptions): Promise<SignInSession> {
       res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(html) });
       res.end(html);
     };
-    if (req.method !== 'GET' || url.pathname !== '/callback') return send(404, 'Not found', 'This is the sign-in callback of the Auth0 Cognito Bridge; nothing else lives here.', false);
+    if (req.method === 'GET' && startPaths.has(url.pathname)) {
+      if (finished) return send(409, 'Sign-in already finished', 'This sign-in is over; start a new one from VS Code.', false);
+      res.writeHead(302, { location: authorizeUrl, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
+      res.end();
+      return undefined;
+    }
+    if (req.method !== 'GET' || !callbackPaths.has(url.pathname)) return send(404, 'Not found', 'This is the sign-in callback of the Auth0 Cognito Bridge; nothing else lives here.', false);
     if (finished) return send(409, 'Sign-in already finished', 'This sign-in is over; start a new one from VS Code.', false);
     const q = url.searchParams;
     if (q.get('state') !== state) {
@@ -350,7 +389,7 @@ export async function startSignIn(opts: SignInOptions): Promise<SignInSession> {
   }, opts.timeoutMs);
   opts.signal?.addEventListener('abort', onAbort, { once: true });
 
-  return { authorizeUrl, redirectUri, callbackAllowed, result, cancel: onAbort };
+  return { authorizeUrl, startUrl, redirectUri, callbackAllowed, result, cancel: onAbort };
 }
 
 // ---------------------------------------------------------------------------------------------

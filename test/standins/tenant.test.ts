@@ -304,6 +304,36 @@ describe('Auth0 stand-in tenant', function () {
       }
     });
 
+    it('with a login page: /authorize shows the form; a wrong password is refused; the right one redirects with a code', async () => {
+      t.app.callbacks = [...new Set([...t.app.callbacks, REDIRECT])];
+      t.loginPage = { password: 'correct horse' };
+      try {
+        const { challenge } = pkce();
+        const page = await authorize(t, { client_id: t.app.client_id, redirect_uri: REDIRECT, response_type: 'code', scope: 'openid', state: 's1', code_challenge: challenge, code_challenge_method: 'S256' });
+        assert.equal(page.res.status, 200);
+        assert.equal(page.location, undefined, 'no redirect before the login');
+        assert.match(page.res.text, /<form method="post" action="\/u\/login">/);
+        const txn = /name="txn" value="([\w-]+)"/.exec(page.res.text)?.[1];
+        assert.ok(txn);
+        const post = (username: string, password: string, tx = txn) => request(t, '/u/login', { method: 'POST', headers: FORM, body: form({ txn: tx, username, password }) });
+        const wrong = await post(t.user.email, 'wrong');
+        assert.equal(wrong.status, 400);
+        assert.match(wrong.text, /Wrong email or password\./);
+        assert.equal((await post('someone@example.com', 'correct horse')).status, 400);
+        assert.equal((await post(t.user.email, 'correct horse', 'not-a-txn')).status, 400);
+        const ok = await post(t.user.email.toUpperCase(), 'correct horse');
+        assert.equal(ok.status, 302, ok.text);
+        const loc = new URL(String(ok.headers.location));
+        assert.equal(`${loc.origin}${loc.pathname}`, REDIRECT);
+        assert.equal(loc.searchParams.get('state'), 's1');
+        assert.ok(loc.searchParams.get('code'));
+        // The transaction is used up.
+        assert.equal((await post(t.user.email, 'correct horse')).status, 400);
+      } finally {
+        t.loginPage = undefined;
+      }
+    });
+
     it('rejects a wrong code_verifier, and the code is single use', async () => {
       const { challenge } = pkce();
       const { location } = await authorize(t, {

@@ -4,7 +4,9 @@
  *
  *   GET  /.well-known/openid-configuration     discovery
  *   GET  /.well-known/jwks.json                signing keys (RSA, kid, x5c, x5t)
- *   GET  /authorize                            authorization code (+PKCE); auto-logs-in `user`
+ *   GET  /authorize                            authorization code (+PKCE); auto-logs-in `user`,
+ *                                              or (loginPage set) shows a login form
+ *   POST /u/login                              the login form's answer: email + password of `user`
  *   POST /oauth/token                          authorization_code, client_credentials
  *   GET  /userinfo                             profile for an app access token
  *   GET  /api/v2/clients[/:id], PATCH /api/v2/clients/:id   Management API subset
@@ -101,6 +103,8 @@ export interface TenantOptions {
   m2m?: { clientId?: string; clientSecret?: string; name?: string; scopes?: string[] };
   /** The user /authorize logs in automatically. */
   user?: Partial<TenantUser>;
+  /** Show a login page at /authorize (email + this password) instead of logging `user` in at once. */
+  loginPage?: { password: string };
   /** Default `jwt_configuration.lifetime_in_seconds` for new clients (default 36000, Auth0's). */
   idTokenTtlSeconds?: number;
   /** Lifetime of access tokens (default 86400, Auth0's). */
@@ -216,6 +220,8 @@ export interface Tenant {
   jwksMode: JwksMode;
   setJwksMode(mode: JwksMode): void;
   loginOutcome: LoginOutcome;
+  /** Set: /authorize shows a login form that takes `user.email` and this password (Auth0's Universal Login, much simplified). */
+  loginPage: { password: string } | undefined;
   addFault(fault: Fault): () => void;
   clearFaults(): void;
   addClient(init: ClientInit, managementScopes?: string[]): Auth0Client;
@@ -330,6 +336,24 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown, extra
 
 function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** The login page (Auth0's Universal Login, much simplified): email and password, posted to /u/login. */
+function sendLoginPage(res: http.ServerResponse, status: number, txn: string, clientName: string, error: string) {
+  const html = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Log in | Auth0 stand-in</title>
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; form-action 'self'">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>body{font-family:system-ui,sans-serif;background:#f3f3f5;display:flex;justify-content:center;padding-top:8vh;margin:0}
+main{background:#fff;border-radius:5px;box-shadow:0 12px 40px rgba(0,0,0,.12);padding:40px;width:320px}h1{font-size:24px;font-weight:400;margin:0 0 8px}
+p{color:#65676e;margin:0 0 24px}label{display:block;font-size:14px;margin:16px 0 6px}input{box-sizing:border-box;width:100%;padding:12px;border:1px solid #c9cace;border-radius:3px;font-size:16px}
+button{margin-top:24px;width:100%;padding:14px;border:0;border-radius:3px;background:#635dff;color:#fff;font-size:16px;cursor:pointer}.error{color:#d03c38;margin:16px 0 0}</style></head>
+<body><main><h1>Welcome</h1><p>Log in to ${escapeHtml(clientName)} (the local Auth0 stand-in tenant).</p>
+<form method="post" action="/u/login"><input type="hidden" name="txn" value="${escapeHtml(txn)}">
+<label for="username">Email address</label><input id="username" name="username" type="email" autocomplete="username" required autofocus>
+<label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
+${error ? `<p class="error" id="error-element-password" role="alert">${escapeHtml(error)}</p>` : ''}<button type="submit" name="action" value="default">Continue</button></form></main></body></html>`;
+  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(html), 'cache-control': 'no-store', 'x-frame-options': 'deny' });
+  res.end(html);
 }
 
 /** Auth0 shows an HTML error page (not a redirect) when the redirect_uri can't be trusted. */
@@ -806,23 +830,47 @@ export async function startTenant(options: TenantOptions = {}): Promise<Tenant> 
     if (audience && audience !== mgmtAudience && !apiAudiences.has(audience)) {
       return fail('access_denied', `Service not found: ${audience}`);
     }
-    // prompt=login / prompt=consent are accepted and ignored: the test user is logged in at once.
-    if (tenant.loginOutcome === 'access_denied') return fail('access_denied', 'User did not authorize the request');
-
     const requested = (q.get('scope') ?? 'openid').split(/\s+/).filter(Boolean);
-    const code = crypto.randomBytes(24).toString('base64url');
-    codes.set(code, {
-      clientId: client.client_id,
-      redirectUri,
-      codeChallenge: challenge,
-      codeChallengeMethod: method as 'S256' | 'plain' | undefined,
-      nonce: q.get('nonce') ?? undefined,
-      scope: requested.join(' '),
-      audience,
-      sid: crypto.randomBytes(16).toString('base64url'),
-      expiresAt: Date.now() + 10 * 60_000,
-    });
-    return redirect({ code });
+    const issue = () => {
+      // prompt=login / prompt=consent are accepted and ignored.
+      if (tenant.loginOutcome === 'access_denied') return fail('access_denied', 'User did not authorize the request');
+      const code = crypto.randomBytes(24).toString('base64url');
+      codes.set(code, {
+        clientId: client.client_id,
+        redirectUri,
+        codeChallenge: challenge,
+        codeChallengeMethod: method as 'S256' | 'plain' | undefined,
+        nonce: q.get('nonce') ?? undefined,
+        scope: requested.join(' '),
+        audience,
+        sid: crypto.randomBytes(16).toString('base64url'),
+        expiresAt: Date.now() + 10 * 60_000,
+      });
+      return redirect({ code });
+    };
+    if (!tenant.loginPage) return issue();
+    // The login page: the code is issued when the form comes back with the user's email and password.
+    const txn = crypto.randomBytes(18).toString('base64url');
+    logins.set(txn, { issue: (r) => { res = r; issue(); }, clientName: client.name, expiresAt: Date.now() + 10 * 60_000 });
+    return sendLoginPage(res, 200, txn, client.name, '');
+  };
+
+  /** Transactions of the login page: txn -> how to finish it. */
+  const logins = new Map<string, { issue: (res: http.ServerResponse) => void; clientName: string; expiresAt: number }>();
+  const handleLogin = async (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const form = new URLSearchParams(await readBody(req, 16 * 1024));
+    const txn = form.get('txn') ?? '';
+    const t = logins.get(txn);
+    if (!t || t.expiresAt < Date.now() || !tenant.loginPage) {
+      return sendErrorPage(res, 400, 'invalid_request', 'The login transaction is unknown or expired: start the sign-in again.'); // approx.
+    }
+    const email = (form.get('username') ?? '').trim();
+    const password = form.get('password') ?? '';
+    if (email.toLowerCase() !== user.email.toLowerCase() || password !== tenant.loginPage.password) {
+      return sendLoginPage(res, 400, txn, t.clientName, 'Wrong email or password.');
+    }
+    logins.delete(txn);
+    return t.issue(res);
   };
 
   const parseTokenRequest = async (req: http.IncomingMessage): Promise<Record<string, string> | string> => {
@@ -1108,6 +1156,7 @@ export async function startTenant(options: TenantOptions = {}): Promise<Tenant> 
       return sendJson(res, 200, { keys: mode === 'empty' ? [] : signingKeys.map((k) => k.jwk) });
     }
     if (method === 'GET' && p === '/authorize') return handleAuthorize(url, res);
+    if (method === 'POST' && p === '/u/login') return handleLogin(req, res);
     if (method === 'POST' && p === '/oauth/token') return handleToken(req, res);
     if (p === '/oauth/token') return oauthError(res, 404, 'not_found', 'Not Found');
     if ((method === 'GET' || method === 'POST') && p === '/userinfo') return handleUserinfo(req, res);
@@ -1244,6 +1293,7 @@ export async function startTenant(options: TenantOptions = {}): Promise<Tenant> 
       tenant.jwksMode = mode;
     },
     loginOutcome: 'login',
+    loginPage: options.loginPage,
     addFault(fault) {
       const f = { ...fault, left: fault.times ?? Number.POSITIVE_INFINITY };
       faults.push(f);

@@ -172,6 +172,64 @@ describe('sign-in: authorization code + PKCE on a loopback redirect (local tenan
     await expectSignInError(s.result, 'token-exchange', /refused to exchange the authorization code/, /Native or Single Page Application/);
   });
 
+  it('behind a port proxy (code-server\'s /proxy/PORT/): the callback is the external root + "callback", the start page redirects to Auth0', async () => {
+    // code-server's path proxy: http://127.0.0.1:P/proxy/PORT/REST -> http://127.0.0.1:PORT/REST (prefix stripped).
+    const forwarded: string[] = [];
+    const proxy = http.createServer((req, res) => {
+      const m = /^\/proxy\/(\d+)(\/.*)?$/.exec(req.url ?? '');
+      if (!m) { res.writeHead(404).end(); return; }
+      forwarded.push((m[2] ?? '/').split('?')[0]!);
+      const up = http.request({ host: '127.0.0.1', port: Number(m[1]), path: m[2] ?? '/', method: req.method, headers: req.headers }, (r) => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        r.pipe(res);
+      });
+      up.on('error', () => res.writeHead(502).end());
+      req.pipe(up);
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    const proxyPort = (proxy.address() as { port: number }).port;
+    try {
+      const port = await freePort();
+      const external = `http://127.0.0.1:${proxyPort}/proxy/${port}/`;
+      tenant.app.callbacks = [`${external}callback`];
+      let asked: string | undefined;
+      const s = await startSignIn(opts({ port, externalRoot: async (local) => { asked = local; return external; } }));
+      assert.equal(asked, `http://127.0.0.1:${port}/`);
+      assert.equal(s.redirectUri, `${external}callback`);
+      assert.equal(new URL(s.authorizeUrl).searchParams.get('redirect_uri'), s.redirectUri);
+      assert.equal(s.callbackAllowed, true, 'the probe asked Auth0 about the external callback URL');
+      assert.match(s.startUrl, new RegExp(`^${external.replace(/[.]/g, '\\.')}start-[\\w-]{32}$`));
+      // The start page is the only entry besides the callback: another path is 404 and ends nothing.
+      assert.equal((await fetch(`${external}start-guessed`)).status, 404);
+      const start = await fetch(s.startUrl, { redirect: 'manual' });
+      assert.equal(start.status, 302);
+      assert.equal(start.headers.get('location'), s.authorizeUrl);
+      // The browser: the start page, Auth0, back through the proxy to the loopback server.
+      const page = await browse(s.startUrl);
+      assert.equal(page.status, 200);
+      assert.match(await page.text(), /Signed in/);
+      const r = await s.result;
+      assert.equal(decodeToken(r.idToken).ok, true);
+      assert.deepEqual(forwarded.filter((p) => p === '/callback').length, 1, forwarded.join(', '));
+      // Over: the start page says so instead of starting another sign-in.
+      assert.equal((await fetch(s.startUrl).catch(() => undefined))?.status ?? 0, 502, 'the loopback server is closed');
+    } finally {
+      proxy.closeAllConnections();
+      await new Promise((r) => proxy.close(r));
+    }
+  });
+
+  it('an external root that is not a plain http(s) URL is refused before anything is sent', async () => {
+    const port = await allowedPort();
+    const before = tenant.requests.length;
+    await expectEngineError(startSignIn(opts({ port, externalRoot: async () => 'javascript:alert(1)' })), 'INTERNAL', /could not say where the browser reaches/);
+    await expectEngineError(startSignIn(opts({ port, externalRoot: async () => { throw new Error('no tunnel'); } })), 'INTERNAL', /no tunnel/);
+    assert.equal(tenant.requests.filter((r) => r.path === '/authorize').length, tenant.requests.slice(0, before).filter((r) => r.path === '/authorize').length, 'no probe of /authorize');
+    // The port is free again: a normal sign-in can listen there.
+    const s = await startSignIn(opts({ port }));
+    s.cancel();
+  });
+
   it('PKCE pairs are S256 of a 43-character verifier', () => {
     const { verifier, challenge } = pkcePair();
     assert.match(verifier, /^[\w-]{43}$/);
