@@ -1,11 +1,12 @@
 import type { WizardHostMessage, WizardViewMessage, WizardViewState, WizardStepView, WizardForm, WizardPlanHolder } from '../src/shared/protocol';
+import { t } from './lib/l10n';
 import { h, vscodeApi } from './lib/vscodeApi';
 
 const vscode = vscodeApi<WizardViewState, WizardViewMessage>();
 const app = document.getElementById('app')!;
 document.body.classList.add('sidebar');
 
-const STATUS: Record<string, string> = { 'not-started': 'not started', done: 'done', 'needs-action': 'needs action', error: 'error' };
+const STATUS: Record<string, string> = { 'not-started': t('not started'), done: t('done'), 'needs-action': t('needs action'), error: t('error') };
 const BADGE: Record<string, string> = { 'not-started': 'skip', done: 'pass', 'needs-action': 'warn', error: 'fail' };
 
 function btn(label: string, msg: WizardViewMessage | (() => void), opts: { secondary?: boolean; id?: string; disabled?: boolean; title?: string } = {}): HTMLButtonElement {
@@ -28,11 +29,12 @@ function field(id: keyof WizardForm, label: string, value: string, placeholder: 
 function pickedLine(s: WizardViewState): HTMLElement | undefined {
   const p = s.picked;
   if (!p || (!p.poolId && !p.roleArn)) return undefined;
-  const what = [p.poolId ? `pool ${p.poolId}` : '', p.roleArn ? `role ${p.roleArn}` : ''].filter(Boolean).join(' and ');
-  const text = p.used ? `Using ${what} from the Resources view.` : `Not using ${what} from the Resources view: it is in ${p.region ?? 'another region'}, the settings name ${s.aws.region}.`;
+  const what = p.poolId && p.roleArn ? t('pool {0} and role {1}', p.poolId, p.roleArn) : p.poolId ? t('pool {0}', p.poolId) : t('role {0}', p.roleArn ?? '');
+  const text = p.used ? t('Using {0} from the Resources view.', what)
+    : t('Not using {0} from the Resources view: it is in {1}, the settings name {2}.', what, p.region ?? t('another region'), s.aws.region);
   const err = s.fieldErrors?.picked;
   return h('p', { class: p.used ? 'muted' : 'warn-text', id: 'picked' }, text, ' ',
-    btn('Clear', { type: 'clearPicked' }, { secondary: true, id: 'clear-picked', disabled: Boolean(s.busy), title: 'Use the names in the form instead' }),
+    btn(t('Clear'), { type: 'clearPicked' }, { secondary: true, id: 'clear-picked', disabled: Boolean(s.busy), title: t('Use the names in the form instead') }),
     ...(err ? [h('span', { class: 'field-error', id: 'err-picked', role: 'alert' }, ` ${err}`)] : []));
 }
 
@@ -48,18 +50,18 @@ function list(items: string[], cls = ''): HTMLElement | undefined {
 function planBlock(s: WizardViewState, stepId: WizardPlanHolder['id'], plan: NonNullable<WizardPlanHolder['plan']>): HTMLElement {
   const busy = Boolean(s.busy);
   const box = h('div', { class: 'plan', 'data-plan': stepId },
-    h('p', {}, h('strong', {}, 'Plan: '), plan.summary));
+    h('p', {}, h('strong', {}, t('Plan: ')), plan.summary));
   if (plan.changes.length) box.append(h('ul', { class: 'changes' }, ...plan.changes.map((c) => h('li', {}, `${c.what}: `, h('code', {}, c.from), ' → ', h('code', {}, c.to)))));
   if (plan.calls.length) {
     // The exact calls, with their JSON, open on demand (a sidebar is narrow; nothing scrolls sideways).
     box.append(h('details', { class: 'calls' },
-      h('summary', {}, `${plan.calls.length} call${plan.calls.length === 1 ? '' : 's'}: ${plan.calls.map((c) => c.action).join(', ')}`),
+      h('summary', {}, plan.calls.length === 1 ? t('1 call: {0}', plan.calls.map((c) => c.action).join(', ')) : t('{0} calls: {1}', plan.calls.length, plan.calls.map((c) => c.action).join(', '))),
       h('ol', {}, ...plan.calls.map((c) => h('li', {}, h('code', {}, `${c.service}:${c.action}`), h('pre', {}, JSON.stringify(c.params, null, 2)))))));
   }
   for (const w of plan.warnings) box.append(h('p', { class: 'warn-text' }, w));
-  if (plan.manual) box.append(h('div', { class: 'manual' }, h('strong', {}, 'To do by hand: '), plan.manual));
+  if (plan.manual) box.append(h('div', { class: 'manual' }, h('strong', {}, t('To do by hand: ')), plan.manual));
   if (plan.calls.length) {
-    box.append(h('p', {}, btn(stepId === 'tryIt' ? 'Exchange the token' : 'Apply', { type: 'apply', step: stepId }, { id: `apply-${stepId}`, disabled: busy, title: 'Make exactly the calls above' })));
+    box.append(h('p', {}, btn(stepId === 'tryIt' ? t('Exchange the token') : t('Apply'), { type: 'apply', step: stepId }, { id: `apply-${stepId}`, disabled: busy, title: t('Make exactly the calls above') })));
   }
   return box;
 }
@@ -78,13 +80,13 @@ function connectionTargets(s: WizardViewState): HTMLElement[] {
   const out: HTMLElement[] = [];
   const endpoint = s.aws.endpoint;
   if (endpoint) {
-    out.push(h('p', { class: 'warn-text', id: 'aws-endpoint' }, `AWS endpoint: ${endpoint} ${isAwsHost(endpoint) ? '(custom AWS endpoint)' : '(not AWS)'}`));
+    out.push(h('p', { class: 'warn-text', id: 'aws-endpoint' }, isAwsHost(endpoint) ? t('AWS endpoint: {0} (custom AWS endpoint)', endpoint) : t('AWS endpoint: {0} (not AWS)', endpoint)));
   }
   const cas = s.aws.extraCaCertificates ?? [];
-  if (cas.length) out.push(h('p', { class: 'warn-text', id: 'extra-cas' }, `Extra CA certificates trusted: ${cas.join(', ')}`));
+  if (cas.length) out.push(h('p', { class: 'warn-text', id: 'extra-cas' }, t('Extra CA certificates trusted: {0}', cas.join(', '))));
   const ignored = s.aws.ignoredWorkspaceSettings ?? [];
   if (ignored.length) {
-    out.push(h('p', { class: 'muted', id: 'ignored-settings' }, `Ignored from this workspace's settings (read from your user settings only): ${ignored.join(', ')}`));
+    out.push(h('p', { class: 'muted', id: 'ignored-settings' }, t('Ignored from this workspace\'s settings (read from your user settings only): {0}', ignored.join(', '))));
   }
   return out;
 }
@@ -95,14 +97,14 @@ function planParts(s: WizardViewState, p: WizardPlanHolder): HTMLElement[] {
   if (p.plan) parts.push(planBlock(s, p.id, p.plan));
   const o = p.outcome;
   if (o) {
-    const res = h('div', { class: `outcome ${o.ok ? 'ok' : 'not-ok'}`, id: `outcome-${p.id}`, role: 'status' }, h('strong', {}, o.ok ? 'Done. ' : 'Failed. '), o.message);
+    const res = h('div', { class: `outcome ${o.ok ? 'ok' : 'not-ok'}`, id: `outcome-${p.id}`, role: 'status' }, h('strong', {}, o.ok ? t('Done. ') : t('Failed. ')), o.message);
     const done = list(o.done);
-    if (done && o.done.length > 1) res.append(h('details', {}, h('summary', {}, `What was done (${o.done.length} calls)`), done));
-    if (o.notDone.length) res.append(h('p', {}, 'Not done:'), list(o.notDone)!);
+    if (done && o.done.length > 1) res.append(h('details', {}, h('summary', {}, t('What was done ({0} calls)', o.done.length)), done));
+    if (o.notDone.length) res.append(h('p', {}, t('Not done:')), list(o.notDone)!);
     if (o.result) {
       const r = o.result;
-      res.append(h('dl', { id: 'try-result' }, h('dt', {}, 'Identity id'), h('dd', {}, r.identityId), h('dt', {}, 'Access key id'), h('dd', {}, r.accessKeyIdMasked),
-        h('dt', {}, 'Expires'), h('dd', {}, r.expiration ?? '?'), h('dt', {}, 'STS caller'), h('dd', {}, r.callerArn ?? r.callerError ?? '?')));
+      res.append(h('dl', { id: 'try-result' }, h('dt', {}, t('Identity id')), h('dd', {}, r.identityId), h('dt', {}, t('Access key id')), h('dd', {}, r.accessKeyIdMasked),
+        h('dt', {}, t('Expires')), h('dd', {}, r.expiration ?? '?'), h('dt', {}, t('STS caller')), h('dd', {}, r.callerArn ?? r.callerError ?? '?')));
     }
     parts.push(res);
   }
@@ -111,7 +113,7 @@ function planParts(s: WizardViewState, p: WizardPlanHolder): HTMLElement[] {
 
 /** The role's name from its ARN (the tail after the last slash), for short lines. */
 function roleName(arn: string | undefined): string {
-  return arn ? arn.slice(arn.lastIndexOf('/') + 1) : '(none)';
+  return arn ? arn.slice(arn.lastIndexOf('/') + 1) : t('(none)');
 }
 
 /** "Roles by user" (issue 13): the mapping being set up, the rules, and what the current token gets. */
@@ -126,40 +128,41 @@ function rolesParts(s: WizardViewState): Node[] {
     return b;
   };
   const out: Node[] = [
-    h('p', { class: 'muted' }, 'Optional: give different users different IAM roles, by the claims of their Auth0 ID token.'),
-    h('p', { role: 'group', 'aria-label': 'Role mapping' }, choice('none', 'Everyone the same role', 'No role mapping: every signed-in user gets the authenticated role'), ' ',
-      choice('Rules', 'Rules on claims', 'Rules on token claims, first match wins (up to 25)'), ' ',
-      choice('Token', 'Role named in the token', 'The role in the token\'s cognito:preferred_role / cognito:roles claims')),
+    h('p', { class: 'muted' }, t('Optional: give different users different IAM roles, by the claims of their Auth0 ID token.')),
+    h('p', { role: 'group', 'aria-label': t('Role mapping') }, choice('none', t('Everyone the same role'), t('No role mapping: every signed-in user gets the authenticated role')), ' ',
+      choice('Rules', t('Rules on claims'), t('Rules on token claims, first match wins (up to 25)')), ' ',
+      choice('Token', t('Role named in the token'), t('The role in the token\'s cognito:preferred_role / cognito:roles claims'))),
   ];
   if (m?.type === 'Rules') {
     out.push(h('ol', { class: 'rules', id: 'rules' }, ...m.rules.map((x, i) => h('li', {},
       h('code', {}, x.claim), ` ${x.matchType} `, h('code', {}, JSON.stringify(x.value)), ' → ', h('span', { title: x.roleArn }, roleName(x.roleArn)), ' ',
-      btn('Remove', { type: 'removeRule', index: i }, { secondary: true, id: `remove-rule-${i}`, disabled: busy })))));
+      btn(t('Remove'), { type: 'removeRule', index: i }, { secondary: true, id: `remove-rule-${i}`, disabled: busy })))));
   }
   if (m) {
-    out.push(h('p', {}, btn(m.type === 'Rules' ? 'Add rule…' : 'Add a rule instead…', { type: 'addRule' }, { id: 'add-rule', disabled: busy, secondary: m.type !== 'Rules' })));
+    out.push(h('p', {}, btn(m.type === 'Rules' ? t('Add rule…') : t('Add a rule instead…'), { type: 'addRule' }, { id: 'add-rule', disabled: busy, secondary: m.type !== 'Rules' })));
     const amb = (value: 'AuthenticatedRole' | 'Deny', label: string) => {
       const b = btn(label, { type: 'setAmbiguous', value }, { secondary: m.ambiguousRoleResolution !== value, id: `ambiguous-${value}`, disabled: busy });
       b.setAttribute('aria-pressed', String(m.ambiguousRoleResolution === value));
       return b;
     };
-    out.push(h('p', { role: 'group', 'aria-label': 'When no role applies' }, m.type === 'Rules' ? 'When no rule matches: ' : 'When the token names no single role: ', amb('AuthenticatedRole', 'the authenticated role'), ' ', amb('Deny', 'deny the sign-in')));
+    out.push(h('p', { role: 'group', 'aria-label': t('When no role applies') }, m.type === 'Rules' ? t('When no rule matches: ') : t('When the token names no single role: '),
+      amb('AuthenticatedRole', t('the authenticated role')), ' ', amb('Deny', t('deny the sign-in'))));
   }
   const tagsOn = Boolean(r.principalTags);
-  const tags = btn(tagsOn ? 'Session tags: on' : 'Session tags: off', { type: 'setDefaultTags', value: !tagsOn }, { secondary: !tagsOn, id: 'default-tags', disabled: busy, title: 'Claims as session tags for IAM conditions (defaults: client = aud, username = sub); the roles then need sts:TagSession' });
+  const tags = btn(tagsOn ? t('Session tags: on') : t('Session tags: off'), { type: 'setDefaultTags', value: !tagsOn }, { secondary: !tagsOn, id: 'default-tags', disabled: busy, title: t('Claims as session tags for IAM conditions (defaults: client = aud, username = sub); the roles then need sts:TagSession') });
   tags.setAttribute('aria-pressed', String(tagsOn));
   out.push(h('p', {}, tags));
   if (r.prediction) {
     const p = r.prediction;
     out.push(h('p', { id: 'role-prediction', class: p.denied ? 'warn-text' : '', 'aria-live': 'polite' },
-      h('strong', {}, 'For the current token: '), p.denied ? `denied. ${p.error ?? ''} ` : `${roleName(p.roleArn)}. `, p.why,
-      ...(p.tags.length ? [` Session tags: ${p.tags.join(', ')}.`] : [])));
+      h('strong', {}, t('For the current token: ')), p.denied ? `${t('denied.')} ${p.error ?? ''} ` : `${roleName(p.roleArn)}. `, p.why,
+      ...(p.tags.length ? [` ${t('Session tags: {0}.', p.tags.join(', '))}`] : [])));
   } else {
-    out.push(h('p', { class: 'muted', id: 'role-prediction' }, 'Sign in or paste a token (Try it) to pick claims from it and see which role it gets.'));
+    out.push(h('p', { class: 'muted', id: 'role-prediction' }, t('Sign in or paste a token (Try it) to pick claims from it and see which role it gets.')));
   }
   if (r.missingClaims.length) {
-    out.push(h('p', { class: 'warn-text', id: 'missing-claims' }, `The token has no ${r.missingClaims.join(', ')} claim: add it with an Auth0 Action. `,
-      btn('Show the Action code', { type: 'openActionCode' }, { secondary: true, id: 'action-code' })));
+    out.push(h('p', { class: 'warn-text', id: 'missing-claims' }, t('The token has no {0} claim: add it with an Auth0 Action.', r.missingClaims.join(', ')), ' ',
+      btn(t('Show the Action code'), { type: 'openActionCode' }, { secondary: true, id: 'action-code' })));
   }
   return out;
 }
@@ -181,8 +184,9 @@ function stepSection(s: WizardViewState, st: WizardStepView, index: number): HTM
   const ins = st.inspection;
   const status = ins?.status ?? 'not-started';
   const busy = Boolean(s.busy);
-  const active = st.id === currentStep(s) || Boolean(st.plan || st.outcome || st.error);
-  const open = toggled.get(st.id) ?? active;
+  const active = st.id === currentStep(s) || Boolean(st.plan || st.outcome || st.error) || (st.id === 'tryIt' && Boolean(s.callbackPlan));
+  // A new callback plan opens "Try it" even if the user had closed it: it answers their click on Sign in.
+  const open = st.id === 'tryIt' && s.callbackPlan && !s.callbackPlan.outcome ? true : (toggled.get(st.id) ?? active);
   const summary = h('summary', {},
     h('span', { class: 'step-title' }, `${index + 1}. ${st.title}`), ' ',
     h('span', { class: `badge ${BADGE[status]}`, 'data-status': status }, STATUS[status] ?? status),
@@ -201,14 +205,19 @@ function stepSection(s: WizardViewState, st: WizardStepView, index: number): HTM
   if (st.error) body.append(h('div', { class: 'error' }, h('strong', {}, st.error.message), ' ', st.error.hint));
   if (st.id === 'roleMappings') body.append(...rolesParts(s));
   if (st.id === 'tryIt') {
-    body.append(h('p', { id: 'token-summary' }, s.token ? `Token (${s.token.source}): ${s.token.summary}` : 'No token yet: sign in with Auth0, or paste an ID token.'),
-      h('p', {}, btn('Sign in with Auth0', { type: 'signIn' }, { id: 'sign-in', disabled: busy }), ' ', btn('Paste token…', { type: 'pasteToken' }, { secondary: true, id: 'paste-token', disabled: busy })));
+    body.append(h('p', { id: 'token-summary' }, s.token ? t('Token ({0}): {1}', s.token.source, s.token.summary) : t('No token yet: sign in with Auth0, or paste an ID token.')),
+      h('p', {}, btn(t('Sign in with Auth0'), { type: 'signIn' }, { id: 'sign-in', disabled: busy }), ' ', btn(t('Paste token…'), { type: 'pasteToken' }, { secondary: true, id: 'paste-token', disabled: busy })));
+    // The plan a click on "Sign in" caused (allow the callback URL) shows right below that button.
+    if (s.callbackPlan) {
+      const cb = s.callbackPlan;
+      body.append(h('div', { class: 'callback-plan', id: 'callback-plan' }, h('h4', {}, cb.title), ...planParts(s, cb)));
+    }
   } else if (status !== 'done') {
-    body.append(h('p', {}, btn(st.plan ? 'Plan again' : 'Plan', { type: 'plan', step: st.id }, { id: `plan-${st.id}`, disabled: busy, secondary: Boolean(st.plan), title: 'Show exactly what would change; nothing is changed yet' })));
+    body.append(h('p', {}, btn(st.plan ? t('Plan again') : t('Plan'), { type: 'plan', step: st.id }, { id: `plan-${st.id}`, disabled: busy, secondary: Boolean(st.plan), title: t('Show exactly what would change; nothing is changed yet') })));
   }
   body.append(...planParts(s, st));
   if (ins && (ins.found.length || Object.keys(ins.values).length)) {
-    const more = h('details', { class: 'more' }, h('summary', {}, 'Details'));
+    const more = h('details', { class: 'more' }, h('summary', {}, t('Details')));
     const found = list(ins.found, 'found');
     if (found) more.append(found);
     const vals = Object.entries(ins.values);
@@ -222,53 +231,50 @@ function render(s: WizardViewState): void {
   vscode.setState(s);
   const busy = Boolean(s.busy);
   const parts: Node[] = [];
-  if (s.busy) parts.push(h('p', { class: 'busy', role: 'status' }, s.busy, ' ', btn('Cancel', { type: 'cancel' }, { secondary: true, id: 'cancel' })));
+  if (s.busy) parts.push(h('p', { class: 'busy', role: 'status' }, s.busy, ' ', btn(t('Cancel'), { type: 'cancel' }, { secondary: true, id: 'cancel' })));
   if (s.error) parts.push(h('div', { class: 'error', role: 'alert', id: 'wizard-error' }, h('strong', {}, s.error.message), ' ', s.error.hint));
 
   if (!s.steps.some((st) => st.inspection)) {
-    parts.push(h('p', { class: 'muted', id: 'get-started' }, 'New here? ', btn('Get started', { type: 'openWalkthrough' }, { secondary: true, id: 'open-walkthrough', title: 'Open the Getting Started walkthrough: AWS, Auth0, the wizard, the token inspector' })));
+    parts.push(h('p', { class: 'muted', id: 'get-started' }, t('New here?'), ' ', btn(t('Get started'), { type: 'openWalkthrough' }, { secondary: true, id: 'open-walkthrough', title: t('Open the Getting Started walkthrough: AWS, Auth0, the wizard, the token inspector') })));
   }
   const form = h('form', { id: 'setup-form' },
-    field('domain', 'Auth0 domain', s.form.domain, 'tenant.auth0.com', s.fieldErrors?.domain),
-    field('clientId', 'Application client ID', s.form.clientId, 'Client ID from the application settings', s.fieldErrors?.clientId),
-    field('poolName', 'Identity pool name', s.form.poolName, 'auth0-cognito', s.fieldErrors?.poolName),
-    field('roleName', 'Authenticated role (optional)', s.form.roleName, 'Cognito_<pool>_Auth_Role', s.fieldErrors?.roleName),
+    field('domain', t('Auth0 domain'), s.form.domain, 'tenant.auth0.com', s.fieldErrors?.domain),
+    field('clientId', t('Application client ID'), s.form.clientId, t('Client ID from the application settings'), s.fieldErrors?.clientId),
+    field('poolName', t('Identity pool name'), s.form.poolName, 'auth0-cognito', s.fieldErrors?.poolName),
+    field('roleName', t('Authenticated role (optional)'), s.form.roleName, 'Cognito_<pool>_Auth_Role', s.fieldErrors?.roleName),
     pickedLine(s),
-    h('p', { class: 'muted' }, `AWS: ${s.aws.profile || 'default credentials'} · ${s.aws.region}${s.aws.endpoint ? ` · ${s.aws.endpoint}` : ''} `,
-      btn('Change…', { type: 'openSettings' }, { secondary: true })),
-    h('p', { class: 'muted', id: 'management' }, `Auth0 Management API: ${s.management === 'none' ? 'no access stored' : s.management === 'token' ? 'token stored in the OS keychain' : 'client credentials stored in the OS keychain'} `,
-      s.management === 'none' ? btn('Add access…', { type: 'setManagement' }, { secondary: true, id: 'set-management' }) : btn('Remove', { type: 'clearManagement' }, { secondary: true })),
-    h('p', {}, btn('Save and check', () => vscode.postMessage({ type: 'check', form: readForm() }), { id: 'check-all', disabled: busy, title: 'Read what exists now, step by step; nothing is changed' })));
+    h('p', { class: 'muted' }, t('AWS: {0}', [s.aws.profile || t('default credentials'), s.aws.region, ...(s.aws.endpoint ? [s.aws.endpoint] : [])].join(' · ')), ' ',
+      btn(t('Change…'), { type: 'openSettings' }, { secondary: true })),
+    h('p', { class: 'muted', id: 'management' },
+      t('Auth0 Management API: {0}', s.management === 'none' ? t('no access stored') : s.management === 'token' ? t('token stored in the OS keychain') : t('client credentials stored in the OS keychain')), ' ',
+      s.management === 'none' ? btn(t('Add access…'), { type: 'setManagement' }, { secondary: true, id: 'set-management' }) : btn(t('Remove'), { type: 'clearManagement' }, { secondary: true })),
+    h('p', {}, btn(t('Save and check'), () => vscode.postMessage({ type: 'check', form: readForm() }), { id: 'check-all', disabled: busy, title: t('Read what exists now, step by step; nothing is changed') })));
   form.addEventListener('submit', (e) => e.preventDefault());
   parts.push(form);
 
-  if (s.callbackPlan) {
-    const cb = s.callbackPlan;
-    parts.push(h('section', { class: 'step', id: 'callback-plan' }, h('h3', {}, cb.title), ...planParts(s, cb)));
-  }
   s.steps.forEach((st, i) => parts.push(stepSection(s, st, i)));
 
   if (s.snippets) {
     // The code opens in an editor (it has the width); the sidebar keeps only the buttons.
     const sn = s.snippets;
     const langs = [['typescript', 'TypeScript'], ['swift', 'Swift'], ['kotlin', 'Kotlin']] as const;
-    parts.push(h('section', { class: 'step', id: 'snippets' }, h('h3', {}, `${s.steps.length + 1}. Use it in your app`),
-      h('p', { class: 'muted' }, 'Sign in with Auth0, then get AWS credentials from the identity pool: the code for your app, with this setup\'s values.'),
+    parts.push(h('section', { class: 'step', id: 'snippets' }, h('h3', {}, `${s.steps.length + 1}. ${t('Use it in your app')}`),
+      h('p', { class: 'muted' }, t('Sign in with Auth0, then get AWS credentials from the identity pool: the code for your app, with this setup\'s values.')),
       h('p', {}, ...langs.flatMap(([l, label]) => [
-        btn(label, { type: 'openSnippet', lang: l }, { id: `open-snippet-${l}`, secondary: l !== 'typescript', title: `Open the ${label} code in an editor` }), ' '])),
+        btn(label, { type: 'openSnippet', lang: l }, { id: `open-snippet-${l}`, secondary: l !== 'typescript', title: t('Open the {0} code in an editor', label) }), ' '])),
       h('p', {}, ...langs.flatMap(([l, label]) => [
-        btn(`Copy ${label}`, { type: 'copy', text: `snippet-${l}` }, { id: `copy-snippet-${l}`, secondary: true }), ' '])),
-      ...(sn.missing.length ? [h('p', { class: 'warn-text' }, `Not known yet: ${sn.missing.join(', ')}.`)] : [])));
+        btn(t('Copy {0}', label), { type: 'copy', text: `snippet-${l}` }, { id: `copy-snippet-${l}`, secondary: true }), ' '])),
+      ...(sn.missing.length ? [h('p', { class: 'warn-text' }, t('Not known yet: {0}.', sn.missing.join(', ')))] : [])));
   }
   // Setup as code (issue 10): the same plan as infrastructure code, and removing what the setup made.
   if (s.steps.some((st) => st.inspection)) {
-    parts.push(h('section', { class: 'step', id: 'as-code' }, h('h3', {}, 'Setup as code'),
-      h('p', { class: 'muted' }, 'The same setup as code for your repository (opens in an editor), or remove what this setup created (a plan is shown first).'),
+    parts.push(h('section', { class: 'step', id: 'as-code' }, h('h3', {}, t('Setup as code')),
+      h('p', { class: 'muted' }, t('The same setup as code for your repository (opens in an editor), or remove what this setup created (a plan is shown first).')),
       h('p', {},
-        btn('CloudFormation', { type: 'export', format: 'cloudformation' }, { secondary: true, id: 'export-cloudformation', disabled: busy, title: 'Export as a CloudFormation template (YAML)' }), ' ',
-        btn('Terraform', { type: 'export', format: 'terraform' }, { secondary: true, id: 'export-terraform', disabled: busy, title: 'Export as Terraform (HCL), with import blocks for what exists' }), ' ',
-        btn('AWS CLI', { type: 'export', format: 'cli' }, { secondary: true, id: 'export-cli', disabled: busy, title: 'Export as an AWS CLI script (bash)' })),
-      h('p', {}, btn('Tear down…', { type: 'teardown' }, { secondary: true, id: 'teardown', disabled: busy, title: 'Remove the pool, role and provider this setup created (tagged); shows the plan first' }))));
+        btn('CloudFormation', { type: 'export', format: 'cloudformation' }, { secondary: true, id: 'export-cloudformation', disabled: busy, title: t('Export as a CloudFormation template (YAML)') }), ' ',
+        btn('Terraform', { type: 'export', format: 'terraform' }, { secondary: true, id: 'export-terraform', disabled: busy, title: t('Export as Terraform (HCL), with import blocks for what exists') }), ' ',
+        btn('AWS CLI', { type: 'export', format: 'cli' }, { secondary: true, id: 'export-cli', disabled: busy, title: t('Export as an AWS CLI script (bash)') })),
+      h('p', {}, btn(t('Tear down…'), { type: 'teardown' }, { secondary: true, id: 'teardown', disabled: busy, title: t('Remove the pool, role and provider this setup created (tagged); shows the plan first') }))));
   }
   app.replaceChildren(...parts);
 }

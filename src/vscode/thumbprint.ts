@@ -108,7 +108,7 @@ class ThumbprintPanel {
 
   constructor(extensionUri: vscode.Uri, private result: ThumbprintResult, private readonly log: Logger, onDisposed: () => void) {
     this.host = new WebviewHost({
-      extensionUri, script: 'thumbprint', title: `Thumbprint: ${result.target}`, log, topic: 'thumbprint',
+      extensionUri, script: 'thumbprint', title: vscode.l10n.t('Thumbprint: {0}', result.target), log, topic: 'thumbprint',
       parse: parseThumbprintViewMessage,
       state: () => this.result,
       stateMessage: (r) => ({ type: 'show', result: r }),

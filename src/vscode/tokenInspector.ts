@@ -37,7 +37,7 @@ export class TokenInspector implements vscode.Disposable {
     private readonly secrets: Secrets,
   ) {
     this.host = new WebviewHost({
-      extensionUri: context.extensionUri, script: 'inspector', title: 'Token Inspector', log, topic: 'inspector',
+      extensionUri: context.extensionUri, script: 'inspector', title: vscode.l10n.t('Token Inspector'), log, topic: 'inspector',
       parse: parseInspectorViewMessage,
       state: () => this.state,
       onMessage: (m) => this.onMessage(m),
@@ -236,7 +236,7 @@ export class TokenInspector implements vscode.Disposable {
         return;
       }
       const choice = await vscode.window.showQuickPick(items, {
-        title: vscode.l10n.t('Identity pools in {0}{1}', aws.region, truncated ? ' (first 1000)' : ''), matchOnDescription: true,
+        title: truncated ? vscode.l10n.t('Identity pools in {0} (first 1000)', aws.region) : vscode.l10n.t('Identity pools in {0}', aws.region), matchOnDescription: true,
       });
       picked = choice?.description;
     }, true);

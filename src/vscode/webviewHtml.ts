@@ -1,9 +1,12 @@
 import * as vscode from 'vscode';
+import { L10N_ELEMENT_ID, jsonForScript } from '../shared/l10n';
 
 /**
  * The HTML shell for every webview of the extension: strict CSP (default-src 'none',
  * scripts only with this page's nonce, styles from the extension), one script from
- * dist/webview, the shared stylesheet from media/.
+ * dist/webview, the shared stylesheet from media/. The page gets the translations VS Code loaded
+ * for the display language (`vscode.l10n.bundle`; `{}` in English) as a JSON data block, escaped
+ * (`jsonForScript`) so that no translation can break out of it; media/lib/l10n.ts reads it.
  */
 export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, script: string, title: string): string {
   // Web Crypto (a global since Node 19): no `node:crypto` require when the bundle loads.
@@ -18,7 +21,7 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, s
     `script-src 'nonce-${nonce}'`,
   ].join('; ');
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${escapeHtml(vscode.env.language)}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
@@ -27,7 +30,8 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, s
 <title>${escapeHtml(title)}</title>
 </head>
 <body>
-<main id="app" aria-live="polite"><p class="muted">Loading…</p></main>
+<main id="app" aria-live="polite"><p class="muted">${escapeHtml(vscode.l10n.t('Loading…'))}</p></main>
+<script type="application/json" id="${L10N_ELEMENT_ID}" nonce="${nonce}">${jsonForScript(vscode.l10n.bundle ?? {})}</script>
 <script nonce="${nonce}" src="${scriptUri}"></script>
 </body>
 </html>`;
