@@ -545,16 +545,24 @@ export class WizardController implements vscode.Disposable {
     const cfg = this.validConfig();
     if (!cfg) return this.state;
     await this.busy(vscode.l10n.t('Signing in with Auth0 (finish in the browser)…'), async (signal) => {
-      const session = await setupEngine().startSignIn({ domain: cfg.auth0.domain, clientId: cfg.auth0.clientId, trust: await this.svc.settings.trustSettings(), port: SIGNIN_PORT, timeoutMs: 5 * 60_000, signal, requestTimeoutMs: this.svc.settings.timeoutMs() });
+      const session = await setupEngine().startSignIn({
+        domain: cfg.auth0.domain, clientId: cfg.auth0.clientId, trust: await this.svc.settings.trustSettings(), port: SIGNIN_PORT, timeoutMs: 5 * 60_000, signal, requestTimeoutMs: this.svc.settings.timeoutMs(),
+        // Where the browser reaches the loopback server: itself on the desktop, a forwarded port
+        // over Remote-SSH / in containers, the port proxy in code-server (its callback URL then
+        // differs, and the plan below registers that one).
+        externalRoot: async (local) => (await vscode.env.asExternalUri(vscode.Uri.parse(local))).toString(true),
+      });
+      this.log.info('wizard', `sign-in callback: ${session.redirectUri}`);
       if (session.callbackAllowed === false) {
         session.cancel();
         const plan = await setupEngine().planAddCallbackUrl(await this.ctx(signal), session.redirectUri);
         this.state.callbackPlan = this.callbackHolder(session.redirectUri, plan);
-        this.state.error = { message: vscode.l10n.t('Auth0 does not allow the callback URL {0} for this application.', session.redirectUri), hint: vscode.l10n.t('Apply the plan below (Management API) or add it in the Auth0 Dashboard, then sign in again.') };
+        this.state.error = { message: vscode.l10n.t('Auth0 does not allow the callback URL {0} for this application.', session.redirectUri), hint: vscode.l10n.t('Apply the plan under "Sign in with Auth0" (Management API) or add it in the Auth0 Dashboard, then sign in again.') };
         return;
       }
       this.state.callbackPlan = undefined;
-      await vscode.env.openExternal(vscode.Uri.parse(session.authorizeUrl));
+      // The start page (on the loopback server, as the browser reaches it) redirects to Auth0.
+      await vscode.env.openExternal(vscode.Uri.parse(session.startUrl, true));
       try {
         const r = await session.result;
         this.setToken(r.idToken, 'sign-in');

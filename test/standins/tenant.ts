@@ -341,7 +341,7 @@ function escapeHtml(s: string): string {
 /** The login page (Auth0's Universal Login, much simplified): email and password, posted to /u/login. */
 function sendLoginPage(res: http.ServerResponse, status: number, txn: string, clientName: string, error: string) {
   const html = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Log in | Auth0 stand-in</title>
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; form-action 'self'">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>body{font-family:system-ui,sans-serif;background:#f3f3f5;display:flex;justify-content:center;padding-top:8vh;margin:0}
 main{background:#fff;border-radius:5px;box-shadow:0 12px 40px rgba(0,0,0,.12);padding:40px;width:320px}h1{font-size:24px;font-weight:400;margin:0 0 8px}

@@ -21,6 +21,7 @@
  * Last lines of output: `ui leg <leg>: VS Code <version> (...)`, then `ui: N passed, M failed`;
  * exit code non-zero on any failure.
  */
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
@@ -305,8 +306,12 @@ async function main(): Promise<number> {
     running = describeCodeServer(install);
     console.error(`[ui] ${running}`);
     // AWS credentials for the stand-in (moto accepts any); the extension host inherits them.
+    // The browser signs in on the local tenant (wizard UI test): it accepts that tenant's leaf
+    // certificate, by its public key, and no other certificate that does not validate.
+    const leafSpki = crypto.createHash('sha256').update(new crypto.X509Certificate(standins.tenant.certs.leafPem).publicKey.export({ type: 'spki', format: 'der' })).digest('base64');
     session = await launchCodeServer({
       repoRoot, workspaceFiles: WORKSPACE_FILES, codeServer: leg,
+      browserArgs: [`--ignore-certificate-errors-spki-list=${leafSpki}`],
       env: { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_EC2_METADATA_DISABLED: 'true' },
       settings: {
         'auth0Cognito.aws.endpoint': standins.moto.endpoint,

@@ -159,4 +159,82 @@ export const tests: UiTest[] = [
       await screenshot('wizard-10-walkthrough-done');
     },
   },
+  {
+    name: 'sign in with Auth0 in the browser: the callback URL plan next to the button, the tenant\'s login page, the token in the wizard',
+    timeoutMs: 180_000,
+    fn: async ({ page, standins, runCommand, answerInput, pickItem, frames, screenshot }) => {
+      const { tenant } = standins;
+      // An RS256 native application without callback URLs, and a login page with a password.
+      const app = tenant.addClient({ name: 'Sign-in UI app', app_type: 'native', jwt_configuration: { alg: 'RS256' } });
+      const password = 'ui-test-password';
+      tenant.loginPage = { password };
+      try {
+        const frame = await openWizard({ runCommand, frames });
+        await frame.locator('#f-domain').fill(tenant.domain);
+        await frame.locator('#f-clientId').fill(app.client_id);
+        await frame.locator('#f-poolName').fill('wizard-ui-pool');
+        await frame.locator('#check-all').click();
+        await waitChecked(frame, 'connections');
+        if (await frame.locator('#set-management').count()) {
+          await frame.locator('#set-management').click();
+          await pickItem('Use a machine-to-machine application (client ID + secret)');
+          await answerInput(tenant.mgmt.clientId);
+          await answerInput(tenant.mgmt.clientSecret);
+          await frame.locator('#management', { hasText: 'client credentials stored' }).waitFor({ timeout: 20_000 });
+        }
+
+        // Step 7 ("Try it") is not the current step yet: open it, as a user would.
+        const tryIt = frame.locator('#step-tryIt details.step-details');
+        if (!(await tryIt.evaluate((d) => (d as HTMLDetailsElement).open))) await frame.locator('#step-tryIt summary').first().click();
+        // 1st click: Auth0 does not allow the callback URL, which in code-server is the port proxy's.
+        await frame.locator('#sign-in').click();
+        const cbPlan = frame.locator('#step-tryIt #callback-plan');
+        await cbPlan.locator('.plan').waitFor({ timeout: 60_000 });
+        await waitIdle(frame);
+        const planText = await cbPlan.innerText();
+        const callback = /http:\/\/[^\s,]+\/proxy\/53682\/callback/.exec(planText)?.[0];
+        if (!callback) throw new Error(`the callback plan does not name code-server's proxied callback URL: ${planText}`);
+        if (new URL(callback).host !== new URL(page.url()).host) throw new Error(`callback ${callback} is not on the workbench's origin ${page.url()}`);
+        await screenshot('signin-1-callback-plan');
+        await noSidewaysScroll(frame, 'with the callback plan');
+        await cbPlan.locator('#apply-callbackUrl').click();
+        await frame.locator('#outcome-callbackUrl').waitFor({ timeout: 60_000 });
+        await waitIdle(frame);
+        if (!tenant.clients.get(app.client_id)?.callbacks.includes(callback)) throw new Error(`the application's callbacks: ${tenant.clients.get(app.client_id)?.callbacks.join(', ')}`);
+
+        // 2nd click: the browser opens the loopback start page (through the proxy), then the tenant's login page.
+        const popupPromise = page.context().waitForEvent('page', { timeout: 60_000 });
+        await frame.locator('#sign-in').click();
+        const login = await popupPromise;
+        await login.locator('#username').waitFor({ timeout: 60_000 });
+        if (!login.url().startsWith(`${tenant.baseUrl}/authorize?`)) throw new Error(`the login page is at ${login.url()}`);
+        await login.locator('#username').fill(tenant.user.email);
+        await login.locator('#password').fill('not-the-password');
+        await login.locator('button[type=submit]').click();
+        await login.locator('#error-element-password', { hasText: 'Wrong email or password.' }).waitFor({ timeout: 30_000 });
+        await login.locator('#username').fill(tenant.user.email);
+        await login.locator('#password').fill(password);
+        await login.screenshot({ path: await screenshot('signin-2-tenant-login').then((p) => p.replace(/\.png$/, '-page.png')) });
+        await login.locator('button[type=submit]').click();
+        await login.locator('h1', { hasText: 'Signed in' }).waitFor({ timeout: 60_000 });
+        if (!/\/proxy\/53682\/callback\?/.test(login.url())) throw new Error(`the browser came back at ${login.url()}`);
+        await login.screenshot({ path: (await screenshot('signin-3-signed-in')).replace(/\.png$/, '-page.png') });
+        await login.close();
+
+        // The wizard got the token (no pasting): the code was exchanged once, by the extension.
+        await frame.locator('#token-summary', { hasText: 'Token (sign-in): ID token · RS256' }).waitFor({ timeout: 60_000 });
+        await waitIdle(frame);
+        const exchanged = tenant.requests.filter((r) => r.method === 'POST' && r.path === '/oauth/token').length;
+        if (exchanged < 1) throw new Error('no authorization code was exchanged at the tenant');
+        // Try it then goes on from the token (here: the pool of this new application is not made yet, and it says so).
+        const tryItText = await frame.locator('#step-tryIt').innerText();
+        if (!/wizard-ui-pool|Exchange the token/.test(tryItText)) throw new Error(`Try it after the sign-in: ${tryItText}`);
+        if (await frame.locator('#callback-plan .plan').count()) throw new Error('the callback plan is still shown after the sign-in');
+        await shots(page, screenshot, 'signin-4-wizard-signed-in');
+        await noSidewaysScroll(frame, 'after the sign-in');
+      } finally {
+        tenant.loginPage = undefined;
+      }
+    },
+  },
 ];

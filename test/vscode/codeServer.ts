@@ -289,6 +289,8 @@ function findFiles(dir: string, pred: (p: string) => boolean): string[] {
 export interface CodeServerOptions {
   /** Repo root (default: found from __dirname). */
   repoRoot?: string;
+  /** More Chromium flags (e.g. --ignore-certificate-errors-spki-list for the local tenant's leaf). */
+  browserArgs?: string[];
   /** Absolute path of the extension under development (default: repo root). `null`: none. */
   extensionDevelopmentPath?: string | null;
   /** Absolute path of an in-host test runner module exporting `run()` (like test-electron). */
@@ -545,7 +547,7 @@ export async function launchCodeServer(opts: CodeServerOptions = {}): Promise<Wo
   try {
     const before = new Set(childrenOf().get(process.pid) ?? []);
     browser = await chromium.launch({
-      executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS,
+      executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS, ...(opts.browserArgs ?? [])],
       // Our own handlers stop the browser *and* code-server; Playwright's would exit first.
       handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false,
     });
