@@ -38,6 +38,59 @@ async function waitChecked(frame: Frame, step: string): Promise<string> {
   }
 }
 
+/**
+ * Signs in with Auth0 the way a user does in code-server: "Sign in with Auth0" in step 7; the
+ * first click shows the plan that allows the callback URL (code-server's port proxy) right under
+ * the button, applied with a click; the second opens the browser on the tenant's login page
+ * (a wrong password first), and the wizard receives the token: no pasting.
+ */
+async function signInInBrowser({ page, standins, screenshot }: Pick<UiContext, 'page' | 'standins' | 'screenshot'>, frame: Frame, clientId: string, password: string): Promise<void> {
+  const { tenant } = standins;
+  const tryIt = frame.locator('#step-tryIt details.step-details');
+  if (!(await tryIt.evaluate((d) => (d as HTMLDetailsElement).open))) await frame.locator('#step-tryIt summary').first().click();
+  // 1st click: Auth0 does not allow the callback URL, which in code-server is the port proxy's.
+  await frame.locator('#sign-in').click();
+  const cbPlan = frame.locator('#step-tryIt #callback-plan');
+  await cbPlan.locator('.plan').waitFor({ timeout: 60_000 });
+  await waitIdle(frame);
+  const planText = await cbPlan.innerText();
+  const callback = /http:\/\/[^\s,]+\/proxy\/53682\/callback/.exec(planText)?.[0];
+  if (!callback) throw new Error(`the callback plan does not name code-server's proxied callback URL: ${planText}`);
+  if (new URL(callback).host !== new URL(page.url()).host) throw new Error(`callback ${callback} is not on the workbench's origin ${page.url()}`);
+  await cbPlan.scrollIntoViewIfNeeded();
+  await shots(page, screenshot, 'signin-1-callback-plan');
+  await noSidewaysScroll(frame, 'with the callback plan');
+  await cbPlan.locator('#apply-callbackUrl').click();
+  await frame.locator('#outcome-callbackUrl').waitFor({ timeout: 60_000 });
+  await waitIdle(frame);
+  if (!tenant.clients.get(clientId)?.callbacks.includes(callback)) throw new Error(`the application's callbacks: ${tenant.clients.get(clientId)?.callbacks.join(', ')}`);
+
+  // 2nd click: the browser opens the loopback start page (through the proxy), then the tenant's login page.
+  const exchangedBefore = tenant.countRequests('POST', '/oauth/token');
+  const popupPromise = page.context().waitForEvent('page', { timeout: 60_000 });
+  await frame.locator('#sign-in').click();
+  const login = await popupPromise;
+  await login.locator('#username').waitFor({ timeout: 60_000 });
+  if (!login.url().startsWith(`${tenant.baseUrl}/authorize?`)) throw new Error(`the login page is at ${login.url()}`);
+  await login.screenshot({ path: (await screenshot('signin-2-tenant-login')).replace(/\.png$/, '-page.png') });
+  await login.locator('#username').fill(tenant.user.email);
+  await login.locator('#password').fill('not-the-password');
+  await login.locator('button[type=submit]').click();
+  await login.locator('#error-element-password', { hasText: 'Wrong email or password.' }).waitFor({ timeout: 30_000 });
+  await login.locator('#username').fill(tenant.user.email);
+  await login.locator('#password').fill(password);
+  await login.locator('button[type=submit]').click();
+  await login.locator('h1', { hasText: 'Signed in' }).waitFor({ timeout: 60_000 });
+  if (!/\/proxy\/53682\/callback\?/.test(login.url())) throw new Error(`the browser came back at ${login.url()}`);
+  await login.screenshot({ path: (await screenshot('signin-3-signed-in')).replace(/\.png$/, '-page.png') });
+  await login.close();
+
+  // The wizard got the token (no pasting): the code was exchanged once, by the extension.
+  await frame.locator('#token-summary', { hasText: 'Token (sign-in): ID token · RS256' }).waitFor({ timeout: 60_000 });
+  if (tenant.countRequests('POST', '/oauth/token') !== exchangedBefore + 1) throw new Error('the authorization code was not exchanged exactly once');
+  if (await frame.locator('#callback-plan .plan').count()) throw new Error('the callback plan is still shown after the sign-in');
+}
+
 /** Opens the wizard and returns its frame; reopens the sidebar once if the webview never loads. */
 export async function openWizard({ runCommand, frames }: Pick<UiContext, 'runCommand' | 'frames'>): Promise<Frame> {
   await runCommand('Auth0 Cognito: Open Setup Wizard');
@@ -52,7 +105,7 @@ export async function openWizard({ runCommand, frames }: Pick<UiContext, 'runCom
 
 export const tests: UiTest[] = [
   {
-    name: 'fill the form, check, plan and apply every step, paste a token, exchange, copy a snippet',
+    name: 'fill the form, check, plan and apply every step, sign in with Auth0 in the browser, exchange, copy a snippet',
     timeoutMs: 240_000,
     fn: async ({ page, standins, runCommand, answerInput, pickItem, frames, screenshot }) => {
       const { tenant } = standins;
@@ -103,9 +156,14 @@ export const tests: UiTest[] = [
       }
       if (tenant.clients.get(app.client_id)?.jwt_configuration.alg !== 'RS256') throw new Error('the application was not switched to RS256');
 
-      // Try it: paste a token the tenant issued to the app, then exchange it.
-      await frame.locator('#paste-token').click();
-      await answerInput(tenant.mintIdToken({ clientId: app.client_id }));
+      // Try it: sign in with Auth0 in the browser (the tenant's login page), then exchange the token.
+      const password = 'ui-test-password';
+      tenant.loginPage = { password };
+      try {
+        await signInInBrowser({ page, standins, screenshot }, frame, app.client_id, password);
+      } finally {
+        tenant.loginPage = undefined;
+      }
       await frame.locator('#step-tryIt .plan').waitFor({ timeout: 60_000 });
       await waitIdle(frame);
       await frame.locator('#apply-tryIt').click();
@@ -157,84 +215,6 @@ export const tests: UiTest[] = [
       await waitDone(page, 'connectAuth0');
       await waitDone(page, 'runWizard');
       await screenshot('wizard-10-walkthrough-done');
-    },
-  },
-  {
-    name: 'sign in with Auth0 in the browser: the callback URL plan next to the button, the tenant\'s login page, the token in the wizard',
-    timeoutMs: 180_000,
-    fn: async ({ page, standins, runCommand, answerInput, pickItem, frames, screenshot }) => {
-      const { tenant } = standins;
-      // An RS256 native application without callback URLs, and a login page with a password.
-      const app = tenant.addClient({ name: 'Sign-in UI app', app_type: 'native', jwt_configuration: { alg: 'RS256' } });
-      const password = 'ui-test-password';
-      tenant.loginPage = { password };
-      try {
-        const frame = await openWizard({ runCommand, frames });
-        await frame.locator('#f-domain').fill(tenant.domain);
-        await frame.locator('#f-clientId').fill(app.client_id);
-        await frame.locator('#f-poolName').fill('wizard-ui-pool');
-        await frame.locator('#check-all').click();
-        await waitChecked(frame, 'connections');
-        if (await frame.locator('#set-management').count()) {
-          await frame.locator('#set-management').click();
-          await pickItem('Use a machine-to-machine application (client ID + secret)');
-          await answerInput(tenant.mgmt.clientId);
-          await answerInput(tenant.mgmt.clientSecret);
-          await frame.locator('#management', { hasText: 'client credentials stored' }).waitFor({ timeout: 20_000 });
-        }
-
-        // Step 7 ("Try it") is not the current step yet: open it, as a user would.
-        const tryIt = frame.locator('#step-tryIt details.step-details');
-        if (!(await tryIt.evaluate((d) => (d as HTMLDetailsElement).open))) await frame.locator('#step-tryIt summary').first().click();
-        // 1st click: Auth0 does not allow the callback URL, which in code-server is the port proxy's.
-        await frame.locator('#sign-in').click();
-        const cbPlan = frame.locator('#step-tryIt #callback-plan');
-        await cbPlan.locator('.plan').waitFor({ timeout: 60_000 });
-        await waitIdle(frame);
-        const planText = await cbPlan.innerText();
-        const callback = /http:\/\/[^\s,]+\/proxy\/53682\/callback/.exec(planText)?.[0];
-        if (!callback) throw new Error(`the callback plan does not name code-server's proxied callback URL: ${planText}`);
-        if (new URL(callback).host !== new URL(page.url()).host) throw new Error(`callback ${callback} is not on the workbench's origin ${page.url()}`);
-        await screenshot('signin-1-callback-plan');
-        await noSidewaysScroll(frame, 'with the callback plan');
-        await cbPlan.locator('#apply-callbackUrl').click();
-        await frame.locator('#outcome-callbackUrl').waitFor({ timeout: 60_000 });
-        await waitIdle(frame);
-        if (!tenant.clients.get(app.client_id)?.callbacks.includes(callback)) throw new Error(`the application's callbacks: ${tenant.clients.get(app.client_id)?.callbacks.join(', ')}`);
-
-        // 2nd click: the browser opens the loopback start page (through the proxy), then the tenant's login page.
-        const popupPromise = page.context().waitForEvent('page', { timeout: 60_000 });
-        await frame.locator('#sign-in').click();
-        const login = await popupPromise;
-        await login.locator('#username').waitFor({ timeout: 60_000 });
-        if (!login.url().startsWith(`${tenant.baseUrl}/authorize?`)) throw new Error(`the login page is at ${login.url()}`);
-        await login.locator('#username').fill(tenant.user.email);
-        await login.locator('#password').fill('not-the-password');
-        await login.locator('button[type=submit]').click();
-        await login.locator('#error-element-password', { hasText: 'Wrong email or password.' }).waitFor({ timeout: 30_000 });
-        await login.locator('#username').fill(tenant.user.email);
-        await login.locator('#password').fill(password);
-        await login.screenshot({ path: await screenshot('signin-2-tenant-login').then((p) => p.replace(/\.png$/, '-page.png')) });
-        await login.locator('button[type=submit]').click();
-        await login.locator('h1', { hasText: 'Signed in' }).waitFor({ timeout: 60_000 });
-        if (!/\/proxy\/53682\/callback\?/.test(login.url())) throw new Error(`the browser came back at ${login.url()}`);
-        await login.screenshot({ path: (await screenshot('signin-3-signed-in')).replace(/\.png$/, '-page.png') });
-        await login.close();
-
-        // The wizard got the token (no pasting): the code was exchanged once, by the extension.
-        await frame.locator('#token-summary', { hasText: 'Token (sign-in): ID token · RS256' }).waitFor({ timeout: 60_000 });
-        await waitIdle(frame);
-        const exchanged = tenant.requests.filter((r) => r.method === 'POST' && r.path === '/oauth/token').length;
-        if (exchanged < 1) throw new Error('no authorization code was exchanged at the tenant');
-        // Try it then goes on from the token (here: the pool of this new application is not made yet, and it says so).
-        const tryItText = await frame.locator('#step-tryIt').innerText();
-        if (!/wizard-ui-pool|Exchange the token/.test(tryItText)) throw new Error(`Try it after the sign-in: ${tryItText}`);
-        if (await frame.locator('#callback-plan .plan').count()) throw new Error('the callback plan is still shown after the sign-in');
-        await shots(page, screenshot, 'signin-4-wizard-signed-in');
-        await noSidewaysScroll(frame, 'after the sign-in');
-      } finally {
-        tenant.loginPage = undefined;
-      }
     },
   },
 ];
