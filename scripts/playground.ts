@@ -13,12 +13,13 @@
  * state.json (tenant URL, CA, client) is what `npm run token` reads; removed on stop.
  */
 import { execFileSync, spawn } from 'node:child_process';
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startMoto } from '../test/standins/moto';
 import { startTenant } from '../test/standins/tenant';
 import { freePort, waitForPort } from '../test/standins/ports';
-import { ensureCodeServer, findRepoRoot, killTree } from '../test/vscode/codeServer';
+import { describeCodeServer, ensureCodeServerInstall, findRepoRoot, killTree } from '../test/vscode/codeServer';
 import { TOKEN_REDIRECT_URI, playgroundDir, statePath, writePlaygroundState } from './playgroundState';
 
 async function main(): Promise<void> {
@@ -32,11 +33,15 @@ async function main(): Promise<void> {
   const workspace = path.join(dir, 'workspace');
   for (const d of [path.join(userData, 'User'), extensions, workspace]) fs.mkdirSync(d, { recursive: true });
 
-  const codeServer = ensureCodeServer(root);
-  const entry = path.join(codeServer, 'out', 'node', 'entry.js');
+  // The newest tested VS Code (README "Tested VS Code versions"); A0C_CODE_SERVER_VERSION=min for the oldest.
+  const install = ensureCodeServerInstall(root, process.env.A0C_CODE_SERVER_VERSION?.trim() || 'newest');
+  process.stderr.write(`${describeCodeServer(install)}\n`);
+  const entry = path.join(install.dir, 'out', 'node', 'entry.js');
   process.stderr.write('Starting moto (AWS) and the local Auth0 tenant...\n');
   // The token script's callback is registered up front; the wizard keeps it when it adds its own.
-  const [moto, tenant] = await Promise.all([startMoto(), startTenant({ app: { callbacks: [TOKEN_REDIRECT_URI] } })]);
+  // Sign in with Auth0 (the wizard's step 7) shows the tenant's login page: the test user and this password.
+  const password = `playground-${crypto.randomBytes(4).toString('hex')}`;
+  const [moto, tenant] = await Promise.all([startMoto(), startTenant({ app: { callbacks: [TOKEN_REDIRECT_URI] }, loginPage: { password } })]);
   const caPath = path.join(dir, 'tenant-root-ca.pem');
   fs.writeFileSync(caPath, tenant.caPem);
 
@@ -52,6 +57,11 @@ async function main(): Promise<void> {
     'auth0Cognito.extraCaCertificates': [caPath],
   };
   fs.writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+  // Newer VS Code in code-server reads machine-scoped settings of the remote window from the
+  // server's Machine settings only (the Settings editor's "Remote" tab): the same three go there too.
+  const machine = { 'auth0Cognito.aws.endpoint': moto.endpoint, 'auth0Cognito.extraCaCertificates': [caPath] };
+  fs.mkdirSync(path.join(userData, 'Machine'), { recursive: true });
+  fs.writeFileSync(path.join(userData, 'Machine', 'settings.json'), JSON.stringify(machine, null, 2));
   const guide = path.join(workspace, 'PLAYGROUND.md');
   fs.writeFileSync(guide, [
     '# Auth0 Cognito Bridge playground',
@@ -63,26 +73,30 @@ async function main(): Promise<void> {
     `- Application client ID: \`${tenant.app.client_id}\` (signing algorithm ${tenant.app.jwt_configuration.alg}; the wizard's step 2 switches it to RS256)`,
     `- Management API (throw-away machine-to-machine app of this local tenant only): client ID \`${tenant.mgmt.clientId}\`, secret \`${tenant.mgmt.clientSecret}\``,
     `- AWS: moto at \`${moto.endpoint}\`, region ${moto.region}, account 123456789012`,
-    `- Test user: ${tenant.user.email} (the tenant signs it in without a form)`,
+    `- Test user (the tenant's login page): email \`${tenant.user.email}\`, password \`${password}\``,
     '',
     '## Try it',
     '',
     '1. The setup wizard: the Auth0 Cognito icon in the activity bar. Enter the domain and client ID above,',
     '   **Save and check**, then **Add access…** with the Management API client ID and secret above,',
     '   and Plan / Apply each step.',
-    '2. An ID token: run `npm run token` in the repository (a terminal there, while this playground runs). It signs in',
-    '   as the test user through the tenant\'s login flow and prints a fresh ID token for the application above.',
-    '   Paste it into F1 > **Auth0 Cognito: Inspect ID Token**, or into any editor (hover and CodeLens).',
+    '2. An ID token, either way:',
+    '   - **Sign in with Auth0** in the wizard\'s step 7: the wizard first offers a plan that allows its callback URL',
+    '     (this workbench\'s `/proxy/53682/callback`; apply it), then your browser opens the tenant\'s login page. The',
+    '     tenant\'s certificate comes from the playground\'s own CA, so the browser warns once: continue (or import',
+    `     \`${caPath}\`). Log in with the test user above; the wizard gets the token and plans the exchange.`,
+    '   - `npm run token` in the repository (a terminal there, while this playground runs): it logs in as the test user',
+    '     and prints a fresh ID token. Paste it into F1 > **Auth0 Cognito: Inspect ID Token**, or any editor (hover and CodeLens).',
     `3. F1 > **Auth0 Cognito: Compute OIDC Thumbprint** with \`${tenant.domain}\`.`,
     '',
   ].join('\n'));
 
   process.stderr.write('Installing the .vsix into code-server...\n');
-  execFileSync(process.execPath, [entry, '--user-data-dir', userData, '--extensions-dir', extensions, '--install-extension', vsix], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(install.node, [entry, '--user-data-dir', userData, '--extensions-dir', extensions, '--install-extension', vsix], { stdio: ['ignore', 'ignore', 'inherit'] });
 
   const port = Number(process.env.PLAYGROUND_PORT) || (await freePort());
   const log = fs.openSync(path.join(dir, 'code-server.log'), 'a');
-  const cs = spawn(process.execPath, [entry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--user-data-dir', userData,
+  const cs = spawn(install.node, [entry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--user-data-dir', userData,
     '--extensions-dir', extensions, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', workspace], {
     stdio: ['ignore', log, log],
     detached: true,
@@ -101,6 +115,7 @@ async function main(): Promise<void> {
     caPath,
     clientId: tenant.app.client_id,
     redirectUri: TOKEN_REDIRECT_URI,
+    login: { email: tenant.user.email, password },
     workbenchUrl: url,
     pid: process.pid,
   });
@@ -126,7 +141,7 @@ async function main(): Promise<void> {
     `  Auth0 tenant (local):  ${tenant.issuer}   app client id: ${tenant.app.client_id}`,
     `  Management API (throw-away, this local tenant only; for the wizard's "Add access…"):`,
     `                         client id ${tenant.mgmt.clientId}   secret ${tenant.mgmt.clientSecret}`,
-    `  ID token:              npm run token   (signs in as ${tenant.user.email}, prints a fresh ID token)`,
+    `  Sign in with Auth0:    ${tenant.user.email} / ${password}   (the tenant's login page; or \`npm run token\` prints a token)`,
     `  AWS (moto):            ${moto.endpoint}   region ${moto.region}`,
     `  files and logs: ${dir}     stop: Ctrl+C`,
     '',

@@ -25,6 +25,8 @@ export interface PlaygroundState {
   /** The application the ID token is for (its `aud`). */
   clientId: string;
   redirectUri: string;
+  /** The test user of the tenant's login page. */
+  login?: { email: string; password: string };
   workbenchUrl: string;
   /** The playground process (the state file is stale when it is gone). */
   pid: number;
@@ -79,6 +81,8 @@ export interface IdTokenRequest {
   clientId: string;
   redirectUri: string;
   scope?: string;
+  /** The test user's email and password, for a tenant that shows its login page. */
+  login?: { email: string; password: string } | undefined;
 }
 
 /**
@@ -109,9 +113,19 @@ export async function fetchIdToken(req: IdTokenRequest): Promise<string> {
     const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message;
     throw new Error(`the local tenant at ${base} does not answer (${cause}): is the playground running?`, { cause: e });
   }
+  // A tenant with a login page answers 200 with its form: log in as the test user, as a browser would.
+  if (res.status === 200 && req.login) {
+    const txn = /name="txn" value="([\w-]+)"/.exec(await res.text())?.[1];
+    if (!txn) throw new Error('the tenant showed a page without its login form');
+    res = await f(new URL('u/login', base), {
+      method: 'POST', redirect: 'manual', signal: AbortSignal.timeout(10_000),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ txn, username: req.login.email, password: req.login.password }).toString(),
+    });
+  }
   const location = res.headers.get('location');
   if (res.status !== 302 || !location) {
-    const text = (await res.text()).replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 300);
+    const text = (await res.text()).replace(/<(style|script)\b[^>]*>[^<]*<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 300);
     throw new Error(`the tenant refused the sign-in (HTTP ${res.status}): ${text}`);
   }
   const back = new URL(location);

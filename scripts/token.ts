@@ -18,6 +18,7 @@ async function main(): Promise<void> {
     caPem: fs.readFileSync(state.caPath, 'utf8'),
     clientId: state.clientId,
     redirectUri: state.redirectUri,
+    login: state.login,
   });
   process.stdout.write(`${token}\n`);
   if (process.stdout.isTTY) {

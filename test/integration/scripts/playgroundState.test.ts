@@ -34,6 +34,18 @@ describe('scripts/playgroundState', () => {
     assert.equal(tenant.countRequests('GET', '/authorize'), 1);
   });
 
+  it('logs in on the tenant\'s login page (the playground\'s tenant shows one) with the test user\'s password', async () => {
+    tenant.loginPage = { password: 'pw-1' };
+    try {
+      const req = { issuer: tenant.issuer, caPem: tenant.caPem, clientId: tenant.app.client_id, redirectUri: TOKEN_REDIRECT_URI };
+      assert.equal(claims(await fetchIdToken({ ...req, login: { email: tenant.user.email, password: 'pw-1' } })).sub, tenant.user.sub);
+      await assert.rejects(fetchIdToken({ ...req, login: { email: tenant.user.email, password: 'wrong' } }), /refused the sign-in \(HTTP 400\).*Wrong email or password/);
+      await assert.rejects(fetchIdToken(req), /refused the sign-in \(HTTP 200\).*Log in/);
+    } finally {
+      tenant.loginPage = undefined;
+    }
+  });
+
   it('says what the tenant answered when the callback is not registered', async () => {
     await assert.rejects(
       fetchIdToken({ issuer: tenant.issuer, caPem: tenant.caPem, clientId: tenant.app.client_id, redirectUri: 'http://localhost/elsewhere' }),
