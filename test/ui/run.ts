@@ -31,6 +31,7 @@ import { startMoto, type Moto } from '../standins/moto';
 import { tests as smokeTests } from './smoke.ui';
 import { tests as inspectorTests } from './inspector.ui';
 import { tests as wizardTests } from './wizard.ui';
+import { tests as keyboardTests } from './keyboard.ui';
 import { tests as wizardValidationTests } from './wizardValidation.ui';
 import { tests as thumbprintTests } from './thumbprint.ui';
 import { tests as walkthroughTests } from './walkthrough.ui';
@@ -96,6 +97,8 @@ const SUITES: Array<{ file: string; tests: UiTest[] }> = [
   { file: 'inspector.ui.ts', tests: inspectorTests },
   { file: 'wizardValidation.ui.ts', tests: wizardValidationTests },
   { file: 'wizard.ui.ts', tests: wizardTests },
+  // After the wizard's walk: the page then has the most controls (plans, outcomes, details, snippets).
+  { file: 'keyboard.ui.ts', tests: keyboardTests },
 ];
 
 // ---------------------------------------------------------------------------------------
