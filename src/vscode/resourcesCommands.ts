@@ -20,7 +20,34 @@ import type { WizardServices } from './wizard';
 import { DETAILS_SCHEME, type DetailsDocuments } from './resourcesDetails';
 import type { GroupKind, Node, ResourceKind, ResourceNode, ResourcesView } from './resourcesView';
 
-const KIND_LABEL: Record<ResourceKind, string> = { provider: 'IAM OIDC provider', pool: 'identity pool', role: 'IAM role' };
+/** What a resource is (a quick pick's detail), in the display language. */
+function kindLabel(kind: ResourceKind): string {
+  switch (kind) {
+    case 'provider': return vscode.l10n.t('IAM OIDC provider');
+    case 'pool': return vscode.l10n.t('identity pool');
+    case 'role': return vscode.l10n.t('IAM role');
+  }
+}
+
+/** The kinds of resource a command takes (each set has its own "none listed" message). */
+const KINDS = {
+  any: ['provider', 'pool', 'role'],
+  providerOrRole: ['provider', 'role'],
+  pool: ['pool'],
+  provider: ['provider'],
+} as const satisfies Record<string, readonly ResourceKind[]>;
+type KindSet = keyof typeof KINDS;
+
+/** "Nothing of these kinds is listed", a whole message per set of kinds. */
+function noneListed(set: KindSet, target: string): string {
+  switch (set) {
+    case 'any': return vscode.l10n.t('No IAM OIDC provider or identity pool or IAM role is listed in the Resources view for {0}.', target);
+    case 'providerOrRole': return vscode.l10n.t('No IAM OIDC provider or IAM role is listed in the Resources view for {0}.', target);
+    case 'pool': return vscode.l10n.t('No identity pool is listed in the Resources view for {0}.', target);
+    case 'provider': return vscode.l10n.t('No IAM OIDC provider is listed in the Resources view for {0}.', target);
+  }
+}
+
 const GROUP_OF: Record<ResourceKind, GroupKind> = { provider: 'providers', pool: 'pools', role: 'roles' };
 
 function isNode(v: unknown): v is Node {
@@ -40,7 +67,8 @@ export function resourcesCommands(view: ResourcesView, context: vscode.Extension
   const { getWizardSelection, setWizardSelection, WIZARD_FORM_KEY } = svc.selection;
 
   /** The resource a command is for. */
-  async function target(arg: unknown, kinds: readonly ResourceKind[], title: string): Promise<ResourceNode | undefined> {
+  async function target(arg: unknown, set: KindSet, title: string): Promise<ResourceNode | undefined> {
+    const kinds: readonly ResourceKind[] = KINDS[set];
     const ok = (n: Node | undefined): n is ResourceNode => !!n && (kinds as readonly string[]).includes(n.kind);
     if (isNode(arg) && ok(arg)) return arg;
     if (typeof arg === 'string') {
@@ -50,9 +78,9 @@ export function resourcesCommands(view: ResourcesView, context: vscode.Extension
     const sel = view.view.selection[0];
     if (ok(sel)) return sel;
     await vscode.window.withProgress({ location: { viewId: Views.resources } }, () => view.loadFirstPages(kinds.map((k) => GROUP_OF[k])));
-    const items = view.loadedResources(kinds).map((n) => ({ label: view.labelOf(n), description: n.kind === 'pool' ? n.summary.id : n.kind === 'provider' ? n.summary.arn : n.summary.arn, detail: KIND_LABEL[n.kind], node: n }));
+    const items = view.loadedResources(kinds).map((n) => ({ label: view.labelOf(n), description: n.kind === 'pool' ? n.summary.id : n.kind === 'provider' ? n.summary.arn : n.summary.arn, detail: kindLabel(n.kind), node: n }));
     if (!items.length) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('No {0} is listed in the Resources view for {1}.', kinds.map((k) => KIND_LABEL[k]).join(' or '), view.describeTarget()));
+      void vscode.window.showInformationMessage(noneListed(set, view.describeTarget()));
       return undefined;
     }
     const pick = await vscode.window.showQuickPick(items, { title, matchOnDescription: true, matchOnDetail: true });
@@ -91,7 +119,7 @@ export function resourcesCommands(view: ResourcesView, context: vscode.Extension
   }
 
   async function showDetails(arg: unknown): Promise<{ uri: string; content: unknown } | undefined> {
-    const n = await target(arg, ['provider', 'pool', 'role'], vscode.l10n.t('Show details of…'));
+    const n = await target(arg, 'any', vscode.l10n.t('Show details of…'));
     const s = n && (await session());
     if (!n || !s) return undefined;
     try {
@@ -218,13 +246,12 @@ export function resourcesCommands(view: ResourcesView, context: vscode.Extension
     return async (s) => {
       const o = await ownership(n, s);
       if (o.ours) return undefined;
-      const why = n.kind === 'provider'
-        ? vscode.l10n.t('It has no {0} tag and is not the provider of the Auth0 domain or client ID configured in the setup wizard.', SETUP_TAG_KEY)
-        : vscode.l10n.t('It has no {0} tag.', SETUP_TAG_KEY);
-      return {
-        name: o.name,
-        notice: vscode.l10n.t('This {0} was not created by this extension. {1} Something else in the account may depend on it. To delete it anyway, you will be asked to type its name, {2}.', KIND_LABEL[n.kind], why, o.name),
-      };
+      const notice = n.kind === 'provider'
+        ? vscode.l10n.t('This IAM OIDC provider was not created by this extension. It has no {0} tag and is not the provider of the Auth0 domain or client ID configured in the setup wizard. Something else in the account may depend on it. To delete it anyway, you will be asked to type its name, {1}.', SETUP_TAG_KEY, o.name)
+        : n.kind === 'pool'
+          ? vscode.l10n.t('This identity pool was not created by this extension. It has no {0} tag. Something else in the account may depend on it. To delete it anyway, you will be asked to type its name, {1}.', SETUP_TAG_KEY, o.name)
+          : vscode.l10n.t('This IAM role was not created by this extension. It has no {0} tag. Something else in the account may depend on it. To delete it anyway, you will be asked to type its name, {1}.', SETUP_TAG_KEY, o.name);
+      return { name: o.name, notice };
     };
   }
 
@@ -323,7 +350,9 @@ export function resourcesCommands(view: ResourcesView, context: vscode.Extension
         const name = kind === 'provider' ? (providerNameFromArn(id) ?? id) : id;
         void vscode.window.showInformationMessage(kind === 'provider'
           ? vscode.l10n.t('The IAM OIDC provider {0} is not in this account ({1}): it was deleted, or the pool lists a provider of another account.', name, view.describeTarget())
-          : vscode.l10n.t('The {0} {1} is not among the loaded items of the Resources view (use "Load more", or Show Details).', KIND_LABEL[kind], name));
+          : kind === 'pool'
+            ? vscode.l10n.t('The identity pool {0} is not among the loaded items of the Resources view (use "Load more", or Show Details).', name)
+            : vscode.l10n.t('The IAM role {0} is not among the loaded items of the Resources view (use "Load more", or Show Details).', name));
       }
       return shown;
     },
@@ -378,13 +407,13 @@ export function resourcesCommands(view: ResourcesView, context: vscode.Extension
     },
 
     [Commands.resourcesCopyArn]: async (arg) => {
-      const n = await target(arg, ['provider', 'role'], vscode.l10n.t('Copy the ARN of…'));
+      const n = await target(arg, 'providerOrRole', vscode.l10n.t('Copy the ARN of…'));
       const arn = n && arnOf(n);
       return arn ? copy(arn, 'ARN') : undefined;
     },
 
     [Commands.resourcesCopyId]: async (arg) => {
-      const n = await target(arg, ['pool'], vscode.l10n.t('Copy the id of…'));
+      const n = await target(arg, 'pool', vscode.l10n.t('Copy the id of…'));
       return n?.kind === 'pool' ? copy(n.summary.id, vscode.l10n.t('Identity pool id')) : undefined;
     },
 
@@ -394,7 +423,7 @@ export function resourcesCommands(view: ResourcesView, context: vscode.Extension
     },
 
     [Commands.resourcesOpenInConsole]: async (arg) => {
-      const n = await target(arg, ['provider', 'pool', 'role'], vscode.l10n.t('Open in the AWS console…'));
+      const n = await target(arg, 'any', vscode.l10n.t('Open in the AWS console…'));
       const s = n && (await session());
       if (!n || !s) return undefined;
       const url = consoleUrl(n.kind === 'provider' ? { kind: 'provider', arn: n.summary.arn } : n.kind === 'pool' ? { kind: 'pool', poolId: n.summary.id } : { kind: 'role', name: n.summary.name }, s.region);
@@ -408,7 +437,7 @@ export function resourcesCommands(view: ResourcesView, context: vscode.Extension
     [Commands.resourcesShowDetails]: (arg) => showDetails(arg),
 
     [Commands.resourcesCheckThumbprint]: async (arg) => {
-      const n = await target(arg, ['provider'], vscode.l10n.t('Check the thumbprint of…'));
+      const n = await target(arg, 'provider', vscode.l10n.t('Check the thumbprint of…'));
       const s = n?.kind === 'provider' ? await session() : undefined;
       if (n?.kind !== 'provider' || !s) return undefined;
       try {
@@ -431,7 +460,7 @@ export function resourcesCommands(view: ResourcesView, context: vscode.Extension
     },
 
     [Commands.resourcesUpdateThumbprint]: async (arg) => {
-      const n = await target(arg, ['provider'], vscode.l10n.t('Update the thumbprints of…'));
+      const n = await target(arg, 'provider', vscode.l10n.t('Update the thumbprints of…'));
       if (n?.kind !== 'provider') return undefined;
       return planAndApply({ kind: 'updateThumbprint', providerArn: n.summary.arn }, {
         question: (r) => vscode.l10n.t('Update the thumbprints of {0}?', r),
@@ -441,7 +470,7 @@ export function resourcesCommands(view: ResourcesView, context: vscode.Extension
     },
 
     [Commands.resourcesAddClientId]: async (arg, clientIdArg) => {
-      const n = await target(arg, ['provider'], vscode.l10n.t('Add a client ID to…'));
+      const n = await target(arg, 'provider', vscode.l10n.t('Add a client ID to…'));
       if (n?.kind !== 'provider') return undefined;
       const clientId = typeof clientIdArg === 'string' ? clientIdArg : await vscode.window.showInputBox({
         title: vscode.l10n.t('Add a client ID to {0}', n.summary.url),
@@ -459,7 +488,7 @@ export function resourcesCommands(view: ResourcesView, context: vscode.Extension
     },
 
     [Commands.resourcesDelete]: async (arg) => {
-      const n = await target(arg, ['provider', 'pool', 'role'], vscode.l10n.t('Delete…'));
+      const n = await target(arg, 'any', vscode.l10n.t('Delete…'));
       if (!n) return undefined;
       const action: ResourceAction = n.kind === 'provider' ? { kind: 'deleteProvider', providerArn: n.summary.arn }
         : n.kind === 'pool' ? { kind: 'deletePool', poolId: n.summary.id } : { kind: 'deleteRole', roleName: n.summary.name };
@@ -476,7 +505,7 @@ export function resourcesCommands(view: ResourcesView, context: vscode.Extension
       // A pool node, its tree id (pool:ID) or a pool id (listed in the tree or not); else a quick pick.
       const raw = typeof arg === 'string' ? arg.replace(/^pool:/, '') : undefined;
       const byId = raw && /^[\w-]+:[0-9a-f-]+$/.test(raw) ? raw : undefined;
-      const n = byId ? undefined : await target(arg, ['pool'], vscode.l10n.t('Tear down the setup of…'));
+      const n = byId ? undefined : await target(arg, 'pool', vscode.l10n.t('Tear down the setup of…'));
       const poolId = byId ?? (n?.kind === 'pool' ? n.summary.id : undefined);
       const s = poolId ? await session() : undefined;
       if (!poolId || !s) return undefined;
@@ -558,7 +587,7 @@ export function resourcesCommands(view: ResourcesView, context: vscode.Extension
     },
 
     [Commands.resourcesUseInWizard]: async (arg) => {
-      const n = await target(arg, ['provider', 'pool', 'role'], vscode.l10n.t('Use in the setup wizard…'));
+      const n = await target(arg, 'any', vscode.l10n.t('Use in the setup wizard…'));
       if (!n) return undefined;
       const prev = getWizardSelection(context) ?? {};
       const s = awsSettings();
@@ -572,7 +601,10 @@ export function resourcesCommands(view: ResourcesView, context: vscode.Extension
       // The wizard shows it ("Using pool X from the Resources view — Clear").
       await setWizardSelection(context, next);
       log.info('resources', `wizard selection: ${n.id}`);
-      void vscode.window.showInformationMessage(vscode.l10n.t('The setup wizard will use the {0} {1}.', KIND_LABEL[n.kind], view.labelOf(n)));
+      const label = view.labelOf(n);
+      void vscode.window.showInformationMessage(n.kind === 'provider' ? vscode.l10n.t('The setup wizard will use the IAM OIDC provider {0}.', label)
+        : n.kind === 'pool' ? vscode.l10n.t('The setup wizard will use the identity pool {0}.', label)
+          : vscode.l10n.t('The setup wizard will use the IAM role {0}.', label));
       return next;
     },
   };

@@ -62,16 +62,39 @@ export interface ValueNode extends Base {
 }
 export interface LoadMoreNode extends Base { kind: 'loadMore'; group: GroupKind }
 export interface PlaceholderNode extends Base { kind: 'placeholder'; label: string; loading: boolean }
-export interface ErrorNode extends Base { kind: 'error'; what: string; message: string; hint: string }
+/** What an error node failed to load: the whole view, a group, a pool's roles, or a node (by its label). */
+export type ErrorSubject = { kind: 'root' } | { kind: 'group'; group: GroupKind } | { kind: 'poolRoles' } | { kind: 'node'; label: string };
+export interface ErrorNode extends Base { kind: 'error'; what: ErrorSubject; message: string; hint: string }
 
 export type Node = GroupNode | ProviderNode | PoolNode | RoleNode | SectionNode | ValueNode | LoadMoreNode | PlaceholderNode | ErrorNode;
 export type ResourceNode = ProviderNode | PoolNode | RoleNode;
 
-const GROUP_LABELS: Record<GroupKind, string> = {
-  providers: 'OIDC providers',
-  pools: 'Identity pools',
-  roles: 'Roles trusting Cognito',
-};
+/** A group's label, in the display language. */
+function groupLabel(group: GroupKind): string {
+  switch (group) {
+    case 'providers': return vscode.l10n.t('OIDC providers');
+    case 'pools': return vscode.l10n.t('Identity pools');
+    case 'roles': return vscode.l10n.t('Roles trusting Cognito');
+  }
+}
+
+/**
+ * An error node's label: "Failed to load ...", with " (click to retry)" in the tree; a whole
+ * message for each thing that can fail.
+ */
+function failedLabel(what: ErrorSubject, retry: boolean): string {
+  switch (what.kind) {
+    case 'root': return retry ? vscode.l10n.t('Failed to load AWS resources (click to retry)') : vscode.l10n.t('Failed to load AWS resources');
+    case 'poolRoles': return retry ? vscode.l10n.t('Failed to load the pool\'s roles (click to retry)') : vscode.l10n.t('Failed to load the pool\'s roles');
+    case 'node': return retry ? vscode.l10n.t('Failed to load {0} (click to retry)', what.label) : vscode.l10n.t('Failed to load {0}', what.label);
+    case 'group':
+      switch (what.group) {
+        case 'providers': return retry ? vscode.l10n.t('Failed to load OIDC providers (click to retry)') : vscode.l10n.t('Failed to load OIDC providers');
+        case 'pools': return retry ? vscode.l10n.t('Failed to load identity pools (click to retry)') : vscode.l10n.t('Failed to load identity pools');
+        case 'roles': return retry ? vscode.l10n.t('Failed to load roles trusting Cognito (click to retry)') : vscode.l10n.t('Failed to load roles trusting Cognito');
+      }
+  }
+}
 const GROUP_ICONS: Record<GroupKind, string> = { providers: 'key', pools: 'organization', roles: 'shield' };
 
 const warningIcon = () => new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
@@ -203,7 +226,7 @@ export class ResourcesView implements vscode.TreeDataProvider<Node>, vscode.File
         endpoint = ` · ${s.endpoint}`;
       }
     }
-    return `${s.profile ?? 'default'} · ${s.region}${endpoint}`;
+    return `${s.profile ?? vscode.l10n.t('default')} · ${s.region}${endpoint}`;
   }
 
   private updateDescription(): void {
@@ -264,12 +287,12 @@ export class ResourcesView implements vscode.TreeDataProvider<Node>, vscode.File
     try {
       const page = await lister.next(this.signal());
       this.groupErrors.delete(g.group);
-      this.log.info('resources', `${GROUP_LABELS[g.group]}: ${page.length} more, ${lister.items.length} loaded${lister.done ? ' (all)' : ''}${g.group === 'roles' ? `, ${s.rolesScanned} roles scanned` : ''}; ${s.stats.calls - before} AWS call(s), ${Date.now() - t0} ms`);
+      this.log.info('resources', `${g.group}: ${page.length} more, ${lister.items.length} loaded${lister.done ? ' (all)' : ''}${g.group === 'roles' ? `, ${s.rolesScanned} roles scanned` : ''}; ${s.stats.calls - before} AWS call(s), ${Date.now() - t0} ms`);
     } catch (e) {
       if (isCancelled(e)) return;
       const d = describeError(e);
       this.groupErrors.set(g.group, { message: d.message, hint: d.hint });
-      this.log.error('resources', `${GROUP_LABELS[g.group]}: ${d.message}`, d.code === 'INTERNAL' ? e : undefined);
+      this.log.error('resources', `${g.group}: ${d.message}`, d.code === 'INTERNAL' ? e : undefined);
     }
   }
 
@@ -293,8 +316,8 @@ export class ResourcesView implements vscode.TreeDataProvider<Node>, vscode.File
         const s = await this.session();
         if (this.state === 'notConfigured') return [];
         if (!s) {
-          const err = this.current && 'error' in this.current ? this.current.error : { message: 'The AWS settings could not be read.', hint: 'See the log.' };
-          return [errorNode(undefined, 'root', 'AWS resources', err)];
+          const err = this.current && 'error' in this.current ? this.current.error : { message: vscode.l10n.t('The AWS settings could not be read.'), hint: vscode.l10n.t('See the log.') };
+          return [errorNode(undefined, 'root', { kind: 'root' }, err)];
         }
         return [this.groups.providers, this.groups.pools, this.groups.roles];
       }
@@ -316,7 +339,7 @@ export class ResourcesView implements vscode.TreeDataProvider<Node>, vscode.File
       // Never a notification from here: the failure becomes the node's only child.
       const d = describeError(e);
       if (!isCancelled(e)) this.log.error('resources', `${node ? node.id : 'root'}: ${d.message}`, d.code === 'INTERNAL' ? e : undefined);
-      return [errorNode(node, node?.id ?? 'root', node ? this.labelOf(node) : 'AWS resources', d)];
+      return [errorNode(node, node?.id ?? 'root', node ? { kind: 'node', label: this.labelOf(node) } : { kind: 'root' }, d)];
     }
   }
 
@@ -329,8 +352,8 @@ export class ResourcesView implements vscode.TreeDataProvider<Node>, vscode.File
     if (!lister.items.length && !lister.done && !this.groupErrors.has(g.group)) await this.loadPage(s, g);
     const out: Node[] = lister.items.map((x) => this.itemNode(g, x));
     const err = this.groupErrors.get(g.group);
-    if (err) out.push(errorNode(g, g.id, GROUP_LABELS[g.group].toLowerCase(), err));
-    else if (lister.loading) out.push({ kind: 'placeholder', id: `${g.id}/loading`, parent: g, label: out.length ? 'Loading more…' : 'Loading…', loading: true });
+    if (err) out.push(errorNode(g, g.id, { kind: 'group', group: g.group }, err));
+    else if (lister.loading) out.push({ kind: 'placeholder', id: `${g.id}/loading`, parent: g, label: out.length ? vscode.l10n.t('Loading more…') : vscode.l10n.t('Loading…'), loading: true });
     else if (!lister.done) out.push({ kind: 'loadMore', id: `${g.id}/more`, parent: g, group: g.group });
     else if (!out.length) out.push({ kind: 'placeholder', id: `${g.id}/empty`, parent: g, label: this.emptyText(g.group, s), loading: false });
     return out;
@@ -338,9 +361,9 @@ export class ResourcesView implements vscode.TreeDataProvider<Node>, vscode.File
 
   private emptyText(group: GroupKind, s: ResourceSession): string {
     switch (group) {
-      case 'providers': return 'No IAM OIDC providers in this account';
-      case 'pools': return `No identity pools in ${s.region}`;
-      case 'roles': return `None of the ${s.rolesScanned} roles trusts cognito-identity.amazonaws.com`;
+      case 'providers': return vscode.l10n.t('No IAM OIDC providers in this account');
+      case 'pools': return vscode.l10n.t('No identity pools in {0}', s.region);
+      case 'roles': return vscode.l10n.t('None of the {0} roles trusts cognito-identity.amazonaws.com', s.rolesScanned);
     }
   }
 
@@ -364,25 +387,26 @@ export class ResourcesView implements vscode.TreeDataProvider<Node>, vscode.File
     const check = this.checks.get(n.summary.arn);
     const current = check && !('error' in check) ? check.current : undefined;
     const out: Node[] = [];
-    const ids: SectionNode = { kind: 'section', id: `${n.id}/clientIds`, parent: n, label: 'Client IDs', description: String(p.clientIds.length), icon: new vscode.ThemeIcon('symbol-key'), children: [] };
+    const ids: SectionNode = { kind: 'section', id: `${n.id}/clientIds`, parent: n, label: vscode.l10n.t('Client IDs'), description: String(p.clientIds.length), icon: new vscode.ThemeIcon('symbol-key'), children: [] };
     ids.children = p.clientIds.length
-      ? p.clientIds.map((c) => value(ids, `clientId:${c}`, c, { value: c, icon: new vscode.ThemeIcon('symbol-key'), tooltip: `Client ID (audience) ${c}` }))
-      : [value(ids, 'none', '(none: no application\'s tokens are accepted)')];
-    const tps: SectionNode = { kind: 'section', id: `${n.id}/thumbprints`, parent: n, label: 'Thumbprints', description: String(p.thumbprints.length), icon: new vscode.ThemeIcon('verified'), children: [] };
+      ? p.clientIds.map((c) => value(ids, `clientId:${c}`, c, { value: c, icon: new vscode.ThemeIcon('symbol-key'), tooltip: vscode.l10n.t('Client ID (audience) {0}', c) }))
+      : [value(ids, 'none', vscode.l10n.t('(none: no application\'s tokens are accepted)'))];
+    const tps: SectionNode = { kind: 'section', id: `${n.id}/thumbprints`, parent: n, label: vscode.l10n.t('Thumbprints'), description: String(p.thumbprints.length), icon: new vscode.ThemeIcon('verified'), children: [] };
     tps.children = p.thumbprints.length
       ? p.thumbprints.map((t) => value(tps, `thumbprint:${t}`, t, {
         value: t,
         icon: new vscode.ThemeIcon('verified'),
-        description: current ? (t.toLowerCase() === current ? 'current' : 'not presented now') : undefined,
+        description: current ? (t.toLowerCase() === current ? vscode.l10n.t('current') : vscode.l10n.t('not presented now')) : undefined,
       }))
-      : [value(tps, 'none', '(none: IAM validates the host through its trusted root CAs)')];
+      : [value(tps, 'none', vscode.l10n.t('(none: IAM validates the host through its trusted root CAs)'))];
     out.push(ids, tps);
-    if (p.createDate) out.push(value(n, 'created', 'Created', { description: p.createDate.replace('T', ' ').replace(/\.\d+Z$/, ' UTC'), icon: new vscode.ThemeIcon('calendar'), value: p.createDate }));
+    if (p.createDate) out.push(value(n, 'created', vscode.l10n.t('Created'), { description: p.createDate.replace('T', ' ').replace(/\.\d+Z$/, ' UTC'), icon: new vscode.ThemeIcon('calendar'), value: p.createDate }));
     if (check) {
       out.push('error' in check
-        ? value(n, 'check', 'Thumbprint check failed', { description: check.error, tooltip: check.error, icon: new vscode.ThemeIcon('error') })
-        : value(n, 'check', 'Thumbprint check', {
-          description: check.status === 'drift' ? `drift: ${check.target} presents ${check.current}` : check.status === 'current' ? 'current' : 'no thumbprints listed',
+        ? value(n, 'check', vscode.l10n.t('Thumbprint check failed'), { description: check.error, tooltip: check.error, icon: new vscode.ThemeIcon('error') })
+        : value(n, 'check', vscode.l10n.t('Thumbprint check'), {
+          description: check.status === 'drift' ? vscode.l10n.t('drift: {0} presents {1}', check.target, check.current)
+            : check.status === 'current' ? vscode.l10n.t('current') : vscode.l10n.t('no thumbprints listed'),
           tooltip: check.message,
           icon: check.status === 'drift' ? warningIcon() : new vscode.ThemeIcon('pass'),
           value: check.current,
@@ -390,7 +414,7 @@ export class ResourcesView implements vscode.TreeDataProvider<Node>, vscode.File
     }
     const tags = Object.entries(p.tags);
     if (tags.length) {
-      const t: SectionNode = { kind: 'section', id: `${n.id}/tags`, parent: n, label: 'Tags', description: String(tags.length), icon: new vscode.ThemeIcon('tag'), children: [] };
+      const t: SectionNode = { kind: 'section', id: `${n.id}/tags`, parent: n, label: vscode.l10n.t('Tags'), description: String(tags.length), icon: new vscode.ThemeIcon('tag'), children: [] };
       t.children = tags.map(([k, v]) => value(t, `tag:${k}`, k, { description: v, value: `${k}=${v}` }));
       out.push(t);
     }
@@ -403,23 +427,23 @@ export class ResourcesView implements vscode.TreeDataProvider<Node>, vscode.File
     const d: PoolDetails = await s.poolDetails(n.summary.id, this.signal());
     const pool = d.pool;
     const out: Node[] = [];
-    const providers: SectionNode = { kind: 'section', id: `${n.id}/providers`, parent: n, label: 'OIDC providers', description: String(pool.openIdConnectProviderArns.length), icon: new vscode.ThemeIcon('key'), children: [] };
+    const providers: SectionNode = { kind: 'section', id: `${n.id}/providers`, parent: n, label: vscode.l10n.t('OIDC providers'), description: String(pool.openIdConnectProviderArns.length), icon: new vscode.ThemeIcon('key'), children: [] };
     providers.children = pool.openIdConnectProviderArns.length
       ? pool.openIdConnectProviderArns.map((arn) => value(providers, `provider:${arn}`, providerNameFromArn(arn) ?? arn, {
         description: arn,
         value: arn,
         icon: new vscode.ThemeIcon('key'),
-        tooltip: `${arn}\nClick to show it under "OIDC providers".`,
-        command: { command: Commands.resourcesReveal, title: 'Show the provider', arguments: ['provider', arn] },
+        tooltip: vscode.l10n.t('{0}\nClick to show it under "OIDC providers".', arn),
+        command: { command: Commands.resourcesReveal, title: vscode.l10n.t('Show the provider'), arguments: ['provider', arn] },
       }))
-      : [value(providers, 'none', '(none: no OpenID Connect provider can sign in)', { icon: warningIcon() })];
+      : [value(providers, 'none', vscode.l10n.t('(none: no OpenID Connect provider can sign in)'), { icon: warningIcon() })];
     out.push(providers);
     const others: ValueNode[] = [];
-    const otherSection: SectionNode = { kind: 'section', id: `${n.id}/otherProviders`, parent: n, label: 'Other identity providers', icon: new vscode.ThemeIcon('link'), children: [] };
+    const otherSection: SectionNode = { kind: 'section', id: `${n.id}/otherProviders`, parent: n, label: vscode.l10n.t('Other identity providers'), icon: new vscode.ThemeIcon('link'), children: [] };
     for (const [k, v] of Object.entries(pool.supportedLoginProviders)) others.push(value(otherSection, `login:${k}`, k, { description: v, value: v }));
-    for (const c of pool.cognitoIdentityProviders) others.push(value(otherSection, `cup:${c.ProviderName ?? ''}:${c.ClientId ?? ''}`, c.ProviderName ?? 'Cognito user pool', { description: `client ${c.ClientId ?? '?'}`, value: c.ProviderName }));
+    for (const c of pool.cognitoIdentityProviders) others.push(value(otherSection, `cup:${c.ProviderName ?? ''}:${c.ClientId ?? ''}`, c.ProviderName ?? vscode.l10n.t('Cognito user pool'), { description: vscode.l10n.t('client {0}', c.ClientId ?? '?'), value: c.ProviderName }));
     for (const arn of pool.samlProviderArns) others.push(value(otherSection, `saml:${arn}`, arn, { description: 'SAML', value: arn }));
-    if (pool.developerProviderName) others.push(value(otherSection, 'developer', pool.developerProviderName, { description: 'developer provider', value: pool.developerProviderName }));
+    if (pool.developerProviderName) others.push(value(otherSection, 'developer', pool.developerProviderName, { description: vscode.l10n.t('developer provider'), value: pool.developerProviderName }));
     if (others.length) {
       otherSection.children = others;
       otherSection.description = String(others.length);
@@ -428,41 +452,40 @@ export class ResourcesView implements vscode.TreeDataProvider<Node>, vscode.File
     if (d.roles) {
       for (const which of ['authenticated', 'unauthenticated'] as const) {
         const arn = d.roles.roles[which];
-        const label = which === 'authenticated' ? 'Authenticated role' : 'Unauthenticated role';
+        const label = which === 'authenticated' ? vscode.l10n.t('Authenticated role') : vscode.l10n.t('Unauthenticated role');
         out.push(arn
           ? value(n, `role:${which}`, label, {
             description: arn.slice(arn.lastIndexOf('/') + 1),
             value: arn,
-            tooltip: `${arn}\nClick to show it under "Roles trusting Cognito" (or its details).`,
+            tooltip: vscode.l10n.t('{0}\nClick to show it under "Roles trusting Cognito" (or its details).', arn),
             icon: new vscode.ThemeIcon('shield'),
-            command: { command: Commands.resourcesReveal, title: 'Show the role', arguments: ['role', arn] },
+            command: { command: Commands.resourcesReveal, title: vscode.l10n.t('Show the role'), arguments: ['role', arn] },
           })
           : value(n, `role:${which}`, label, {
-            description: '(none)',
+            description: vscode.l10n.t('(none)'),
             icon: which === 'authenticated' ? warningIcon() : new vscode.ThemeIcon('circle-slash'),
-            tooltip: which === 'authenticated' ? 'Without an authenticated role Cognito answers "Invalid identity pool configuration".' : undefined,
+            tooltip: which === 'authenticated' ? vscode.l10n.t('Without an authenticated role Cognito answers "Invalid identity pool configuration".') : undefined,
           }));
       }
       // Roles by user (issue 13): each provider's role mapping, rule by rule.
       const engine = resourcesEngine();
       for (const [key, raw] of Object.entries(d.roles.roleMappings).slice(0, 20)) {
         const m = engine.fromAwsRoleMapping(raw);
-        const sec: SectionNode = { kind: 'section', id: `${n.id}/mapping:${key}`, parent: n, label: `Role mapping: ${key}`, icon: new vscode.ThemeIcon('references'), children: [] };
+        const sec: SectionNode = { kind: 'section', id: `${n.id}/mapping:${key}`, parent: n, label: vscode.l10n.t('Role mapping: {0}', key), icon: new vscode.ThemeIcon('references'), children: [] };
         if (!m) {
-          sec.description = 'not readable';
-          sec.children = [value(sec, 'raw', 'As Cognito returns it', { description: JSON.stringify(raw).slice(0, 300), icon: warningIcon() })];
+          sec.description = vscode.l10n.t('not readable');
+          sec.children = [value(sec, 'raw', vscode.l10n.t('As Cognito returns it'), { description: JSON.stringify(raw).slice(0, 300), icon: warningIcon() })];
         } else {
-          const otherwise = m.ambiguousRoleResolution === 'Deny' ? 'else deny the sign-in' : 'else the authenticated role';
-          sec.description = m.type === 'Rules' ? `${m.rules.length} rule${m.rules.length === 1 ? '' : 's'}, ${otherwise}` : `the token's role, ${otherwise}`;
+          sec.description = mappingSummary(m.type === 'Rules' ? m.rules.length : undefined, m.ambiguousRoleResolution === 'Deny');
           sec.children = m.type === 'Rules'
             ? m.rules.map((r, i) => value(sec, `rule:${i}`, `${i + 1}. ${r.claim} ${r.matchType} ${JSON.stringify(r.value)}`, {
               description: r.roleArn.slice(r.roleArn.lastIndexOf('/') + 1),
               value: r.roleArn,
               icon: new vscode.ThemeIcon('shield'),
-              tooltip: `Rule ${i + 1} (first match wins): ${r.claim} ${r.matchType} ${JSON.stringify(r.value)} -> ${r.roleArn}`,
-              command: { command: Commands.resourcesReveal, title: 'Show the role', arguments: ['role', r.roleArn] },
+              tooltip: vscode.l10n.t('Rule {0} (first match wins): {1} -> {2}', i + 1, `${r.claim} ${r.matchType} ${JSON.stringify(r.value)}`, r.roleArn),
+              command: { command: Commands.resourcesReveal, title: vscode.l10n.t('Show the role'), arguments: ['role', r.roleArn] },
             }))
-            : [value(sec, 'token', 'cognito:preferred_role, or the one role in cognito:roles', { icon: new vscode.ThemeIcon('symbol-key') })];
+            : [value(sec, 'token', vscode.l10n.t('cognito:preferred_role, or the one role in cognito:roles'), { icon: new vscode.ThemeIcon('symbol-key') })];
         }
         out.push(sec);
       }
@@ -472,27 +495,30 @@ export class ResourcesView implements vscode.TreeDataProvider<Node>, vscode.File
         try {
           const tags = await s.principalTags(pool.poolId, name, this.signal());
           if (!tags) continue;
-          const sec: SectionNode = { kind: 'section', id: `${n.id}/tags:${name}`, parent: n, label: `Session tags: ${name}`, description: tags.useDefaults ? 'defaults' : String(Object.keys(tags.principalTags).length), icon: new vscode.ThemeIcon('tag'), children: [] };
+          const sec: SectionNode = { kind: 'section', id: `${n.id}/tags:${name}`, parent: n, label: vscode.l10n.t('Session tags: {0}', name), description: tags.useDefaults ? vscode.l10n.t('defaults') : String(Object.keys(tags.principalTags).length), icon: new vscode.ThemeIcon('tag'), children: [] };
           const map = tags.useDefaults && !Object.keys(tags.principalTags).length ? { client: 'aud', username: 'sub' } : tags.principalTags;
-          sec.children = Object.entries(map).slice(0, 50).map(([tag, claim]) => value(sec, `tag:${tag}`, tag, { description: `from the claim ${claim}`, value: claim, icon: new vscode.ThemeIcon('tag') }));
+          sec.children = Object.entries(map).slice(0, 50).map(([tag, claim]) => value(sec, `tag:${tag}`, tag, { description: vscode.l10n.t('from the claim {0}', claim), value: claim, icon: new vscode.ThemeIcon('tag') }));
           out.push(sec);
         } catch (e) {
           if (isCancelled(e)) throw e;
-          out.push(value(n, `tags:${name}`, `Session tags: ${name}`, { description: describeError(e).message, icon: warningIcon() }));
+          out.push(value(n, `tags:${name}`, vscode.l10n.t('Session tags: {0}', name), { description: describeError(e).message, icon: warningIcon() }));
         }
       }
     } else {
-      out.push(errorNode(n, `${n.id}/roles`, 'the pool\'s roles', { message: d.rolesError ?? 'GetIdentityPoolRoles failed.', hint: 'Grant cognito-identity:GetIdentityPoolRoles, then refresh.' }));
+      out.push(errorNode(n, `${n.id}/roles`, { kind: 'poolRoles' }, {
+        message: d.rolesError ?? vscode.l10n.t('GetIdentityPoolRoles failed.'),
+        hint: vscode.l10n.t('Grant cognito-identity:GetIdentityPoolRoles, then refresh.'),
+      }));
     }
-    out.push(value(n, 'guests', 'Unauthenticated (guest) access', {
-      description: pool.allowUnauthenticated ? 'on' : 'off',
+    out.push(value(n, 'guests', vscode.l10n.t('Unauthenticated (guest) access'), {
+      description: pool.allowUnauthenticated ? vscode.l10n.t('on') : vscode.l10n.t('off'),
       icon: pool.allowUnauthenticated ? warningIcon() : new vscode.ThemeIcon('lock'),
-      tooltip: pool.allowUnauthenticated ? 'Anyone can get guest credentials from this pool, without signing in.' : 'Only signed-in identities get credentials.',
+      tooltip: pool.allowUnauthenticated ? vscode.l10n.t('Anyone can get guest credentials from this pool, without signing in.') : vscode.l10n.t('Only signed-in identities get credentials.'),
     }));
-    out.push(value(n, 'classic', 'Basic (classic) flow', {
-      description: pool.allowClassicFlow === undefined ? 'not reported' : pool.allowClassicFlow ? 'on' : 'off',
+    out.push(value(n, 'classic', vscode.l10n.t('Basic (classic) flow'), {
+      description: pool.allowClassicFlow === undefined ? vscode.l10n.t('not reported') : pool.allowClassicFlow ? vscode.l10n.t('on') : vscode.l10n.t('off'),
       icon: new vscode.ThemeIcon(pool.allowClassicFlow ? 'unlock' : 'lock'),
-      tooltip: 'AllowClassicFlow: GetOpenIdToken + STS AssumeRoleWithWebIdentity instead of GetCredentialsForIdentity.',
+      tooltip: vscode.l10n.t('AllowClassicFlow: GetOpenIdToken + STS AssumeRoleWithWebIdentity instead of GetCredentialsForIdentity.'),
     }));
     return out;
   }
@@ -506,17 +532,17 @@ export class ResourcesView implements vscode.TreeDataProvider<Node>, vscode.File
       try {
         const d = await s.poolDetails(poolId, this.signal());
         if (d.roles?.roles.authenticated === n.summary.arn) {
-          out.push(value(n, `selected:${poolId}:auth`, 'Authenticated role of', { description: d.pool.poolName || poolId, value: poolId, icon: new vscode.ThemeIcon('organization') }));
+          out.push(value(n, `selected:${poolId}:auth`, vscode.l10n.t('Authenticated role of'), { description: d.pool.poolName || poolId, value: poolId, icon: new vscode.ThemeIcon('organization') }));
         }
         for (const [key, raw] of Object.entries(d.roles?.roleMappings ?? {})) {
           const m = resourcesEngine().fromAwsRoleMapping(raw);
           if (m?.type !== 'Rules') continue;
           m.rules.forEach((r, i) => {
             if (r.roleArn !== n.summary.arn) return;
-            out.push(value(n, `selected:${poolId}:${key}:${i}`, `Selected by rule ${i + 1}`, {
+            out.push(value(n, `selected:${poolId}:${key}:${i}`, vscode.l10n.t('Selected by rule {0}', i + 1), {
               description: `${r.claim} ${r.matchType} ${JSON.stringify(r.value)} (${d.pool.poolName || poolId}, ${key})`,
               icon: new vscode.ThemeIcon('references'),
-              command: { command: Commands.resourcesReveal, title: 'Show the pool', arguments: ['pool', poolId] },
+              command: { command: Commands.resourcesReveal, title: vscode.l10n.t('Show the pool'), arguments: ['pool', poolId] },
             }));
           });
         }
@@ -531,19 +557,19 @@ export class ResourcesView implements vscode.TreeDataProvider<Node>, vscode.File
   private roleChildren(n: RoleNode): Node[] {
     const r = n.summary;
     const out: Node[] = [value(n, 'arn', 'ARN', { description: r.arn, value: r.arn, icon: new vscode.ThemeIcon('symbol-string') })];
-    out.push(value(n, 'trust', 'Trusted by', { description: r.trust.summary, icon: new vscode.ThemeIcon('shield'), value: r.trust.summary }));
-    for (const w of r.trust.warnings) out.push(value(n, `warning:${w.kind}`, w.kind === 'noAud' ? 'No aud condition' : w.kind === 'noAmr' ? 'No amr condition' : w.kind === 'audWildcard' ? 'Wildcard aud condition' : 'Trust policy not readable', { description: w.message, tooltip: w.message, icon: warningIcon() }));
+    out.push(value(n, 'trust', vscode.l10n.t('Trusted by'), { description: r.trust.summary, icon: new vscode.ThemeIcon('shield'), value: r.trust.summary }));
+    for (const w of r.trust.warnings) out.push(value(n, `warning:${w.kind}`, w.kind === 'noAud' ? vscode.l10n.t('No aud condition') : w.kind === 'noAmr' ? vscode.l10n.t('No amr condition') : w.kind === 'audWildcard' ? vscode.l10n.t('Wildcard aud condition') : vscode.l10n.t('Trust policy not readable'), { description: w.message, tooltip: w.message, icon: warningIcon() }));
     for (const pool of r.trust.audPools) {
-      out.push(value(n, `pool:${pool}`, 'Identity pool (aud)', {
+      out.push(value(n, `pool:${pool}`, vscode.l10n.t('Identity pool (aud)'), {
         description: pool,
         value: pool,
         icon: new vscode.ThemeIcon('organization'),
-        command: { command: Commands.resourcesReveal, title: 'Show the pool', arguments: ['pool', pool] },
+        command: { command: Commands.resourcesReveal, title: vscode.l10n.t('Show the pool'), arguments: ['pool', pool] },
       }));
     }
-    if (r.createDate) out.push(value(n, 'created', 'Created', { description: r.createDate.replace('T', ' ').replace(/\.\d+Z$/, ' UTC'), icon: new vscode.ThemeIcon('calendar'), value: r.createDate }));
-    if (r.path && r.path !== '/') out.push(value(n, 'path', 'Path', { description: r.path, value: r.path }));
-    if (r.description) out.push(value(n, 'description', 'Description', { description: r.description, value: r.description }));
+    if (r.createDate) out.push(value(n, 'created', vscode.l10n.t('Created'), { description: r.createDate.replace('T', ' ').replace(/\.\d+Z$/, ' UTC'), icon: new vscode.ThemeIcon('calendar'), value: r.createDate }));
+    if (r.path && r.path !== '/') out.push(value(n, 'path', vscode.l10n.t('Path'), { description: r.path, value: r.path }));
+    if (r.description) out.push(value(n, 'description', vscode.l10n.t('Description'), { description: r.description, value: r.description }));
     return out;
   }
 
@@ -551,7 +577,7 @@ export class ResourcesView implements vscode.TreeDataProvider<Node>, vscode.File
     const C = vscode.TreeItemCollapsibleState;
     switch (node.kind) {
       case 'group': {
-        const item = new vscode.TreeItem(GROUP_LABELS[node.group], C.Collapsed);
+        const item = new vscode.TreeItem(groupLabel(node.group), C.Collapsed);
         item.id = node.id;
         item.contextValue = 'group';
         item.iconPath = new vscode.ThemeIcon(GROUP_ICONS[node.group]);
@@ -566,12 +592,12 @@ export class ResourcesView implements vscode.TreeDataProvider<Node>, vscode.File
         item.id = node.id;
         item.contextValue = 'provider';
         const check = this.checks.get(p.arn);
-        const badge = check ? ('error' in check ? 'thumbprint check failed · ' : check.status === 'drift' ? '⚠ thumbprint drift · ' : check.status === 'current' ? '✓ thumbprint current · ' : 'no thumbprints · ') : '';
+        const badge = check ? `${'error' in check ? vscode.l10n.t('thumbprint check failed') : check.status === 'drift' ? `⚠ ${vscode.l10n.t('thumbprint drift')}` : check.status === 'current' ? `✓ ${vscode.l10n.t('thumbprint current')}` : vscode.l10n.t('no thumbprints')} · ` : '';
         item.description = `${badge}${p.arn}`;
         item.iconPath = check && !('error' in check) && check.status === 'drift' ? warningIcon() : new vscode.ThemeIcon('key');
         item.resourceUri = vscode.Uri.from({ scheme: DECORATION_SCHEME, path: `/provider/${encodeURIComponent(p.arn)}` });
-        const md = new vscode.MarkdownString(`**IAM OIDC provider** \`https://${p.url}\`\n\n${p.arn}`);
-        if (check) md.appendMarkdown(`\n\n${'error' in check ? `Thumbprint check failed: ${check.error}` : check.message}`);
+        const md = new vscode.MarkdownString(`**${vscode.l10n.t('IAM OIDC provider')}** \`https://${p.url}\`\n\n${p.arn}`);
+        if (check) md.appendMarkdown(`\n\n${'error' in check ? vscode.l10n.t('Thumbprint check failed: {0}', check.error) : check.message}`);
         item.tooltip = md;
         return this.withFindings(item, p.arn);
       }
@@ -581,7 +607,7 @@ export class ResourcesView implements vscode.TreeDataProvider<Node>, vscode.File
         item.contextValue = 'pool';
         item.description = node.summary.id;
         item.iconPath = new vscode.ThemeIcon('organization');
-        item.tooltip = new vscode.MarkdownString(`**Identity pool** ${mdEscape(node.summary.name)}\n\n\`${node.summary.id}\``);
+        item.tooltip = new vscode.MarkdownString(`**${vscode.l10n.t('Identity pool')}** ${mdEscape(node.summary.name)}\n\n\`${node.summary.id}\``);
         return this.withFindings(item, node.summary.id);
       }
       case 'role': {
@@ -590,9 +616,9 @@ export class ResourcesView implements vscode.TreeDataProvider<Node>, vscode.File
         item.id = node.id;
         item.contextValue = 'role';
         const warned = r.trust.warnings.length > 0;
-        item.description = `${warned ? `⚠ ${r.trust.warnings.map((w) => (w.kind === 'noAud' ? 'no aud' : w.kind === 'noAmr' ? 'no amr' : w.kind === 'audWildcard' ? 'aud *' : 'unreadable')).join(', ')} · ` : ''}${r.trust.summary}`;
+        item.description = `${warned ? `⚠ ${r.trust.warnings.map((w) => (w.kind === 'noAud' ? vscode.l10n.t('no aud') : w.kind === 'noAmr' ? vscode.l10n.t('no amr') : w.kind === 'audWildcard' ? 'aud *' : vscode.l10n.t('unreadable'))).join(', ')} · ` : ''}${r.trust.summary}`;
         item.iconPath = warned ? warningIcon() : new vscode.ThemeIcon('shield');
-        const md = new vscode.MarkdownString(`**IAM role** ${r.name}\n\n${r.arn}\n\nTrusted by: ${r.trust.summary}`);
+        const md = new vscode.MarkdownString(`**${vscode.l10n.t('IAM role')}** ${r.name}\n\n${r.arn}\n\n${vscode.l10n.t('Trusted by: {0}', r.trust.summary)}`);
         for (const w of r.trust.warnings) md.appendMarkdown(`\n\n$(warning) ${w.message}`);
         md.supportThemeIcons = true;
         item.tooltip = md;
@@ -617,14 +643,14 @@ export class ResourcesView implements vscode.TreeDataProvider<Node>, vscode.File
         return item;
       }
       case 'loadMore': {
-        const item = new vscode.TreeItem('Load more…', C.None);
+        const item = new vscode.TreeItem(vscode.l10n.t('Load more…'), C.None);
         item.id = node.id;
         item.contextValue = 'loadMore';
         item.iconPath = new vscode.ThemeIcon('ellipsis');
         const s = this.current && 'session' in this.current ? this.current.session : undefined;
         const l = s ? this.lister(s, node.group) : undefined;
-        item.description = node.group === 'roles' && s ? `${l?.items.length ?? 0} found in ${s.rolesScanned} roles scanned` : `${l?.items.length ?? 0} shown`;
-        item.command = { command: Commands.resourcesLoadMore, title: 'Load more', arguments: [node.group] };
+        item.description = node.group === 'roles' && s ? vscode.l10n.t('{0} found in {1} roles scanned', l?.items.length ?? 0, s.rolesScanned) : vscode.l10n.t('{0} shown', l?.items.length ?? 0);
+        item.command = { command: Commands.resourcesLoadMore, title: vscode.l10n.t('Load more'), arguments: [node.group] };
         return item;
       }
       case 'placeholder': {
@@ -635,13 +661,13 @@ export class ResourcesView implements vscode.TreeDataProvider<Node>, vscode.File
         return item;
       }
       case 'error': {
-        const item = new vscode.TreeItem(`Failed to load ${node.what} (click to retry)`, C.None);
+        const item = new vscode.TreeItem(failedLabel(node.what, true), C.None);
         item.id = node.id;
         item.contextValue = 'error';
         item.description = node.message;
         item.tooltip = `${node.message}\n${node.hint}`.trim();
         item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
-        item.command = { command: Commands.resourcesRefresh, title: 'Retry', arguments: [node] };
+        item.command = { command: Commands.resourcesRefresh, title: vscode.l10n.t('Retry'), arguments: [node] };
         return item;
       }
     }
@@ -651,22 +677,22 @@ export class ResourcesView implements vscode.TreeDataProvider<Node>, vscode.File
     if (uri.scheme !== DECORATION_SCHEME || !uri.path.startsWith('/provider/')) return undefined;
     const check = this.checks.get(decodeURIComponent(uri.path.slice('/provider/'.length)));
     if (!check) return undefined;
-    if ('error' in check) return new vscode.FileDecoration('?', `Thumbprint check failed: ${check.error}`);
-    if (check.status === 'drift') return new vscode.FileDecoration('!', 'Thumbprint drift: the host presents a thumbprint the provider does not list', new vscode.ThemeColor('list.warningForeground'));
-    return new vscode.FileDecoration('✓', check.status === 'current' ? 'The provider lists the current thumbprint' : 'No thumbprints: IAM trusts the root CA');
+    if ('error' in check) return new vscode.FileDecoration('?', vscode.l10n.t('Thumbprint check failed: {0}', check.error));
+    if (check.status === 'drift') return new vscode.FileDecoration('!', vscode.l10n.t('Thumbprint drift: the host presents a thumbprint the provider does not list'), new vscode.ThemeColor('list.warningForeground'));
+    return new vscode.FileDecoration('✓', check.status === 'current' ? vscode.l10n.t('The provider lists the current thumbprint') : vscode.l10n.t('No thumbprints: IAM trusts the root CA'));
   }
 
   // ---- for the commands ---------------------------------------------------------------------------
 
   labelOf(node: Node): string {
     switch (node.kind) {
-      case 'group': return GROUP_LABELS[node.group];
+      case 'group': return groupLabel(node.group);
       case 'provider': return node.summary.url;
       case 'pool': return node.summary.name || node.summary.id;
       case 'role': return node.summary.name;
       case 'section': case 'value': case 'placeholder': return node.label;
-      case 'loadMore': return 'Load more';
-      case 'error': return `Failed to load ${node.what}`;
+      case 'loadMore': return vscode.l10n.t('Load more');
+      case 'error': return failedLabel(node.what, false);
     }
   }
 
@@ -696,7 +722,8 @@ export class ResourcesView implements vscode.TreeDataProvider<Node>, vscode.File
     const sev = fs && resourcesEngine().worstSeverity(fs);
     if (!fs || !sev) return item;
     item.iconPath = severityIcon(sev);
-    item.description = `${sev === 'info' ? 'ⓘ' : '⚠'} ${fs.length} finding${fs.length === 1 ? '' : 's'} · ${typeof item.description === 'string' ? item.description : ''}`;
+    const count = fs.length === 1 ? vscode.l10n.t('1 finding') : vscode.l10n.t('{0} findings', fs.length);
+    item.description = `${sev === 'info' ? 'ⓘ' : '⚠'} ${count} · ${typeof item.description === 'string' ? item.description : ''}`;
     const md = item.tooltip instanceof vscode.MarkdownString ? item.tooltip : new vscode.MarkdownString(typeof item.tooltip === 'string' ? mdEscape(item.tooltip) : '');
     md.supportThemeIcons = true;
     for (const f of fs) md.appendMarkdown(`\n\n$(${f.severity === 'info' ? 'info' : f.severity}) **${f.code}**: ${mdEscape(f.message)}`);
@@ -777,10 +804,20 @@ function resourceId(n: ResourceNode): string {
   return n.kind === 'provider' ? n.summary.arn : n.kind === 'pool' ? n.summary.id : n.summary.name;
 }
 
+/**
+ * A role mapping's description: how many rules (undefined: the token's role) and what happens
+ * when none matches; a whole message for each.
+ */
+function mappingSummary(rules: number | undefined, deny: boolean): string {
+  if (rules === undefined) return deny ? vscode.l10n.t('the token\'s role, else deny the sign-in') : vscode.l10n.t('the token\'s role, else the authenticated role');
+  if (rules === 1) return deny ? vscode.l10n.t('1 rule, else deny the sign-in') : vscode.l10n.t('1 rule, else the authenticated role');
+  return deny ? vscode.l10n.t('{0} rules, else deny the sign-in', rules) : vscode.l10n.t('{0} rules, else the authenticated role', rules);
+}
+
 function value(parent: Node, key: string, label: string, o: Omit<Partial<ValueNode>, 'kind' | 'id' | 'parent' | 'label'> = {}): ValueNode {
   return { kind: 'value', id: `${parent.id}/${key}`, parent, label, ...o };
 }
 
-function errorNode(parent: Node | undefined, key: string, what: string, e: { message: string; hint: string }): ErrorNode {
+function errorNode(parent: Node | undefined, key: string, what: ErrorSubject, e: { message: string; hint: string }): ErrorNode {
   return { kind: 'error', id: `${key}/error`, parent, what, message: e.message, hint: e.hint };
 }

@@ -36,7 +36,7 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
     private readonly secrets: Secrets,
   ) {
     this.host = new WebviewHost({
-      extensionUri: context.extensionUri, script: 'wizard', title: 'Setup wizard', log, topic: 'wizard',
+      extensionUri: context.extensionUri, script: 'wizard', title: vscode.l10n.t('Setup wizard'), log, topic: 'wizard',
       parse: parseWizardViewMessage,
       state: () => this.controller().state,
       onMessage: (m) => this.controller().onMessage(m),

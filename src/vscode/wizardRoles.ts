@@ -61,12 +61,15 @@ export function rolesView(roles: RolesConfig | undefined, idToken: string | unde
   return { mapping, principalTags: tags, prediction, claims: list, missingClaims: missing };
 }
 
-const MATCH_LABEL: Record<MatchType, string> = {
-  Equals: 'the claim equals the value',
-  Contains: 'the claim contains the value',
-  StartsWith: 'the claim starts with the value',
-  NotEqual: 'the claim is present and not equal to the value',
-};
+/** What a match type means (the quick pick's description), in the display language. */
+function matchLabel(m: MatchType): string {
+  switch (m) {
+    case 'Equals': return vscode.l10n.t('the claim equals the value');
+    case 'Contains': return vscode.l10n.t('the claim contains the value');
+    case 'StartsWith': return vscode.l10n.t('the claim starts with the value');
+    case 'NotEqual': return vscode.l10n.t('the claim is present and not equal to the value');
+  }
+}
 
 /**
  * "Add rule…": the claim (from the token, or typed), how it is compared, the value (the token's
@@ -91,7 +94,7 @@ export async function askRule(idToken: string | undefined, defaultRoleArn: strin
     claim = typed.trim();
   }
   const engine = setupEngine();
-  const how = await vscode.window.showQuickPick(engine.MATCH_TYPES.map((m) => ({ label: m, description: MATCH_LABEL[m] })), { title: vscode.l10n.t('Roles by user: how "{0}" is compared (2/4)', claim) });
+  const how = await vscode.window.showQuickPick(engine.MATCH_TYPES.map((m) => ({ label: m, description: matchLabel(m) })), { title: vscode.l10n.t('Roles by user: how "{0}" is compared (2/4)', claim) });
   if (!how) return undefined;
   const current = claims[claim];
   const value = await vscode.window.showInputBox({
