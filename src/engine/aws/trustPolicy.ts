@@ -504,6 +504,107 @@ function evaluate(parsed: { policy: unknown } | { error: string }, poolId: strin
 }
 
 // ---------------------------------------------------------------------------------------------
+// Judging the same policy again and again (the preflight: once per token against one pool)
+
+interface Judged {
+  trust?: TrustEvaluation;
+  tagSession?: TagSessionVerdict;
+}
+interface PolicyMemo {
+  /** A JSON copy of the policy object when it was judged: an object changed in place since is judged again. */
+  json: unknown;
+  byPool: Map<string | undefined, Judged>;
+}
+/** Per policy object (weak: goes with the role read); policy texts by their text (bounded). */
+const memoByObject = new WeakMap<object, PolicyMemo>();
+const memoByText = new Map<string, Map<string | undefined, Judged>>();
+const MAX_MEMO_TEXTS = 64;
+const MAX_MEMO_POOLS = 16;
+
+function judgedSlot(doc: unknown, poolId: string | undefined): Judged | undefined {
+  let byPool: Map<string | undefined, Judged> | undefined;
+  if (typeof doc === 'string') {
+    byPool = memoByText.get(doc);
+    if (!byPool) {
+      if (memoByText.size >= MAX_MEMO_TEXTS) memoByText.clear();
+      byPool = new Map();
+      memoByText.set(doc, byPool);
+    }
+  } else if (doc !== null && typeof doc === 'object') {
+    let memo = memoByObject.get(doc);
+    let same = false;
+    try {
+      same = memo !== undefined && sameAsJson(doc, memo.json, 0);
+    } catch {
+      // a throwing getter: judged again below, or each time
+    }
+    if (!memo || !same) {
+      let json: unknown;
+      try {
+        json = JSON.parse(JSON.stringify(doc) ?? 'null');
+      } catch {
+        return undefined; // a cycle, a BigInt, a throwing getter: judged each time
+      }
+      memo = { json, byPool: new Map() };
+      memoByObject.set(doc, memo);
+    }
+    byPool = memo.byPool;
+  } else return undefined;
+  let slot = byPool.get(poolId);
+  if (!slot) {
+    if (byPool.size >= MAX_MEMO_POOLS) byPool.clear();
+    slot = {};
+    byPool.set(poolId, slot);
+  }
+  return slot;
+}
+
+/**
+ * `live` holds exactly the JSON values of `snap` (a JSON.parse result): the same own enumerable
+ * keys and equal strings, numbers, booleans and nulls. Anything JSON cannot hold (undefined,
+ * NaN, functions, a toJSON) makes it false, so such a policy is judged again: never a stale
+ * result, only a slower one. No strings built: cheaper than JSON.stringify.
+ */
+function sameAsJson(live: unknown, snap: unknown, depth: number): boolean {
+  if (live === snap) return true;
+  if (depth > 64 || live === null || snap === null || typeof live !== 'object' || typeof snap !== 'object') return false;
+  if (Array.isArray(snap)) {
+    if (!Array.isArray(live) || live.length !== snap.length) return false;
+    for (let i = 0; i < snap.length; i++) if (!sameAsJson(live[i], snap[i], depth + 1)) return false;
+    return true;
+  }
+  if (Array.isArray(live) || 'toJSON' in live) return false;
+  const keys = Object.keys(live);
+  const s = snap as Record<string, unknown>;
+  let n = 0;
+  for (const k in s) if (Object.prototype.hasOwnProperty.call(s, k)) n++;
+  if (keys.length !== n) return false;
+  const l = live as Record<string, unknown>;
+  for (const k of keys) if (!Object.prototype.hasOwnProperty.call(s, k) || !sameAsJson(l[k], s[k], depth + 1)) return false;
+  return true;
+}
+
+/**
+ * evaluateTrustPolicy, remembered per policy (the object, or the text) and pool id: for callers
+ * that judge the same role for many tokens (the preflight). An object is judged again when it no
+ * longer holds the JSON it held then (edited in place: sameAsJson); changes JSON does not show
+ * (non-enumerable or inherited properties) are not noticed. The result is shared: read it, never
+ * change it.
+ */
+export function evaluateTrustPolicyCached(doc: unknown, poolId?: string): TrustEvaluation {
+  const slot = judgedSlot(doc, poolId);
+  if (!slot) return evaluateTrustPolicy(doc, poolId);
+  return (slot.trust ??= evaluateTrustPolicy(doc, poolId));
+}
+
+/** evaluateTagSession, remembered like evaluateTrustPolicyCached (shared result: read only). */
+export function evaluateTagSessionCached(doc: unknown, poolId: string | undefined): TagSessionVerdict {
+  const slot = judgedSlot(doc, poolId);
+  if (!slot) return evaluateTagSession(doc, poolId);
+  return (slot.tagSession ??= evaluateTagSession(doc, poolId));
+}
+
+// ---------------------------------------------------------------------------------------------
 // sts:TagSession (attributes for access control, issue 13). Kept apart from the verdict above:
 // when the pool maps claims to principal tags, Cognito passes session tags and STS then needs
 // sts:TagSession allowed too, for this pool's signed-in identities, in the trust policy of every

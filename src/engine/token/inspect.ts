@@ -87,12 +87,14 @@ function poolOf(pool: InspectTokenOptions['pool']): InspectPool | undefined {
  * only for a token that decodes, at the same time as its signature is checked.
  */
 export async function inspectToken(input: string | DecodeResult, opts: InspectTokenOptions): Promise<TokenInspection> {
-  const { signal, clientId, now } = opts;
+  const { signal, clientId, now, onProgress } = opts;
   throwIfAborted(signal);
   const decoded = typeof input === 'string' ? decodeToken(input, { now }) : input;
-  let report = runPreflight({ token: decoded, clientId, now });
-  opts.onProgress?.({ stage: 'decoded', decoded, report });
-  if (!decoded.ok) return { decoded, signature: undefined, notes: [], report };
+  // The report of a stage is made only when onProgress is there to see it, or when it is the
+  // last one (runPreflight is pure: the same input gives the same report).
+  let report: PreflightReport | undefined = onProgress || !decoded.ok ? runPreflight({ token: decoded, clientId, now }) : undefined;
+  if (onProgress && report) onProgress({ stage: 'decoded', decoded, report });
+  if (!decoded.ok) return { decoded, signature: undefined, notes: [], report: report ?? runPreflight({ token: decoded, clientId, now }) };
 
   const pool = poolOf(opts.pool);
   const iss = typeof decoded.claims.iss === 'string' ? decoded.claims.iss : undefined;
@@ -121,16 +123,16 @@ export async function inspectToken(input: string | DecodeResult, opts: InspectTo
       return { status: 'not-checked', message: d.message, hint: d.hint };
     });
     throwIfAborted(signal);
-    report = runPreflight({ token: decoded, signature, clientId, now });
-    opts.onProgress?.({ stage: 'signature', signature, report });
+    report = onProgress || !poolRead ? runPreflight({ token: decoded, signature, clientId, now }) : undefined;
+    if (onProgress && report) onProgress({ stage: 'signature', signature, report });
   } else if (signature) {
-    report = runPreflight({ token: decoded, signature, clientId, now });
+    report = poolRead ? undefined : runPreflight({ token: decoded, signature, clientId, now });
   }
 
-  if (!poolRead) return { decoded, signature, notes: [], report };
+  if (!poolRead) return { decoded, signature, notes: [], report: report ?? runPreflight({ token: decoded, signature, clientId, now }) };
   const { target, notes } = await poolRead;
   throwIfAborted(signal);
   report = runPreflight({ token: decoded, signature, target, clientId, now });
-  opts.onProgress?.({ stage: 'pool', target, notes, report });
+  onProgress?.({ stage: 'pool', target, notes, report });
   return { decoded, signature, target, notes, report };
 }

@@ -131,6 +131,12 @@ export class JwksCache {
     }
   }
 
+  /** The issuer's entry when cached and fresh, synchronously (the hot path: no promise, no copy). */
+  fresh(issuer: string): Entry | undefined {
+    const e = this.entries.get(issuer);
+    return e && e.expiresAt > this.now() ? e : undefined;
+  }
+
   /** The issuer's keys: from the cache when fresh, else fetched. Throws EngineErrors. */
   async get(issuer: string, opts: JwksFetchOptions = {}): Promise<{ entry: Entry; fromCache: boolean }> {
     throwIfAborted(opts.signal);
@@ -369,13 +375,20 @@ export async function verifySignature(token: string | DecodeResult, opts: Verify
     if (!issuer) {
       return { ...base, status: 'not-checked', message: 'The token has no "iss" claim, so its signing keys cannot be found.', hint: 'An Auth0 ID token always has iss = https://TENANT.auth0.com/. Check that this is the ID token.' };
     }
-    try {
-      const got = await cache.get(issuer, opts);
-      entry = got.entry;
-      fromCache = got.fromCache;
-    } catch (e) {
-      if (isCancelled(e)) throw e;
-      return unreachable(e, issuer, base);
+    // A fresh cached key set is taken synchronously (as cache.get would, cancellation included);
+    // only a miss waits for the fetch.
+    throwIfAborted(opts.signal);
+    entry = cache.fresh(issuer);
+    if (entry) fromCache = true;
+    else {
+      try {
+        const got = await cache.get(issuer, opts);
+        entry = got.entry;
+        fromCache = got.fromCache;
+      } catch (e) {
+        if (isCancelled(e)) throw e;
+        return unreachable(e, issuer, base);
+      }
     }
     keys = entry.keys;
     jwksUri = entry.jwksUri;
@@ -399,33 +412,33 @@ export async function verifySignature(token: string | DecodeResult, opts: Verify
   }
   const where = jwksUri ?? 'the given key set';
   const jwksOtherOrigin = entry?.jwksOtherOrigin ?? false;
-  const more = { ...base, issuer, jwksUri, fromCache, refreshed, ...(jwksOtherOrigin ? { jwksOtherOrigin } : {}) };
+  // The results below are built by `result` (same keys, same order as before): V8 (Node 20)
+  // spends 1-3 µs on each `{ ...obj, more }` literal, ~9 µs per valid check with three of them.
+  const known: Known = { headerAlg, kid, issuer, jwksUri, fromCache, refreshed, jwksOtherOrigin };
   if (!jwk) {
-    return {
-      ...more,
+    return result(known, NO_ALG, NO_KEY_TYPE, {
       status: 'key-not-found',
       message: kid === undefined
         ? `The token header has no "kid", and ${where} does not hold exactly one signing key (${keyList(keys)}).`
         : `No key with kid ${JSON.stringify(kid)} in ${where} (${keyList(keys)}).`,
       hint: 'The token was signed with a key this issuer does not publish: it comes from another tenant or environment, the key was rotated out (sign in again), or the token was forged. Cognito answers "Invalid login token. Couldn\'t verify signed token."',
-    };
+    });
   }
   const chosen = algorithmForKey(jwk, opts.expectedAlg);
   if ('problem' in chosen) {
-    return { ...more, keyType: jwk.kty, status: 'unsupported-alg', message: `The key ${JSON.stringify(kid ?? '')} in ${where} is ${chosen.problem}.`, hint: RS256_HINT };
+    return result(known, NO_ALG, jwk.kty, { status: 'unsupported-alg', message: `The key ${JSON.stringify(kid ?? '')} in ${where} is ${chosen.problem}.`, hint: RS256_HINT });
   }
   const alg = chosen.alg;
-  const withAlg = { ...more, alg, keyType: jwk.kty };
+  const keyType = jwk.kty;
   if (headerAlg !== alg) {
     const expectedNote = jwk.kty === 'RSA' && !opts.expectedAlg
       ? ` If the Auth0 application is set to ${headerAlg}, pass that as the expected algorithm; Cognito documents RS256.`
       : '';
-    return {
-      ...withAlg,
+    return result(known, alg, keyType, {
       status: 'invalid',
       message: `The token header says ${headerAlg}, but the key ${JSON.stringify(kid ?? '')} (${jwk.kty}) is used with ${alg}: the algorithm does not match, so the signature does not verify.`,
       hint: `${RS256_HINT}${expectedNote}`,
-    };
+    });
   }
 
   throwIfAborted(opts.signal);
@@ -434,27 +447,56 @@ export async function verifySignature(token: string | DecodeResult, opts: Verify
     key = importKey(jwk, kid, alg, issuer, entry?.imported);
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
-    return { ...withAlg, status: 'invalid', message: `The key ${JSON.stringify(kid ?? '')} from ${where} cannot be used for ${alg}: ${msg}`, hint: RS256_HINT };
+    return result(known, alg, keyType, { status: 'invalid', message: `The key ${JSON.stringify(kid ?? '')} from ${where} cannot be used for ${alg}: ${msg}`, hint: RS256_HINT });
   }
   const checked = checkJws(decoded.raw, decoded.header, key, alg);
   if (checked === true) {
     const origin = jwksOtherOrigin && issuer
       ? ` Note: the discovery document of ${issuer} points to keys on another origin (${new URL(where).origin}); Auth0 serves them from the tenant's own domain, so check that this is intended.`
       : '';
-    return { ...withAlg, status: 'valid', message: `The signature is valid (${alg}, key ${JSON.stringify(kid ?? '')} from ${where}).${origin}`, hint: '' };
+    return result(known, alg, keyType, { status: 'valid', message: `The signature is valid (${alg}, key ${JSON.stringify(kid ?? '')} from ${where}).${origin}`, hint: '' });
   }
   if (checked === false) {
-    return {
-      ...withAlg,
+    return result(known, alg, keyType, {
       status: 'invalid',
       message: `The signature does not match the key ${JSON.stringify(kid ?? '')} from ${where}: the token was changed after signing, or signed with another key that reuses this kid.`,
       hint: 'Use the token exactly as Auth0 issued it (sign in again). Cognito answers "Invalid login token. Couldn\'t verify signed token."',
-    };
+    });
   }
   if (checked.key) {
-    return { ...withAlg, status: 'invalid', message: `The key ${JSON.stringify(kid ?? '')} from ${where} cannot be used for ${alg}: ${checked.problem}`, hint: RS256_HINT };
+    return result(known, alg, keyType, { status: 'invalid', message: `The key ${JSON.stringify(kid ?? '')} from ${where} cannot be used for ${alg}: ${checked.problem}`, hint: RS256_HINT });
   }
-  return { ...withAlg, status: 'invalid', message: `The signature could not be verified: ${checked.problem}`, hint: 'Use the token exactly as Auth0 issued it (sign in again).' };
+  return result(known, alg, keyType, { status: 'invalid', message: `The signature could not be verified: ${checked.problem}`, hint: 'Use the token exactly as Auth0 issued it (sign in again).' });
+}
+
+/** What verifySignature knows once it has the key set. */
+interface Known {
+  headerAlg: string;
+  kid: string | undefined;
+  issuer: string | undefined;
+  jwksUri: string | undefined;
+  fromCache: boolean;
+  refreshed: boolean;
+  jwksOtherOrigin: boolean;
+}
+/** Markers for `result`: the result has no alg (no key chosen) / no keyType. */
+const NO_ALG = Symbol('no alg');
+const NO_KEY_TYPE = Symbol('no keyType');
+
+/**
+ * A result with the keys in the order the spreads used to give them: headerAlg, kid, issuer,
+ * jwksUri, fromCache, refreshed, [jwksOtherOrigin when true], [alg], [keyType], status, message,
+ * hint. Properties are added one by one (no spread: see the note in verifySignature).
+ */
+function result(k: Known, alg: string | typeof NO_ALG, keyType: string | undefined | typeof NO_KEY_TYPE, o: { status: SignatureStatus; message: string; hint: string }): SignatureResult {
+  const r: SignatureResult = { headerAlg: k.headerAlg, kid: k.kid, issuer: k.issuer, jwksUri: k.jwksUri, fromCache: k.fromCache, refreshed: k.refreshed } as SignatureResult;
+  if (k.jwksOtherOrigin) r.jwksOtherOrigin = true;
+  if (alg !== NO_ALG) r.alg = alg;
+  if (keyType !== NO_KEY_TYPE) r.keyType = keyType;
+  r.status = o.status;
+  r.message = o.message;
+  r.hint = o.hint;
+  return r;
 }
 
 /** Keys imported for `keys` given by the caller (no cache entry to hold them), bounded. */
