@@ -33,7 +33,7 @@ for (const f of files(dist).sort()) {
 
 // One fresh Node process per measurement, so nothing is cached between runs.
 // `vscode` is not available outside VS Code: a minimal stand-in answers the calls activate() makes.
-const probe = String.raw`
+const stub = String.raw`
 const Module = require('node:module');
 const path = require('node:path');
 // Anything not listed answers with a callable, constructible stand-in (disposables, events,
@@ -56,6 +56,8 @@ for (const k of ['window', 'commands', 'languages', 'extensions', 'debug', 'task
   'ThemeIcon', 'ThemeColor', 'MarkdownString', 'TreeItemCollapsibleState', 'ProgressLocation', 'ViewColumn', 'ConfigurationTarget', 'Range',
   'Position', 'CodeLens', 'Hover', 'FileDecoration', 'StatusBarAlignment', 'TreeItemCheckboxState', 'CancellationTokenSource']) vscodeStub[k] = any();
 const load = Module._load;
+`;
+const probe = stub + String.raw`
 const builtins = new Set();
 let recording = false;
 Module._load = function (request, ...rest) {
@@ -99,8 +101,10 @@ console.log('\n== lazy chunks, first use (median of %d fresh processes) ==', Mat
 for (const f of files(join(dist, 'chunks')).sort()) {
   const times = [];
   for (let i = 0; i < Math.min(runs, 7); i++) {
+    // The VS Code layer's chunks (wizard, wizard-roles, resources-commands) require 'vscode': the same stand-in.
     const ms = execFileSync(process.execPath, ['-e',
-      'const t=process.hrtime.bigint();require(process.argv[1]);process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))', f], { encoding: 'utf8' });
+      `${stub}Module._load = function (request, ...rest) { return request === 'vscode' ? vscodeStub : load.call(this, request, ...rest); };
+const t=process.hrtime.bigint();require(process.argv[1]);process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`, f], { encoding: 'utf8' });
     times.push(Number(ms));
   }
   console.log(`require(${relative(root, f)})`.padEnd(40), `${median(times).toFixed(2)} ms`);
