@@ -19,8 +19,10 @@ check "vsce produced $vsix" test -s "$vsix"
 unzip -l "$vsix" > "$tmp/listing.txt"
 check "the .vsix holds the extension and CLI bundles and the AWS/auth0/CLI command chunks" \
   bash -c "grep -q extension/dist/extension.js '$tmp/listing.txt' && grep -q extension/dist/cli.js '$tmp/listing.txt' && grep -q extension/dist/chunks/aws.js '$tmp/listing.txt' && grep -q extension/dist/chunks/auth0.js '$tmp/listing.txt' && grep -q extension/dist/chunks/cli-setup.js '$tmp/listing.txt' && grep -q extension/dist/webview/inspector.js '$tmp/listing.txt' && grep -q extension/dist/webview/thumbprint.js '$tmp/listing.txt'"
-check "the .vsix holds every chunk dist/extension.js requires (the engines it loads on first use)" \
-  bash -c "cs=\$(grep -o 'chunks/[a-z0-9-]*\\.js' dist/extension.js | sort -u); test -n \"\$cs\" && for c in \$cs; do grep -q \"extension/dist/\$c\" '$tmp/listing.txt' || exit 1; done"
+check "the .vsix holds every chunk dist/extension.js and its chunks require (the engines and views it loads on first use)" \
+  bash -c "cs=\$(grep -oh 'chunks/[a-z0-9-]*\\.js' dist/extension.js dist/chunks/*.js | sort -u); test -n \"\$cs\" && for c in \$cs; do grep -q \"extension/dist/\$c\" '$tmp/listing.txt' || exit 1; done"
+check "the .vsix holds the l10n bundle (package.json l10n) and package.nls.json" \
+  bash -c "grep -q extension/l10n/bundle.l10n.json '$tmp/listing.txt' && grep -q extension/package.nls.json '$tmp/listing.txt'"
 check "the .vsix holds no sources, tests, maps or node_modules" \
   bash -c "! grep -Eq 'extension/(src|test|node_modules)/|\\.map$|\\.ts$' '$tmp/listing.txt'"
 echo "  size: $(stat -c %s "$vsix") bytes, $(grep -c 'extension/' "$tmp/listing.txt") files"
