@@ -803,12 +803,14 @@ export async function startTenant(options: TenantOptions = {}): Promise<Tenant> 
       );
     }
     const state = q.get('state');
+    // Who gets the redirect: this request, or (login page) the form's POST that finishes it.
+    let answer = res;
     const redirect = (params: Record<string, string>) => {
       const target = new URL(redirectUri);
       for (const [k, v] of Object.entries(params)) target.searchParams.set(k, v);
       if (state !== null) target.searchParams.set('state', state);
-      res.writeHead(302, { location: target.toString(), 'cache-control': 'no-store' });
-      res.end();
+      answer.writeHead(302, { location: target.toString(), 'cache-control': 'no-store' });
+      answer.end();
     };
     const fail = (error: string, description: string) => redirect({ error, error_description: description });
 
@@ -851,7 +853,7 @@ export async function startTenant(options: TenantOptions = {}): Promise<Tenant> 
     if (!tenant.loginPage) return issue();
     // The login page: the code is issued when the form comes back with the user's email and password.
     const txn = crypto.randomBytes(18).toString('base64url');
-    logins.set(txn, { issue: (r) => { res = r; issue(); }, clientName: client.name, expiresAt: Date.now() + 10 * 60_000 });
+    logins.set(txn, { issue: (r) => { answer = r; issue(); }, clientName: client.name, expiresAt: Date.now() + 10 * 60_000 });
     return sendLoginPage(res, 200, txn, client.name, '');
   };
 
