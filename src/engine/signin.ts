@@ -175,6 +175,8 @@ export interface SignInSession {
    * dropping the path and query), and works the same in every host.
    */
   startUrl: string;
+  /** The same start page on the loopback address itself (http://127.0.0.1:<port>/start-...). */
+  localStartUrl: string;
   /** The external root + "callback" (http://127.0.0.1:<port>/callback on the desktop): must be an Allowed Callback URL of the application. */
   redirectUri: string;
   /** The probe's verdict (see checkCallbackUrl); undefined when not probed or not known. */
@@ -205,6 +207,16 @@ export async function startSignIn(opts: SignInOptions): Promise<SignInSession> {
   const disc = await fetchDiscovery(domain, { trust: opts.trust, timeoutMs: requestTimeoutMs, signal: opts.signal });
   const authorizationEndpoint = disc.authorizationEndpoint ?? `https://${domain}/authorize`;
   const tokenEndpoint = disc.tokenEndpoint ?? `https://${domain}/oauth/token`;
+  // Checked before anything listens: a bad endpoint in the discovery document holds no port.
+  for (const [what, url] of [['authorization_endpoint', authorizationEndpoint], ['token_endpoint', tokenEndpoint]] as const) {
+    let ok = false;
+    try {
+      ok = new URL(url).protocol === 'https:';
+    } catch {
+      // not a URL
+    }
+    if (!ok) throw new EngineError('AUTH0', `The discovery document of ${domain} gives ${what} "${url.slice(0, 200)}", which is not an https URL.`, 'Check the Auth0 domain (a custom domain must serve Auth0\'s discovery document).');
+  }
 
   const state = randomToken();
   const nonce = randomToken();
@@ -215,6 +227,8 @@ export async function startSignIn(opts: SignInOptions): Promise<SignInSession> {
   // The UI may never await the result (e.g. the user closes the wizard): no unhandled rejection.
   result.catch(() => undefined);
   let finished = false;
+  /** Responses with another state (refused; the sign-in goes on): the timeout says so. */
+  let foreignResponses = 0;
   const timer: { id?: NodeJS.Timeout } = {};
 
   const server = http.createServer();
@@ -237,25 +251,32 @@ export async function startSignIn(opts: SignInOptions): Promise<SignInSession> {
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => reject(e.code === 'EADDRINUSE'
-      ? new EngineError('INVALID_INPUT', `Port ${opts.port} on 127.0.0.1 is in use, so the sign-in cannot listen for the callback there.`, 'Pick another sign-in port in the settings (or 0 to let the system choose), and add its callback URL to the application.')
-      : new EngineError('INTERNAL', `Cannot listen on 127.0.0.1:${opts.port ?? 0}: ${e.message}`, 'Pick another sign-in port in the settings.')));
+      ? new EngineError('INVALID_INPUT', `Port ${opts.port} on 127.0.0.1 is in use, so the sign-in cannot listen for the callback there.`, 'Another sign-in (another VS Code window?) or another program listens there: finish or cancel that sign-in, or stop the program, then sign in again.')
+      : new EngineError('INTERNAL', `Cannot listen on 127.0.0.1:${opts.port ?? 0}: ${e.message}`, 'Sign in again; if it repeats, paste an ID token instead.')));
     server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
   });
   // After the start, a server error ends the sign-in instead of going unhandled.
   server.on('error', (e) => finish(new EngineError('INTERNAL', `The sign-in's loopback server failed: ${e.message}`, 'Start the sign-in again.')));
+  // From here on, a cancellation closes the listener at once (also while the editor maps the
+  // port or Auth0 is probed), and every failure below closes it before it is thrown.
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  const failStart = (e: unknown): never => {
+    finish(e);
+    throw e;
+  };
   const port = (server.address() as AddressInfo).port;
   const localRoot = `http://127.0.0.1:${port}/`;
   let root = localRoot;
   try {
     root = opts.externalRoot ? await opts.externalRoot(localRoot) : localRoot;
     const r = new URL(root);
-    if (!/^https?:$/.test(r.protocol) || r.search || r.hash || r.username) throw new Error(`not a plain http(s) URL: ${root}`);
+    if (!/^https?:$/.test(r.protocol) || r.search || r.hash || r.username || r.password) throw new Error(`not a plain http(s) URL: ${root}`);
     root = r.toString();
     if (!root.endsWith('/')) root += '/';
   } catch (e) {
-    close();
-    throw new EngineError('INTERNAL', `The editor could not say where the browser reaches the sign-in's callback (${describeError(e).message}).`, 'Start the sign-in again; if it repeats, paste an ID token instead.');
+    failStart(new EngineError('INTERNAL', `The editor could not say where the browser reaches the sign-in's callback (${describeError(e).message}).`, 'Start the sign-in again; if it repeats, paste an ID token instead.'));
   }
+  if (finished) failStart(cancelledError());
   const redirectUri = `${root}callback`;
   // The start page's path carries a random part: only the browser this sign-in opened knows it.
   const startPath = `start-${randomToken()}`;
@@ -330,9 +351,10 @@ export async function startSignIn(opts: SignInOptions): Promise<SignInSession> {
     if (finished) return send(409, 'Sign-in already finished', 'This sign-in is over; start a new one from VS Code.', false);
     const q = url.searchParams;
     if (q.get('state') !== state) {
-      send(400, 'Sign-in refused', 'The response does not belong to this sign-in (state mismatch). Start the sign-in again from VS Code.', false);
-      return finish(new SignInError('state-mismatch', 'AUTH0', 'The sign-in response carried another state than the one sent: it does not belong to this sign-in, and was refused.',
-        'Start the sign-in again, and finish it in the browser tab it opens (an old tab or bookmark sends a stale response).'));
+      // Refused, but the sign-in goes on: a stale tab (or anything else on this machine) must not
+      // be able to end the one the user is finishing. Its code is never exchanged.
+      foreignResponses++;
+      return send(400, 'Sign-in refused', 'This response does not belong to the sign-in VS Code is waiting for (state mismatch): finish the sign-in in the tab VS Code opened last.', false);
     }
     const error = q.get('error');
     if (error) {
@@ -369,9 +391,9 @@ export async function startSignIn(opts: SignInOptions): Promise<SignInSession> {
       callbackAllowed = (await checkCallbackUrl({ domain, clientId, redirectUri, trust: opts.trust, timeoutMs: requestTimeoutMs, signal: opts.signal, authorizationEndpoint })).allowed;
     }
   } catch (e) {
-    close();
-    throw e;
+    failStart(e);
   }
+  if (finished) failStart(cancelledError());
 
   timer.id = setTimeout(() => {
     if (finished) return;
@@ -383,13 +405,15 @@ export async function startSignIn(opts: SignInOptions): Promise<SignInSession> {
       const secs = Math.round(opts.timeoutMs / 1000);
       finish(allowed === false
         ? new SignInError('callback-not-allowed', 'AUTH0', `Auth0 does not accept the callback URL ${redirectUri} ("Callback URL mismatch"), so the sign-in could not come back.`, callbackHint(redirectUri))
+        : foreignResponses
+          ? new SignInError('state-mismatch', 'AUTH0', `Within ${secs} s only responses of another sign-in came back (${foreignResponses}, state mismatch): they were refused.`,
+            'Start the sign-in again, and finish it in the browser tab it opens (an old tab or bookmark sends a stale response).')
         : new SignInError('timeout', 'TIMEOUT', `No sign-in came back to ${redirectUri} within ${secs} s.`,
           `Finish the sign-in in the browser. If the browser shows "Callback URL mismatch": ${callbackHint(redirectUri)}`));
     }, (e: unknown) => finish(e));
   }, opts.timeoutMs);
-  opts.signal?.addEventListener('abort', onAbort, { once: true });
 
-  return { authorizeUrl, startUrl, redirectUri, callbackAllowed, result, cancel: onAbort };
+  return { authorizeUrl, startUrl, localStartUrl: `${localRoot}${startPath}`, redirectUri, callbackAllowed, result, cancel: onAbort };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
   static readonly viewId = Views.wizard;
   private readonly host: WebviewHost<WizardViewState, WizardViewMessage>;
   private ctl: Controller.WizardController | undefined;
+  private readonly watcher: vscode.Disposable;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -42,6 +43,9 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
       onMessage: (m) => this.controller().onMessage(m),
     });
     settings.reportIgnoredSettingsTo((m) => log.warn('settings', m));
+    // From activation on (not from the wizard's first use): a workspace that sets the endpoint,
+    // profile or extra CAs is named in the log at once; the wizard's AWS line lists it too.
+    this.watcher = settings.watchWorkspaceSettings(() => this.ctl?.onWorkspaceSettingsScanned());
   }
 
   /** The wizard's code, loaded on first use. */
@@ -85,6 +89,7 @@ export class WizardView implements vscode.WebviewViewProvider, vscode.Disposable
   }
 
   dispose(): void {
+    this.watcher.dispose();
     this.ctl?.dispose();
     this.host.dispose();
   }

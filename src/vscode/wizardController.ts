@@ -82,12 +82,13 @@ export class WizardController implements vscode.Disposable {
         this.post();
       }
     }));
-    // A workspace cannot set the endpoint, profile or extra CAs: the log and the wizard say so when one tries.
-    this.disposables.push(this.svc.settings.watchWorkspaceSettings(() => {
-      if (!this.st) return;
-      this.state.aws = this.awsView();
-      this.post();
-    }));
+  }
+
+  /** The workspace's settings files changed (WizardView watches them from activation on): the AWS line may list ignored settings. */
+  onWorkspaceSettingsScanned(): void {
+    if (!this.st) return;
+    this.state.aws = this.awsView();
+    this.post();
   }
 
   get state(): WizardViewState {
@@ -561,8 +562,21 @@ export class WizardController implements vscode.Disposable {
         return;
       }
       this.state.callbackPlan = undefined;
-      // The start page (on the loopback server, as the browser reaches it) redirects to Auth0.
-      await vscode.env.openExternal(vscode.Uri.parse(session.startUrl, true));
+      // The start page on the listener redirects to Auth0. openExternal maps a loopback URL itself
+      // (VS Code's docs: do not pass it a URL asExternalUri made): where that mapping is a port
+      // (desktop, Remote-SSH, containers: the external root is loopback at "/"), open the local
+      // URL. Where it is a proxy path (code-server: /proxy/53682/, on the workbench's own origin,
+      // which it leaves alone), open the external one: code-server would drop a local URL's path.
+      const ext = new URL(session.startUrl);
+      const portOnly = ext.pathname === new URL(session.localStartUrl).pathname && ['127.0.0.1', 'localhost', '[::1]'].includes(ext.hostname);
+      const opened = await vscode.env.openExternal(vscode.Uri.parse(portOnly ? session.localStartUrl : session.startUrl, true)).then((ok) => ok, (e: unknown) => {
+        session.cancel();
+        throw e;
+      });
+      if (!opened) {
+        session.cancel();
+        throw new EngineError('INVALID_INPUT', vscode.l10n.t('The browser was not opened, so the sign-in was stopped.'), vscode.l10n.t('Sign in again and allow VS Code to open the link, or paste an ID token.'));
+      }
       try {
         const r = await session.result;
         this.setToken(r.idToken, 'sign-in');

@@ -2,8 +2,8 @@
  * UI: the wizard works from the keyboard (issue 12, item 1). From the first field, Tab reaches
  * every control of the sidebar page (fields, buttons, the steps' summaries, "Details"), each
  * with a visible focus indicator (an outline or a box shadow in the computed style while it has
- * focus); Enter on a step's summary opens it; status changes are announced (aria-live region,
- * role=status for progress, role=alert for errors).
+ * focus); Enter on a step's summary closes and opens it; the page is a polite live region, so
+ * status changes are announced.
  * Screenshot: .test-artifacts/ui/wizard-keyboard-focus.png.
  */
 import type { Frame } from 'playwright-core';
@@ -63,16 +63,15 @@ export const tests: UiTest[] = [
       const invisible = [...reached.values()].filter((f) => !f.indicator);
       if (invisible.length) throw new Error(`focus not visible on: ${invisible.map((f) => `${f.tag} ${f.label}`).join(', ')}`);
 
-      // Enter on a closed step's summary opens it (native <details>: keyboard works as the pointer does).
-      const closed = frame.locator('section.step details.step-details:not([open]) > summary').first();
-      if (await closed.count()) {
-        const section = await closed.evaluate((s) => s.closest('section')?.id ?? '');
-        await closed.focus();
-        await page.keyboard.press('Enter');
-        const open = await frame.locator(`#${section} details.step-details`).evaluate((d) => (d as HTMLDetailsElement).open);
-        if (!open) throw new Error(`Enter did not open ${section}`);
-        await page.keyboard.press('Enter');
-      }
+      // Enter on a step's summary toggles it (native <details>: the keyboard works as the pointer does).
+      const summary = frame.locator('#step-connections details.step-details > summary');
+      const isOpen = () => frame.locator('#step-connections details.step-details').evaluate((d) => (d as HTMLDetailsElement).open);
+      const before = await isOpen();
+      await summary.focus();
+      await page.keyboard.press('Enter');
+      if ((await isOpen()) === before) throw new Error(`Enter did not ${before ? 'close' : 'open'} step 1`);
+      await page.keyboard.press('Enter');
+      if ((await isOpen()) !== before) throw new Error('Enter did not toggle step 1 back');
 
       // Announcements: the page is a polite live region; progress is role=status, errors role=alert (media/wizard.ts).
       const live = await frame.locator('#app').getAttribute('aria-live');

@@ -118,14 +118,21 @@ describe('sign-in: authorization code + PKCE on a loopback redirect (local tenan
     await expectSignInError(s.result, 'access-denied', /Auth0 denied the sign-in \(access_denied: User did not authorize the request\)/, /allowed to use the application/);
   });
 
-  it('a response with another state is refused', async () => {
+  it('a response with another state is refused and does not end the sign-in; only such responses: the timeout says so', async () => {
     const port = await allowedPort();
     const s = await startSignIn(opts({ port }));
     const res = await fetch(`${s.redirectUri}?code=forged-code&state=not-the-state`);
     assert.equal(res.status, 400);
-    const e = await expectSignInError(s.result, 'state-mismatch', /another state than the one sent/, /Start the sign-in again/);
-    assert.doesNotMatch(`${e.message} ${e.hint}`, /forged-code/);
+    assert.match(await res.text(), /state mismatch/);
     assert.equal(tenant.countRequests('POST', '/oauth/token'), 0, 'the code was not exchanged');
+    // The sign-in the user is finishing still works (a stale tab or another local process cannot end it).
+    assert.equal((await browse(s.authorizeUrl)).status, 200);
+    assert.equal(decodeToken((await s.result).idToken).ok, true);
+
+    const s2 = await startSignIn(opts({ port, timeoutMs: 1500 }));
+    assert.equal((await fetch(`${s2.redirectUri}?code=forged-code&state=other`)).status, 400);
+    const e = await expectSignInError(s2.result, 'state-mismatch', /only responses of another sign-in came back \(1, state mismatch\)/, /Start the sign-in again/);
+    assert.doesNotMatch(`${e.message} ${e.hint}`, /forged-code/);
   });
 
   it('other paths of the loopback server are 404 and do not end the sign-in', async () => {
@@ -149,6 +156,27 @@ describe('sign-in: authorization code + PKCE on a loopback redirect (local tenan
     const gone = new AbortController();
     gone.abort();
     await expectEngineError(startSignIn(opts({ signal: gone.signal })), 'CANCELLED', /Cancelled/);
+    // Cancelled while the editor maps the port (a slow tunnel): the listener closes at once, the port is free again.
+    const slow = new AbortController();
+    const starting = startSignIn(opts({ port, signal: slow.signal, probe: false, externalRoot: (local) => new Promise((r) => setTimeout(() => r(local), 1000)) }));
+    await new Promise((r) => setTimeout(r, 100));
+    slow.abort();
+    await assert.rejects(fetch(`http://127.0.0.1:${port}/callback`), /fetch failed/, 'the listener closed when cancelled, before the mapping answered');
+    await assert.rejects(starting, (e: unknown) => e instanceof EngineError && e.code === 'CANCELLED');
+    const again = await startSignIn(opts({ port }));
+    again.cancel();
+  });
+
+  it('a discovery document whose endpoints are not https URLs: refused before anything listens', async () => {
+    const port = await allowedPort();
+    const undo = tenant.addFault({ method: 'GET', path: '/.well-known/openid-configuration', status: 200, body: { issuer: tenant.issuer, authorization_endpoint: 'javascript:alert(1)', token_endpoint: `${tenant.baseUrl}/oauth/token`, jwks_uri: `${tenant.baseUrl}/.well-known/jwks.json` } });
+    try {
+      await expectEngineError(startSignIn(opts({ port })), 'AUTH0', /gives authorization_endpoint "javascript:alert\(1\)", which is not an https URL/);
+    } finally {
+      undo();
+    }
+    const s = await startSignIn(opts({ port }));
+    s.cancel();
   });
 
   it('an unknown client ID, a wrong domain, a port in use, an application that needs a client secret', async () => {
@@ -160,7 +188,7 @@ describe('sign-in: authorization code + PKCE on a loopback redirect (local tenan
     await new Promise<void>((r) => busy.listen(0, '127.0.0.1', () => r()));
     const busyPort = (busy.address() as { port: number }).port;
     try {
-      await expectEngineError(startSignIn(opts({ port: busyPort })), 'INVALID_INPUT', new RegExp(`Port ${busyPort} on 127\\.0\\.0\\.1 is in use`), /another sign-in port/);
+      await expectEngineError(startSignIn(opts({ port: busyPort })), 'INVALID_INPUT', new RegExp(`Port ${busyPort} on 127\\.0\\.0\\.1 is in use`), /Another sign-in .* or another program listens there: finish or cancel that sign-in/);
     } finally {
       busy.close();
     }
@@ -198,6 +226,7 @@ describe('sign-in: authorization code + PKCE on a loopback redirect (local tenan
       assert.equal(s.redirectUri, `${external}callback`);
       assert.equal(new URL(s.authorizeUrl).searchParams.get('redirect_uri'), s.redirectUri);
       assert.equal(s.callbackAllowed, true, 'the probe asked Auth0 about the external callback URL');
+      assert.equal(s.localStartUrl, `http://127.0.0.1:${port}/${s.startUrl.slice(external.length)}`);
       assert.match(s.startUrl, new RegExp(`^${external.replace(/[.]/g, '\\.')}start-[\\w-]{32}$`));
       // The start page is the only entry besides the callback: another path is 404 and ends nothing.
       assert.equal((await fetch(`${external}start-guessed`)).status, 404);
