@@ -78,7 +78,7 @@ export function resourcesCommands(view: ResourcesView, context: vscode.Extension
     const sel = view.view.selection[0];
     if (ok(sel)) return sel;
     await vscode.window.withProgress({ location: { viewId: Views.resources } }, () => view.loadFirstPages(kinds.map((k) => GROUP_OF[k])));
-    const items = view.loadedResources(kinds).map((n) => ({ label: view.labelOf(n), description: n.kind === 'pool' ? n.summary.id : n.kind === 'provider' ? n.summary.arn : n.summary.arn, detail: kindLabel(n.kind), node: n }));
+    const items = view.loadedResources(kinds).map((n) => ({ label: view.labelOf(n), description: n.kind === 'pool' ? n.summary.id : n.summary.arn, detail: kindLabel(n.kind), node: n }));
     if (!items.length) {
       void vscode.window.showInformationMessage(noneListed(set, view.describeTarget()));
       return undefined;

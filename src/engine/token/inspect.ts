@@ -90,11 +90,14 @@ export async function inspectToken(input: string | DecodeResult, opts: InspectTo
   const { signal, clientId, now, onProgress } = opts;
   throwIfAborted(signal);
   const decoded = typeof input === 'string' ? decodeToken(input, { now }) : input;
-  // The report of a stage is made only when onProgress is there to see it, or when it is the
-  // last one (runPreflight is pure: the same input gives the same report).
-  let report: PreflightReport | undefined = onProgress || !decoded.ok ? runPreflight({ token: decoded, clientId, now }) : undefined;
-  if (onProgress && report) onProgress({ stage: 'decoded', decoded, report });
-  if (!decoded.ok) return { decoded, signature: undefined, notes: [], report: report ?? runPreflight({ token: decoded, clientId, now }) };
+  // A stage's report is made only when onProgress shows it or it is the result (runPreflight is
+  // pure: the same input gives the same report).
+  if (!decoded.ok) {
+    const report = runPreflight({ token: decoded, clientId, now });
+    onProgress?.({ stage: 'decoded', decoded, report });
+    return { decoded, signature: undefined, notes: [], report };
+  }
+  if (onProgress) onProgress({ stage: 'decoded', decoded, report: runPreflight({ token: decoded, clientId, now }) });
 
   const pool = poolOf(opts.pool);
   const iss = typeof decoded.claims.iss === 'string' ? decoded.claims.iss : undefined;
@@ -116,6 +119,7 @@ export async function inspectToken(input: string | DecodeResult, opts: InspectTo
   }
 
   let signature = opts.signature;
+  let report: PreflightReport | undefined;
   if (!signature && iss && opts.checkSignature !== false) {
     signature = await verifySignature(decoded, { trust: opts.trust, timeoutMs: opts.timeoutMs, signal, cache: opts.cache }).catch((e: unknown): SignatureResult => {
       if (isCancelled(e)) throw e;
@@ -123,16 +127,16 @@ export async function inspectToken(input: string | DecodeResult, opts: InspectTo
       return { status: 'not-checked', message: d.message, hint: d.hint };
     });
     throwIfAborted(signal);
-    report = onProgress || !poolRead ? runPreflight({ token: decoded, signature, clientId, now }) : undefined;
-    if (onProgress && report) onProgress({ stage: 'signature', signature, report });
-  } else if (signature) {
-    report = poolRead ? undefined : runPreflight({ token: decoded, signature, clientId, now });
+    if (onProgress) {
+      report = runPreflight({ token: decoded, signature, clientId, now });
+      onProgress({ stage: 'signature', signature, report });
+    }
   }
 
   if (!poolRead) return { decoded, signature, notes: [], report: report ?? runPreflight({ token: decoded, signature, clientId, now }) };
   const { target, notes } = await poolRead;
   throwIfAborted(signal);
-  report = runPreflight({ token: decoded, signature, target, clientId, now });
-  onProgress?.({ stage: 'pool', target, notes, report });
-  return { decoded, signature, target, notes, report };
+  const poolReport = runPreflight({ token: decoded, signature, target, clientId, now });
+  onProgress?.({ stage: 'pool', target, notes, report: poolReport });
+  return { decoded, signature, target, notes, report: poolReport };
 }

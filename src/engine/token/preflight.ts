@@ -17,7 +17,7 @@ import {
   type DecodeResult,
   type DecodedToken,
 } from './decode';
-import { evaluateTagSessionCached, evaluateTrustPolicyCached, recommendedTrustPolicy, type TrustEvaluation } from '../aws/trustPolicy';
+import { evaluateTagSessionCached, evaluateTrustPolicyCached, recommendedTrustPolicy } from '../aws/trustPolicy';
 import { predictRole, type RoleMappingConfig, type RolePrediction } from '../aws/roleMapping';
 import { predictSessionTags, type PrincipalTagsConfig } from '../aws/principalTags';
 
@@ -275,22 +275,6 @@ interface Ctx {
   provider: ProviderInfo | undefined;
   providerMatch: 'exact' | 'near' | 'loginsKey' | 'only' | undefined;
   expectedKey: string | undefined;
-  /** Trust evaluations made in this run, by policy (the three role.trust.* rules share one). */
-  judged: Map<unknown, TrustEvaluation> | undefined;
-}
-
-/**
- * The trust policy judged for the target's pool: once per run, and across runs remembered per
- * policy object (evaluateTrustPolicyCached: judged again when the object changed). Read only.
- */
-function trustOf(ctx: Ctx, policy: unknown, poolId: string): TrustEvaluation {
-  const judged = (ctx.judged ??= new Map());
-  let ev = judged.get(policy);
-  if (!ev) {
-    ev = evaluateTrustPolicyCached(policy, poolId);
-    judged.set(policy, ev);
-  }
-  return ev;
 }
 
 /** The recommended policy per pool id (a pure function of the id; the last few kept). */
@@ -723,7 +707,9 @@ function trustRule(ctx: Ctx, which: 'principal' | 'aud' | 'amr'): Outcome {
     return { status: 'fail', message: `The trust policy of ${r.arn} could not be read${r.trustPolicyError ? `: ${r.trustPolicyError}` : '.'}`, hint, fix, ...awsErr('badRoleConfig') };
   }
   // Every Allow statement IAM would evaluate is judged (one loose statement is enough to let others in).
-  const v = trustOf(ctx, r.trustPolicy, t.poolId)[which];
+  // Judged once for the three role.trust.* rules and every later token (evaluateTrustPolicyCached:
+  // remembered per policy object and pool, judged again when the object changed). Read only.
+  const v = evaluateTrustPolicyCached(r.trustPolicy, t.poolId)[which];
   if (v.status === 'skip') return skip(v.message);
   if (v.status === 'pass') return pass(v.message);
   const { fix, hint } = fixAndHint();
@@ -797,7 +783,7 @@ function roleChoiceRule(ctx: Ctx): Outcome {
       loose.push(`${a} (cannot be read: ${r.error ?? r.trustPolicyError ?? 'no trust policy'})`);
       continue;
     }
-    const ev = trustOf(ctx, r.trustPolicy, t.poolId);
+    const ev = evaluateTrustPolicyCached(r.trustPolicy, t.poolId);
     const blocks = [ev.principal, ev.aud, ev.amr].find((v) => v.blocks);
     if (a === arn && blocks) {
       return { status: 'fail', message: `${pr.why} But Cognito cannot assume it: ${blocks.message}`, hint: `Replace the trust policy of ${a} with the one for this pool.`, fix: { kind: 'fixRoleTrust', roleArn: a, poolId: t.poolId, policy: recommendedTrustPolicy(t.poolId) }, ...awsErr('badRoleConfig') };
@@ -882,7 +868,6 @@ export function runPreflight(input: PreflightInput): PreflightReport {
     provider: chosen.provider,
     providerMatch: chosen.match,
     expectedKey,
-    judged: undefined,
   };
   const rules: RuleResult[] = RULE_ORDER.map((id) => {
     let r: Outcome;
